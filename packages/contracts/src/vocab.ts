@@ -1,0 +1,62 @@
+/**
+ * Careloop's shared vocabulary. Every list is `as const` so that a new value
+ * without a handler (a label, a policy entry, a column class) does not compile.
+ */
+
+export const ROLES = ['owner', 'marketer', 'front_desk', 'doctor', 'analyst', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Every stored patient-related attribute has exactly one data class (DESIGN §2). */
+export const DATA_CLASSES = [
+  'identity',
+  'contact',
+  'demographic',
+  'preference',
+  'visit_timing',
+  'visit_clinical',
+  'clinical',
+  'engagement',
+  'financial',
+] as const;
+export type DataClass = (typeof DATA_CLASSES)[number];
+
+/** Every read, segment, message and export runs under exactly one purpose (DESIGN §2). */
+export const PURPOSES = [
+  'care.appointment',
+  'care.followup',
+  'service.feedback',
+  'marketing.general',
+  'marketing.health',
+  'analytics.aggregate',
+  'audience.export',
+  /** Running the clinic's registry: registration desk, corrections, data-subject requests. */
+  'registry.operations',
+] as const;
+export type Purpose = (typeof PURPOSES)[number];
+
+export const CHANNELS = ['email', 'sms', 'messenger', 'call'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const SEXES = ['female', 'male'] as const;
+export type Sex = (typeof SEXES)[number];
+
+export const LANGUAGES = ['ru', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const TIMES_OF_DAY = ['morning', 'afternoon', 'evening'] as const;
+export type TimeOfDay = (typeof TIMES_OF_DAY)[number];
+
+export const VISIT_MODES = ['offline', 'online', 'any'] as const;
+export type VisitMode = (typeof VISIT_MODES)[number];
+
+export const APPOINTMENT_STATUSES = ['booked', 'attended', 'cancelled', 'no_show'] as const;
+export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
+
+export const SLOT_STATUSES = ['free', 'booked', 'blocked'] as const;
+export type SlotStatus = (typeof SLOT_STATUSES)[number];
+
+export const PATIENT_STATUSES = ['active', 'merged', 'erased'] as const;
+export type PatientStatus = (typeof PATIENT_STATUSES)[number];
+
+export const JURISDICTIONS = ['RU', 'EU', 'US'] as const;
+export type Jurisdiction = (typeof JURISDICTIONS)[number];

@@ -1,0 +1,314 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { type Kysely, Kysely as KyselyDb, PostgresDialect, sql, type Transaction } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import pg from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
+import { type CopyValue, copyLine } from './copy.ts';
+import { migrations } from './migrations/index.ts';
+import type { DB } from './schema.ts';
+
+export type Tx = Transaction<DB>;
+
+// Counts (int8) fit a double here; dates stay ISO strings instead of local-midnight Dates.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+
+export const APP_ROLE = 'careloop_app';
+
+/**
+ * The storage port. Every unit of work is a transaction confined either to one
+ * tenant (row-level security on) or to the whole installation (`system`, for
+ * migrations, sign-in lookups and bulk loads). There is no third way in.
+ */
+export interface Database {
+  readonly kind: 'embedded' | 'postgres';
+  /** Where the data lives, without credentials: safe to log. */
+  readonly location: string;
+  tenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  system<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Loads rows in one transaction with COPY; returns the number of rows. */
+  copyInto(
+    table: keyof DB & string,
+    columns: readonly string[],
+    rows: Iterable<readonly CopyValue[]> | AsyncIterable<readonly CopyValue[]>,
+  ): Promise<number>;
+  migrate(): Promise<string[]>;
+  pendingMigrations(): Promise<string[]>;
+  /** Refreshes statistics and reclaims space after bulk work (the embedded engine never autovacuums). */
+  vacuum(tables?: readonly (keyof DB & string)[]): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+abstract class BaseDatabase implements Database {
+  abstract readonly kind: 'embedded' | 'postgres';
+  abstract readonly location: string;
+  protected abstract readonly db: Kysely<DB>;
+  protected abstract readonly pool: pg.Pool;
+
+  tenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(async (tx) => {
+      // Role and tenant are set per transaction, whatever state the pooled session is in.
+      await sql`SELECT set_config('role', ${APP_ROLE}, true), set_config('careloop.tenant_id', ${tenantId}, true)`.execute(
+        tx,
+      );
+      return fn(tx);
+    });
+  }
+
+  system<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(async (tx) => {
+      await sql`SELECT set_config('role', 'none', true)`.execute(tx);
+      return fn(tx);
+    });
+  }
+
+  async ping(): Promise<void> {
+    await sql`SELECT 1`.execute(this.db);
+  }
+
+  protected migrator(db: Kysely<unknown>): Migrator {
+    return new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  }
+
+  async pendingMigrations(): Promise<string[]> {
+    const done = await this.system(async (tx) => {
+      const table = await sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tablename = 'kysely_migration'`.execute(
+        tx,
+      );
+      if (table.rows[0]?.n === 0) return new Set<string>();
+      const rows = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(tx);
+      return new Set(rows.rows.map((r) => r.name));
+    });
+    return Object.keys(migrations).filter((name) => !done.has(name));
+  }
+
+  abstract migrate(): Promise<string[]>;
+  abstract copyInto(
+    table: keyof DB & string,
+    columns: readonly string[],
+    rows: Iterable<readonly CopyValue[]> | AsyncIterable<readonly CopyValue[]>,
+  ): Promise<number>;
+  abstract vacuum(tables?: readonly (keyof DB & string)[]): Promise<void>;
+  abstract close(): Promise<void>;
+}
+
+const copyStatement = (table: string, columns: readonly string[]): string =>
+  `COPY ${pg.escapeIdentifier(table)} (${columns.map((c) => pg.escapeIdentifier(c)).join(', ')}) FROM STDIN`;
+
+const migrateWith = async (migrator: Migrator): Promise<string[]> => {
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+};
+
+/** PostgreSQL compiled to WebAssembly, in-process: one session serves everything. */
+export class EmbeddedDatabase extends BaseDatabase {
+  readonly kind = 'embedded' as const;
+  readonly location: string;
+  protected readonly db: Kysely<DB>;
+  protected readonly pool: pg.Pool;
+  readonly #lite: PGlite;
+  readonly #release: () => Promise<void>;
+
+  private constructor(lite: PGlite, location: string, release: () => Promise<void>) {
+    super();
+    this.#lite = lite;
+    this.location = location;
+    this.#release = release;
+    // One connection: a transaction holds it, so no other request's statements can land inside it.
+    this.pool = new pg.Pool({ ...createPgConfig(lite), max: 1, idleTimeoutMillis: 0 });
+    this.db = new KyselyDb<DB>({ dialect: new PostgresDialect({ pool: this.pool }) });
+  }
+
+  static async open(opts: {
+    dataDir: string;
+    loadDataDir?: Blob;
+    release?: () => Promise<void>;
+  }): Promise<EmbeddedDatabase> {
+    const lite = await PGlite.create(opts.dataDir, opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {});
+    const location = opts.dataDir.startsWith('memory://')
+      ? 'embedded (in memory)'
+      : `embedded (${opts.dataDir})`;
+    const database = new EmbeddedDatabase(lite, location, opts.release ?? (async () => undefined));
+    await database.#enterAppRole().catch(() => undefined); // absent until the first migration
+    return database;
+  }
+
+  async #enterAppRole(): Promise<void> {
+    await this.#lite.exec(`SET ROLE ${APP_ROLE}`);
+  }
+
+  async migrate(): Promise<string[]> {
+    // Runs at start-up, before any request: the session works as the owner meanwhile.
+    await this.#lite.exec('RESET ROLE');
+    try {
+      const owner = new KyselyDb<unknown>({ dialect: new PostgresDialect({ pool: this.pool }) });
+      return await migrateWith(this.migrator(owner));
+    } finally {
+      await this.#enterAppRole();
+    }
+  }
+
+  /** Runs work while holding the only connection, so nothing else interleaves. */
+  async #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      return await fn();
+    } finally {
+      client.release();
+    }
+  }
+
+  async copyInto(
+    table: keyof DB & string,
+    columns: readonly string[],
+    rows: Iterable<readonly CopyValue[]> | AsyncIterable<readonly CopyValue[]>,
+  ): Promise<number> {
+    const statement = copyStatement(table, columns).replace('FROM STDIN', `FROM '/dev/blob'`);
+    return this.#exclusive(() =>
+      this.#lite.transaction(async (tx) => {
+        // COPY from a blob needs the owner's rights; the rows carry their tenant_id explicitly.
+        await tx.exec('SET LOCAL ROLE NONE');
+        let count = 0;
+        let chunk: string[] = [];
+        const flush = async (): Promise<void> => {
+          if (chunk.length === 0) return;
+          await tx.query(statement, [], { blob: new Blob(chunk) });
+          count += chunk.length;
+          chunk = [];
+        };
+        for await (const row of rows) {
+          chunk.push(copyLine(row));
+          if (chunk.length >= 20_000) await flush();
+        }
+        await flush();
+        return count;
+      }),
+    );
+  }
+
+  async vacuum(tables?: readonly (keyof DB & string)[]): Promise<void> {
+    const target = tables?.map((t) => pg.escapeIdentifier(t)).join(', ') ?? '';
+    await this.#exclusive(async () => {
+      await this.#lite.exec('RESET ROLE');
+      try {
+        await this.#lite.exec(`VACUUM ANALYZE ${target}`);
+      } finally {
+        await this.#enterAppRole();
+      }
+    });
+  }
+
+  /** A snapshot of the whole data directory, for tests that start from a migrated template. */
+  async dump(): Promise<Blob> {
+    return this.#exclusive(() => this.#lite.dumpDataDir('none'));
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+    await this.#lite.close();
+    await this.#release();
+  }
+}
+
+/** A PostgreSQL server reached through DATABASE_URL. */
+export class ServerDatabase extends BaseDatabase {
+  readonly kind = 'postgres' as const;
+  readonly location: string;
+  protected readonly db: Kysely<DB>;
+  protected readonly pool: pg.Pool;
+  readonly #url: string;
+
+  constructor(url: string, poolSize = 10) {
+    super();
+    this.#url = url;
+    this.location = redactUrl(url);
+    this.pool = new pg.Pool({ connectionString: url, max: poolSize });
+    // Every pooled session works as the restricted application role.
+    this.pool.on('connect', (client) => {
+      client.query(`SET ROLE ${APP_ROLE}`).catch(() => undefined);
+    });
+    this.db = new KyselyDb<DB>({ dialect: new PostgresDialect({ pool: this.pool }) });
+  }
+
+  /** An owner session outside the pool (migrations, bulk loads, maintenance). */
+  async #asOwner<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+    const client = new pg.Client({ connectionString: this.#url });
+    await client.connect();
+    try {
+      return await fn(client);
+    } finally {
+      await client.end();
+    }
+  }
+
+  async migrate(): Promise<string[]> {
+    const owner = new KyselyDb<unknown>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: this.#url, max: 1 }) }),
+    });
+    try {
+      return await migrateWith(this.migrator(owner));
+    } finally {
+      await owner.destroy();
+    }
+  }
+
+  async copyInto(
+    table: keyof DB & string,
+    columns: readonly string[],
+    rows: Iterable<readonly CopyValue[]> | AsyncIterable<readonly CopyValue[]>,
+  ): Promise<number> {
+    return this.#asOwner(async (client) => {
+      let count = 0;
+      await client.query('BEGIN');
+      try {
+        const source = Readable.from(
+          (async function* () {
+            let buf = '';
+            for await (const row of rows) {
+              buf += copyLine(row);
+              count++;
+              if (buf.length > 1 << 16) {
+                yield buf;
+                buf = '';
+              }
+            }
+            if (buf) yield buf;
+          })(),
+        );
+        await pipeline(source, client.query(copyFromStdin(copyStatement(table, columns))));
+        await client.query('COMMIT');
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      }
+      return count;
+    });
+  }
+
+  async vacuum(tables?: readonly (keyof DB & string)[]): Promise<void> {
+    const target = tables?.map((t) => pg.escapeIdentifier(t)).join(', ') ?? '';
+    await this.#asOwner((c) => c.query(`VACUUM ANALYZE ${target}`));
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
+
+/** postgres://user:secret@host/db → postgres://user@host/db */
+export const redactUrl = (url: string): string => {
+  try {
+    const u = new URL(url);
+    u.password = '';
+    return u.toString();
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+};

@@ -1,0 +1,5 @@
+export type { CopyValue } from './copy.ts';
+export { type Database, EmbeddedDatabase, ServerDatabase, type Tx } from './database.ts';
+export { migrations } from './migrations/index.ts';
+export { openDatabase, type StorageOptions } from './open.ts';
+export type * from './schema.ts';
