@@ -1,2 +1,3 @@
+export * from './api/index.ts';
 export * from './errors.ts';
 export * from './vocab.ts';

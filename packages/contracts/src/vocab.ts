@@ -29,8 +29,10 @@ export const PURPOSES = [
   'marketing.health',
   'analytics.aggregate',
   'audience.export',
-  /** Running the clinic's registry: registration desk, corrections, data-subject requests. */
+  /** Running the clinic's registry: registration desk, corrections, consent capture. */
   'registry.operations',
+  /** Answering a data-subject request: access, rectification, erasure, objection. */
+  'subject.rights',
 ] as const;
 export type Purpose = (typeof PURPOSES)[number];
 
@@ -60,3 +62,7 @@ export type PatientStatus = (typeof PATIENT_STATUSES)[number];
 
 export const JURISDICTIONS = ['RU', 'EU', 'US'] as const;
 export type Jurisdiction = (typeof JURISDICTIONS)[number];
+
+/** What a purpose lets an actor do with a data class (DESIGN §2, R29–R31). */
+export const ACTIONS = ['read', 'list', 'write', 'aggregate', 'segment', 'message', 'export'] as const;
+export type Action = (typeof ACTIONS)[number];

@@ -1,8 +1,11 @@
 /** Values a bulk load can carry, written in PostgreSQL's COPY text format. */
 export type CopyValue = string | number | boolean | Date | Buffer | null | undefined;
 
+const SPECIAL = /[\\\t\n\r]/;
 const escapeText = (s: string): string =>
-  s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+  SPECIAL.test(s)
+    ? s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'))
+    : s;
 
 export const copyField = (v: CopyValue): string => {
   if (v === null || v === undefined) return '\\N';
@@ -18,3 +21,36 @@ export const copyField = (v: CopyValue): string => {
 };
 
 export const copyLine = (row: readonly CopyValue[]): string => `${row.map(copyField).join('\t')}\n`;
+
+/**
+ * Accumulates COPY text straight into large buffers, so that millions of rows never
+ * become one giant string. The buffers own their memory and can be transferred
+ * between threads without copying.
+ */
+export class CopyWriter {
+  static readonly CHUNK = 1 << 20;
+  readonly #chunks: Buffer[] = [];
+  #current = Buffer.allocUnsafeSlow(CopyWriter.CHUNK);
+  #pos = 0;
+  #rows = 0;
+
+  /** Appends one line; the caller ends it with a newline. */
+  line(text: string): void {
+    if (this.#pos + text.length * 3 > this.#current.length) {
+      this.#chunks.push(this.#current.subarray(0, this.#pos));
+      this.#current = Buffer.allocUnsafeSlow(Math.max(CopyWriter.CHUNK, text.length * 3));
+      this.#pos = 0;
+    }
+    this.#pos += this.#current.write(text, this.#pos, 'utf8');
+    this.#rows++;
+  }
+
+  values(row: readonly CopyValue[]): void {
+    this.line(copyLine(row));
+  }
+
+  finish(): { chunks: Buffer[]; rows: number } {
+    if (this.#pos > 0) this.#chunks.push(this.#current.subarray(0, this.#pos));
+    return { chunks: this.#chunks, rows: this.#rows };
+  }
+}

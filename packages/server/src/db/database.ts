@@ -12,6 +12,33 @@ import type { DB } from './schema.ts';
 
 export type Tx = Transaction<DB>;
 
+export interface BulkOptions {
+  /**
+   * Skip per-row triggers, foreign-key checks included, as pg_restore does. Only for
+   * data whose integrity the producer guarantees (the demo generator and benchmarks),
+   * never for imported files. Ignored where the session may not do it.
+   */
+  readonly skipTriggers?: boolean;
+}
+
+/** Rows already rendered in COPY text format (UTF-8, one line per row, each ending in a newline). */
+export interface CopyText {
+  readonly chunks: readonly Uint8Array[];
+  readonly rows: number;
+}
+
+/** Rows as values, or pre-rendered COPY text. */
+export type CopyRows = Iterable<readonly CopyValue[]> | AsyncIterable<readonly CopyValue[]> | CopyText;
+
+const isCopyText = (rows: CopyRows): rows is CopyText =>
+  'chunks' in rows && Array.isArray((rows as CopyText).chunks);
+/** Copies rows into a table; resolves to the number of rows. */
+export type CopyInto = (
+  table: keyof DB & string,
+  columns: readonly string[],
+  rows: CopyRows,
+) => Promise<number>;
+
 // Counts (int8) fit a double here; dates stay ISO strings instead of local-midnight Dates.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
@@ -30,12 +57,12 @@ export interface Database {
   readonly location: string;
   tenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
   system<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
-  /** Loads rows in one transaction with COPY; returns the number of rows. */
-  copyInto(
-    table: keyof DB & string,
-    columns: readonly string[],
-    rows: Iterable<readonly CopyValue[]> | AsyncIterable<readonly CopyValue[]>,
-  ): Promise<number>;
+  /**
+   * Loads rows with COPY into one or more tables in a single transaction. It runs
+   * as the owner, so every row must carry its tenant_id: use it for generated or
+   * staged data, never for rows a client supplied unchecked.
+   */
+  bulkLoad<T>(fn: (copy: CopyInto) => Promise<T>, opts?: BulkOptions): Promise<T>;
   migrate(): Promise<string[]>;
   pendingMigrations(): Promise<string[]>;
   /** Refreshes statistics and reclaims space after bulk work (the embedded engine never autovacuums). */
@@ -89,17 +116,13 @@ abstract class BaseDatabase implements Database {
   }
 
   abstract migrate(): Promise<string[]>;
-  abstract copyInto(
-    table: keyof DB & string,
-    columns: readonly string[],
-    rows: Iterable<readonly CopyValue[]> | AsyncIterable<readonly CopyValue[]>,
-  ): Promise<number>;
+  abstract bulkLoad<T>(fn: (copy: CopyInto) => Promise<T>, opts?: BulkOptions): Promise<T>;
   abstract vacuum(tables?: readonly (keyof DB & string)[]): Promise<void>;
   abstract close(): Promise<void>;
 }
 
 const copyStatement = (table: string, columns: readonly string[]): string =>
-  `COPY ${pg.escapeIdentifier(table)} (${columns.map((c) => pg.escapeIdentifier(c)).join(', ')}) FROM STDIN`;
+  `COPY ${pg.escapeIdentifier(table)} (${columns.map((c) => pg.escapeIdentifier(c)).join(', ')})`;
 
 const migrateWith = async (migrator: Migrator): Promise<string[]> => {
   const { error, results } = await migrator.migrateToLatest();
@@ -165,30 +188,34 @@ export class EmbeddedDatabase extends BaseDatabase {
     }
   }
 
-  async copyInto(
-    table: keyof DB & string,
-    columns: readonly string[],
-    rows: Iterable<readonly CopyValue[]> | AsyncIterable<readonly CopyValue[]>,
-  ): Promise<number> {
-    const statement = copyStatement(table, columns).replace('FROM STDIN', `FROM '/dev/blob'`);
+  async bulkLoad<T>(fn: (copy: CopyInto) => Promise<T>, opts: BulkOptions = {}): Promise<T> {
     return this.#exclusive(() =>
       this.#lite.transaction(async (tx) => {
         // COPY from a blob needs the owner's rights; the rows carry their tenant_id explicitly.
         await tx.exec('SET LOCAL ROLE NONE');
-        let count = 0;
-        let chunk: string[] = [];
-        const flush = async (): Promise<void> => {
-          if (chunk.length === 0) return;
-          await tx.query(statement, [], { blob: new Blob(chunk) });
-          count += chunk.length;
-          chunk = [];
-        };
-        for await (const row of rows) {
-          chunk.push(copyLine(row));
-          if (chunk.length >= 20_000) await flush();
-        }
-        await flush();
-        return count;
+        if (opts.skipTriggers) await tx.exec('SET LOCAL session_replication_role = replica');
+        return fn(async (table, columns, rows) => {
+          const statement = `${copyStatement(table, columns)} FROM '/dev/blob'`;
+          if (isCopyText(rows)) {
+            if (rows.rows > 0)
+              await tx.query(statement, [], { blob: new Blob(rows.chunks as Uint8Array<ArrayBuffer>[]) });
+            return rows.rows;
+          }
+          let count = 0;
+          let chunk: string[] = [];
+          const flush = async (): Promise<void> => {
+            if (chunk.length === 0) return;
+            await tx.query(statement, [], { blob: new Blob(chunk) });
+            count += chunk.length;
+            chunk = [];
+          };
+          for await (const row of rows) {
+            chunk.push(copyLine(row));
+            if (chunk.length >= 20_000) await flush();
+          }
+          await flush();
+          return count;
+        });
       }),
     );
   }
@@ -259,36 +286,51 @@ export class ServerDatabase extends BaseDatabase {
     }
   }
 
-  async copyInto(
-    table: keyof DB & string,
-    columns: readonly string[],
-    rows: Iterable<readonly CopyValue[]> | AsyncIterable<readonly CopyValue[]>,
-  ): Promise<number> {
+  async bulkLoad<T>(fn: (copy: CopyInto) => Promise<T>, opts: BulkOptions = {}): Promise<T> {
     return this.#asOwner(async (client) => {
-      let count = 0;
       await client.query('BEGIN');
-      try {
-        const source = Readable.from(
-          (async function* () {
-            let buf = '';
-            for await (const row of rows) {
-              buf += copyLine(row);
-              count++;
-              if (buf.length > 1 << 16) {
-                yield buf;
-                buf = '';
-              }
-            }
-            if (buf) yield buf;
-          })(),
+      if (opts.skipTriggers) {
+        const su = await client.query<{ s: boolean }>(
+          'SELECT rolsuper AS s FROM pg_roles WHERE rolname = current_user',
         );
-        await pipeline(source, client.query(copyFromStdin(copyStatement(table, columns))));
+        if (su.rows[0]?.s) await client.query('SET LOCAL session_replication_role = replica');
+      }
+      try {
+        const result = await fn(async (table, columns, rows) => {
+          if (isCopyText(rows)) {
+            if (rows.rows > 0) {
+              const buffers = rows.chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength));
+              await pipeline(
+                Readable.from(buffers),
+                client.query(copyFromStdin(`${copyStatement(table, columns)} FROM STDIN`)),
+              );
+            }
+            return rows.rows;
+          }
+          let count = 0;
+          const source = Readable.from(
+            (async function* () {
+              let buf = '';
+              for await (const row of rows) {
+                buf += copyLine(row);
+                count++;
+                if (buf.length > 1 << 16) {
+                  yield buf;
+                  buf = '';
+                }
+              }
+              if (buf) yield buf;
+            })(),
+          );
+          await pipeline(source, client.query(copyFromStdin(`${copyStatement(table, columns)} FROM STDIN`)));
+          return count;
+        });
         await client.query('COMMIT');
+        return result;
       } catch (e) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw e;
       }
-      return count;
     });
   }
 

@@ -1,5 +1,14 @@
-export type { CopyValue } from './copy.ts';
-export { type Database, EmbeddedDatabase, ServerDatabase, type Tx } from './database.ts';
+export { type CopyValue, CopyWriter } from './copy.ts';
+export {
+  type BulkOptions,
+  type CopyInto,
+  type CopyRows,
+  type CopyText,
+  type Database,
+  EmbeddedDatabase,
+  ServerDatabase,
+  type Tx,
+} from './database.ts';
 export { migrations } from './migrations/index.ts';
 export { openDatabase, type StorageOptions } from './open.ts';
 export type * from './schema.ts';

@@ -3,8 +3,10 @@ import type { ColumnType, Generated } from 'kysely';
 /** Kysely's view of the tables. Keep in step with migrations/. */
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
-type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
-type Json<T> = ColumnType<T, string | T, string | T>;
+/** A timestamp column with a database default. */
+type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** A jsonb column with a default: written as JSON text, read back parsed. */
+type JsonDefault<T> = ColumnType<T, string | undefined, string>;
 
 export interface TenantsTable {
   tenant_id: string;
@@ -12,9 +14,10 @@ export interface TenantsTable {
   name: string;
   jurisdiction: Generated<'RU' | 'EU' | 'US'>;
   time_zone: Generated<string>;
-  settings: Generated<Json<Record<string, unknown>>>;
+  blind_index_bits: Generated<number>;
+  settings: JsonDefault<Record<string, unknown>>;
   is_demo: Generated<boolean>;
-  created_at: Generated<CreatedAt>;
+  created_at: GeneratedTimestamp;
 }
 
 export interface TenantKeysTable {
@@ -23,7 +26,7 @@ export interface TenantKeysTable {
   version: number;
   master_version: number;
   wrapped: Buffer;
-  created_at: Generated<CreatedAt>;
+  created_at: GeneratedTimestamp;
   retired_at: Timestamp | null;
 }
 
@@ -36,7 +39,7 @@ export interface BranchesTable {
   time_zone: string;
   city: string | null;
   address: string | null;
-  created_at: Generated<CreatedAt>;
+  created_at: GeneratedTimestamp;
 }
 
 export interface StaffUsersTable {
@@ -48,7 +51,7 @@ export interface StaffUsersTable {
   password_hash: string;
   locale: Generated<'ru' | 'en'>;
   is_demo: Generated<boolean>;
-  created_at: Generated<CreatedAt>;
+  created_at: GeneratedTimestamp;
   last_login_at: Timestamp | null;
   disabled_at: Timestamp | null;
 }
@@ -58,8 +61,8 @@ export interface StaffSessionsTable {
   token_hash: Buffer;
   user_id: string;
   csrf_token: string;
-  created_at: Generated<CreatedAt>;
-  last_seen_at: Generated<Timestamp>;
+  created_at: GeneratedTimestamp;
+  last_seen_at: GeneratedTimestamp;
   expires_at: Timestamp;
 }
 
@@ -120,6 +123,8 @@ export interface PatientsTable {
   id: string;
   status: Generated<'active' | 'merged' | 'erased'>;
   merged_into: string | null;
+  key_version: number | null;
+  key_wrapped: Buffer | null;
   identity_enc: Buffer | null;
   contact_enc: Buffer | null;
   sex: 'female' | 'male' | null;
@@ -134,16 +139,9 @@ export interface PatientsTable {
   visit_mode: 'offline' | 'online' | 'any' | null;
   has_email: Generated<boolean>;
   has_phone: Generated<boolean>;
-  created_at: Generated<CreatedAt>;
-  updated_at: Generated<Timestamp>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
   erased_at: Timestamp | null;
-}
-
-export interface PatientKeysTable {
-  tenant_id: string;
-  patient_id: string;
-  key_version: number;
-  wrapped: Buffer;
 }
 
 export type LookupKind = 'phone' | 'email' | 'snils' | 'oms' | 'card' | 'surname' | 'name' | 'external';
@@ -151,7 +149,7 @@ export type LookupKind = 'phone' | 'email' | 'snils' | 'oms' | 'card' | 'surname
 export interface PatientLookupTable {
   tenant_id: string;
   kind: LookupKind;
-  digest: Buffer;
+  digest: number;
   patient_id: string;
 }
 
@@ -166,7 +164,7 @@ export interface AppointmentsTable {
   starts_at: Timestamp;
   status: 'booked' | 'attended' | 'cancelled' | 'no_show';
   booked_via: Generated<'front_desk' | 'phone' | 'online' | 'campaign' | 'import'>;
-  created_at: Generated<CreatedAt>;
+  created_at: GeneratedTimestamp;
 }
 
 export interface VisitsTable {
@@ -177,6 +175,7 @@ export interface VisitsTable {
   doctor_id: string | null;
   specialty_id: string | null;
   appointment_id: string | null;
+  service_id: string | null;
   visited_at: Timestamp;
   amount_minor: Generated<number>;
 }
@@ -187,6 +186,100 @@ export interface VisitServicesTable {
   line_no: number;
   service_id: string;
   price_minor: number;
+}
+
+export interface AuditLogTable {
+  tenant_id: string;
+  seq: number;
+  at: Timestamp;
+  actor: string;
+  action: string;
+  purpose: string | null;
+  subject_type: string | null;
+  subject_id: string | null;
+  outcome: 'allowed' | 'denied' | 'done' | 'failed';
+  details: JsonDefault<Record<string, unknown>>;
+  request_id: string | null;
+  leaf_hash: Buffer;
+  chain_hash: Buffer;
+}
+
+export interface AuditHeadsTable {
+  tenant_id: string;
+  seq: number;
+  chain_hash: Buffer;
+}
+
+export interface ConsentDocumentsTable {
+  tenant_id: string;
+  id: string;
+  kind: string;
+  version: number;
+  locale: 'ru' | 'en';
+  title: string;
+  body: string;
+  body_hash: Buffer;
+  written_form: Generated<boolean>;
+  status: Generated<'draft' | 'published' | 'retired'>;
+  created_by: string;
+  created_at: GeneratedTimestamp;
+  published_at: Timestamp | null;
+}
+
+export interface PatientRepresentativesTable {
+  tenant_id: string;
+  id: string;
+  patient_id: string;
+  details_enc: Buffer;
+  relationship: 'parent' | 'guardian' | 'trustee' | 'other';
+  verified_by: string;
+  verified_at: Timestamp;
+}
+
+export type ConsentEventKind = 'granted' | 'withdrawn' | 'expired' | 'superseded';
+export type CaptureMethod =
+  | 'paper'
+  | 'e_signature'
+  | 'web_form'
+  | 'sms_code'
+  | 'messenger'
+  | 'phone_call'
+  | 'mis_import'
+  | 'preference_page'
+  | 'unsubscribe_link'
+  | 'sms_keyword'
+  | 'system';
+
+export interface ConsentEventsTable {
+  tenant_id: string;
+  id: string;
+  patient_id: string;
+  kind: string;
+  channel: 'email' | 'sms' | 'messenger' | 'call' | null;
+  event: ConsentEventKind;
+  document_id: string | null;
+  document_hash: Buffer | null;
+  legal_basis: Generated<'consent' | 'written_consent' | 'treatment' | 'legal_obligation'>;
+  jurisdiction: Generated<'RU' | 'EU' | 'US'>;
+  capture_method: CaptureMethod;
+  evidence_enc: Buffer | null;
+  representative_id: string | null;
+  actor: string;
+  occurred_at: Timestamp;
+  recorded_at: GeneratedTimestamp;
+  expires_at: Timestamp | null;
+}
+
+export interface ConsentStateTable {
+  tenant_id: string;
+  patient_id: string;
+  kind: string;
+  channel: 'email' | 'sms' | 'messenger' | 'call' | null;
+  status: 'granted' | 'withdrawn' | 'expired';
+  since: Timestamp;
+  expires_at: Timestamp | null;
+  event_id: string;
+  document_id: string | null;
 }
 
 export interface DB {
@@ -201,9 +294,14 @@ export interface DB {
   schedule_rules: ScheduleRulesTable;
   slots: SlotsTable;
   patients: PatientsTable;
-  patient_keys: PatientKeysTable;
   patient_lookup: PatientLookupTable;
   appointments: AppointmentsTable;
   visits: VisitsTable;
   visit_services: VisitServicesTable;
+  audit_log: AuditLogTable;
+  audit_heads: AuditHeadsTable;
+  consent_documents: ConsentDocumentsTable;
+  patient_representatives: PatientRepresentativesTable;
+  consent_events: ConsentEventsTable;
+  consent_state: ConsentStateTable;
 }

@@ -1,7 +1,29 @@
-import { v7 } from 'uuid';
+import { randomBytesPooled } from './random.ts';
 
-/** Time-ordered ids keep B-tree inserts local at millions of rows. */
-export const newId = (): string => v7();
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/**
+ * UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then randomness. Time-ordered ids
+ * keep B-tree inserts local at millions of rows.
+ */
+export function newId(): string {
+  const b = randomBytesPooled(16);
+  const ms = Date.now();
+  b[0] = Math.floor(ms / 2 ** 40) & 0xff;
+  b[1] = Math.floor(ms / 2 ** 32) & 0xff;
+  b[2] = (ms >>> 24) & 0xff;
+  b[3] = (ms >>> 16) & 0xff;
+  b[4] = (ms >>> 8) & 0xff;
+  b[5] = ms & 0xff;
+  b[6] = 0x70 | (b[6]! & 0x0f);
+  b[8] = 0x80 | (b[8]! & 0x3f);
+  let s = '';
+  for (let i = 0; i < 16; i++) {
+    s += HEX[b[i]!];
+    if (i === 3 || i === 5 || i === 7 || i === 9) s += '-';
+  }
+  return s;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (s: string): boolean => UUID.test(s);

@@ -1,4 +1,5 @@
 export * from './clock.ts';
 export * from './errors.ts';
 export * from './ids.ts';
+export { randomBytesPooled } from './random.ts';
 export * from './scope.ts';

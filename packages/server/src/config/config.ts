@@ -1,0 +1,149 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import Type, { type Static } from 'typebox';
+import Value from 'typebox/value';
+import { AppError } from '../kernel/index.ts';
+
+/**
+ * Careloop's configuration: environment variables, optionally a JSON file
+ * (CARELOOP_CONFIG, default ./careloop.config.json) whose keys are the same
+ * names. The environment wins over the file. Every bad key is reported at once.
+ */
+const Settings = Type.Object(
+  {
+    PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3000, description: 'HTTP port' }),
+    HOST: Type.String({ minLength: 1, default: 'localhost', description: 'Interface to listen on' }),
+    CARELOOP_DATA_DIR: Type.String({
+      minLength: 1,
+      default: './data',
+      description: 'Embedded database and local key file',
+    }),
+    DATABASE_URL: Type.Optional(
+      Type.String({
+        pattern: '^postgres(ql)?://',
+        description: 'PostgreSQL server instead of the embedded database',
+      }),
+    ),
+    CARELOOP_PUBLIC_URL: Type.Optional(
+      Type.String({ pattern: '^https?://', description: 'Address patients and staff reach Careloop at' }),
+    ),
+    CARELOOP_MASTER_KEY: Type.Optional(
+      Type.String({ minLength: 1, description: 'Master keys as version:base64 pairs, newest first' }),
+    ),
+    CARELOOP_KEY_FILE: Type.Optional(
+      Type.String({ minLength: 1, description: 'File holding the master keys' }),
+    ),
+    CARELOOP_SESSION_IDLE_MINUTES: Type.Integer({
+      minimum: 1,
+      maximum: 720,
+      default: 15,
+      description: 'Idle sign-out for staff sessions (R39)',
+    }),
+    LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      default: 'info',
+      description: 'Log level',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type Settings = Static<typeof Settings>;
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly publicUrl: string;
+  readonly masterKey: string | undefined;
+  readonly keyFile: string;
+  readonly sessionIdleMinutes: number;
+  readonly logLevel: Settings['LOG_LEVEL'];
+}
+
+const KNOWN = new Set(Object.keys(Settings.properties));
+const NUMERIC = new Set(['PORT', 'CARELOOP_SESSION_IDLE_MINUTES']);
+
+/** Documentation of every setting, for `--help` and the README. */
+export const SETTINGS_HELP: readonly { key: string; description: string; default?: unknown }[] =
+  Object.entries(Settings.properties).map(([key, schema]) => {
+    const s = schema as { description?: string; default?: unknown };
+    return {
+      key,
+      description: s.description ?? '',
+      ...(s.default === undefined ? {} : { default: s.default }),
+    };
+  });
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const problems: string[] = [];
+  const file = readConfigFile(env, cwd, problems);
+  const raw: Record<string, unknown> = { ...file };
+  for (const key of KNOWN) {
+    const v = env[key];
+    if (v !== undefined && v !== '') raw[key] = v;
+  }
+  // A misspelt CARELOOP_* variable would silently fall back to a default.
+  for (const key of Object.keys(env)) {
+    if (key.startsWith('CARELOOP_') && !KNOWN.has(key) && key !== 'CARELOOP_CONFIG') {
+      problems.push(
+        `${key}: unknown setting (known: ${[...KNOWN].filter((k) => k.startsWith('CARELOOP_')).join(', ')})`,
+      );
+    }
+  }
+  for (const key of NUMERIC) {
+    const v = raw[key];
+    if (typeof v === 'string' && /^\d+$/.test(v.trim())) raw[key] = Number(v);
+  }
+  const value = Value.Default(Settings, raw) as Record<string, unknown>;
+  for (const e of Value.Errors(Settings, value)) {
+    if (e.keyword === 'boolean') continue; // repeated by additionalProperties
+    const key = e.instancePath.replace(/^\//, '');
+    if (e.keyword === 'additionalProperties') {
+      const extra = (e.params as { additionalProperties?: string[] }).additionalProperties ?? [];
+      for (const k of extra) problems.push(`${k}: unknown setting in the configuration file`);
+      continue;
+    }
+    problems.push(`${key}: ${describe(key, e.message)} (got ${JSON.stringify(value[key])})`);
+  }
+  if (problems.length > 0) {
+    throw new AppError('CONFIG_INVALID', `Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+  const s = value as Settings;
+  const dataDir = resolve(cwd, s.CARELOOP_DATA_DIR);
+  return {
+    port: s.PORT,
+    host: s.HOST,
+    dataDir,
+    databaseUrl: s.DATABASE_URL,
+    publicUrl: (s.CARELOOP_PUBLIC_URL ?? `http://localhost:${s.PORT}`).replace(/\/$/, ''),
+    masterKey: s.CARELOOP_MASTER_KEY,
+    keyFile: resolve(cwd, s.CARELOOP_KEY_FILE ?? resolve(dataDir, 'keys', 'master-keys.json')),
+    sessionIdleMinutes: s.CARELOOP_SESSION_IDLE_MINUTES,
+    logLevel: s.LOG_LEVEL,
+  };
+}
+
+function describe(key: string, message: string): string {
+  const schema = (Settings.properties as Record<string, { enum?: unknown[] }>)[key];
+  return schema?.enum ? `must be one of ${schema.enum.join(', ')}` : message;
+}
+
+function readConfigFile(env: NodeJS.ProcessEnv, cwd: string, problems: string[]): Record<string, unknown> {
+  const explicit = env.CARELOOP_CONFIG;
+  const path = resolve(cwd, explicit ?? 'careloop.config.json');
+  if (!existsSync(path)) {
+    if (explicit) problems.push(`CARELOOP_CONFIG: file ${path} does not exist`);
+    return {};
+  }
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      problems.push(`${path}: must hold a JSON object of settings`);
+      return {};
+    }
+    return parsed as Record<string, unknown>;
+  } catch (e) {
+    problems.push(`${path}: ${(e as Error).message}`);
+    return {};
+  }
+}

@@ -1,0 +1,1 @@
+export { type Config, loadConfig, SETTINGS_HELP } from './config.ts';

@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs';
+import type { Config } from '../config/index.ts';
+import { type Database, openDatabase } from '../db/index.ts';
+import { AppError, type Clock, systemClock } from '../kernel/index.ts';
+import { AuditService } from '../modules/audit/index.ts';
+import { KeyService, loadMasterKeys, Vault } from '../modules/crypto/index.ts';
+import { DemoService } from '../modules/demo/index.ts';
+import type { ModuleDeps } from '../modules/deps.ts';
+import { type Readiness, readiness } from '../modules/health/index.ts';
+import { StaffService, StaffSessions } from '../modules/staff/index.ts';
+import { TenantService } from '../modules/tenants/index.ts';
+
+/**
+ * The composition root: builds every dependency once from the configuration and
+ * hands it to the services. Only this layer reads configuration.
+ */
+export interface Careloop {
+  readonly config: Config;
+  readonly db: Database;
+  readonly vault: Vault;
+  readonly clock: Clock;
+  readonly sessions: StaffSessions;
+  readonly staff: StaffService;
+  readonly tenants: TenantService;
+  readonly demo: DemoService;
+  readonly audit: AuditService;
+  readonly keys: KeyService;
+  readiness(): Promise<Readiness>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Apply pending migrations first (serve and migrate do; other commands refuse to run on an old schema). */
+  readonly migrate?: boolean;
+  /** Create a local key file when none exists (a local install's first start). */
+  readonly createKeys?: boolean;
+  readonly clock?: Clock;
+  /** An already open database (tests). */
+  readonly db?: Database;
+  /** Where start-up tells the operator something they must act on. */
+  readonly notice?: (message: string) => void;
+}
+
+export async function startCareloop(config: Config, opts: StartOptions = {}): Promise<Careloop> {
+  const creating = !config.masterKey && !existsSync(config.keyFile) && (opts.createKeys ?? false);
+  const master = loadMasterKeys({
+    spec: config.masterKey,
+    keyFile: config.keyFile,
+    create: opts.createKeys ?? false,
+  });
+  if (creating) {
+    opts.notice?.(
+      `A new master key was written to ${config.keyFile}. Back it up apart from the database: without it the encrypted patient data cannot be read.`,
+    );
+  }
+  const db = opts.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  try {
+    if (opts.migrate) await db.migrate();
+    else {
+      const pending = await db.pendingMigrations();
+      if (pending.length > 0) {
+        throw new AppError(
+          'CONFIG_INVALID',
+          `The database schema is out of date (${pending.length} pending migrations): run careloop migrate.`,
+        );
+      }
+    }
+    const clock = opts.clock ?? systemClock;
+    const vault = new Vault(master);
+    await db.system((tx) => vault.verify(tx));
+    const deps: ModuleDeps = { db, clock, vault };
+    return {
+      config,
+      db,
+      vault,
+      clock,
+      sessions: new StaffSessions(db, clock, { idleMinutes: config.sessionIdleMinutes, absoluteHours: 12 }),
+      staff: new StaffService(deps),
+      tenants: new TenantService(deps),
+      demo: new DemoService(deps),
+      audit: new AuditService(deps),
+      keys: new KeyService(deps),
+      readiness: () => readiness(db),
+      close: () => db.close(),
+    };
+  } catch (e) {
+    await db.close().catch(() => undefined);
+    throw e;
+  }
+}

@@ -1,0 +1,11 @@
+export {
+  type AuditContext,
+  type AuditDetail,
+  type AuditEvent,
+  type AuditOutcome,
+  appendAudit,
+  auditContextOf,
+  startAuditChain,
+} from './audit.ts';
+export { AuditService } from './service.ts';
+export { type ChainFinding, verifyAuditChain } from './verify.ts';

@@ -1,0 +1,1 @@
+export { type Readiness, readiness } from './health.ts';

@@ -1,0 +1,51 @@
+import type { LookupKind } from '../../db/index.ts';
+import type { PatientContact, PatientIdentity } from './types.ts';
+
+/**
+ * Canonical forms for exact lookup. Names fold ё→е and case so that «Семёнова» and
+ * «СЕМЕНОВА» meet; phones keep digits only; e-mails are lower-cased.
+ */
+export const foldName = (s: string): string =>
+  s
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/ё/g, 'е')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+
+export const digitsOnly = (s: string): string => s.replace(/\D+/g, '');
+
+export function canonicalLookup(kind: LookupKind, raw: string): string {
+  switch (kind) {
+    case 'phone':
+    case 'snils':
+    case 'oms':
+      return digitsOnly(raw);
+    case 'email':
+      return raw.trim().toLowerCase();
+    case 'card':
+    case 'external':
+      return raw.trim().toUpperCase();
+    case 'surname':
+    case 'name':
+      return foldName(raw);
+  }
+}
+
+/** Every lookup value a patient is findable by. */
+export function lookupValues(identity: PatientIdentity, contact: PatientContact): [LookupKind, string][] {
+  const out: [LookupKind, string][] = [];
+  const add = (kind: LookupKind, raw: string | undefined): void => {
+    if (!raw) return;
+    const c = canonicalLookup(kind, raw);
+    if (c) out.push([kind, c]);
+  };
+  add('phone', contact.phone);
+  add('email', contact.email);
+  add('snils', identity.snils);
+  add('oms', identity.omsPolicy);
+  add('card', identity.cardNo);
+  // Surname only: a full-name search narrows the surname's candidates after decrypting them.
+  add('surname', identity.lastName);
+  return out;
+}

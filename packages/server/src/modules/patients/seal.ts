@@ -1,0 +1,136 @@
+import type { LookupKind } from '../../db/index.ts';
+import { newId } from '../../kernel/index.ts';
+import { openJson, sealJson, type TenantKeys } from '../crypto/index.ts';
+import { lookupValues } from './lookup.ts';
+import type { NewPatient, PatientContact, PatientIdentity } from './types.ts';
+
+/** The rows that store one patient: the patient (with its wrapped key) and its blind-index entries. */
+export interface SealedPatient {
+  readonly patient: {
+    tenant_id: string;
+    id: string;
+    key_version: number;
+    key_wrapped: Buffer;
+    identity_enc: Buffer;
+    contact_enc: Buffer;
+    sex: 'female' | 'male' | null;
+    birth_year: number | null;
+    birth_md: number | null;
+    city: string | null;
+    home_branch_id: string | null;
+    time_zone: string | null;
+    language: 'ru' | 'en';
+    preferred_channel: 'email' | 'sms' | 'messenger' | 'call' | null;
+    preferred_time: 'morning' | 'afternoon' | 'evening' | null;
+    visit_mode: 'offline' | 'online' | 'any' | null;
+    has_email: boolean;
+    has_phone: boolean;
+    created_at: Date;
+  };
+  readonly lookups: { tenant_id: string; kind: LookupKind; digest: number; patient_id: string }[];
+}
+
+export const identityAad = (tenantId: string, patientId: string): string =>
+  `${tenantId}/${patientId}/identity`;
+export const contactAad = (tenantId: string, patientId: string): string => `${tenantId}/${patientId}/contact`;
+
+/** "1980-03-05" → year 1980 and month-day 305: age and birthday rules run on these in SQL. */
+export function birthParts(birthDate: string | undefined): { year: number | null; md: number | null } {
+  const m = birthDate ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(birthDate) : null;
+  if (!m) return { year: null, md: null };
+  return { year: Number(m[1]), md: Number(m[2]) * 100 + Number(m[3]) };
+}
+
+export function sealPatient(keys: TenantKeys, input: NewPatient, now: Date): SealedPatient {
+  const tenantId = keys.tenantId;
+  const id = input.id ?? newId();
+  const pk = keys.newPatientKey(id);
+  const birth = birthParts(input.identity.birthDate);
+  const p = input.profile;
+  const seen = new Set<string>();
+  const lookups = [];
+  for (const [kind, value] of lookupValues(input.identity, input.contact)) {
+    const digest = keys.blind(kind, value);
+    const k = `${kind}:${digest}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    lookups.push({ tenant_id: tenantId, kind, digest, patient_id: id });
+  }
+  return {
+    patient: {
+      tenant_id: tenantId,
+      id,
+      key_version: pk.version,
+      key_wrapped: pk.wrapped,
+      identity_enc: sealJson(pk.key, input.identity, identityAad(tenantId, id)),
+      contact_enc: sealJson(pk.key, input.contact, contactAad(tenantId, id)),
+      sex: p.sex ?? null,
+      birth_year: birth.year,
+      birth_md: birth.md,
+      city: p.city ?? null,
+      home_branch_id: p.homeBranchId ?? null,
+      time_zone: p.timeZone ?? null,
+      language: p.language ?? 'ru',
+      preferred_channel: p.preferredChannel ?? null,
+      preferred_time: p.preferredTime ?? null,
+      visit_mode: p.visitMode ?? null,
+      has_email: Boolean(input.contact.email),
+      has_phone: Boolean(input.contact.phone),
+      created_at: input.createdAt ?? now,
+    },
+    lookups,
+  };
+}
+
+/**
+ * Decrypts what a caller is allowed to see; the key is unwrapped once per patient.
+ * A shredded patient (no key) yields nothing.
+ */
+export function unsealPatient(
+  keys: TenantKeys,
+  row: {
+    id: string;
+    key_version: number | null;
+    key_wrapped: Buffer | null;
+    identity_enc: Buffer | null;
+    contact_enc: Buffer | null;
+  },
+  want: { identity: boolean; contact: boolean },
+): { identity?: PatientIdentity; contact?: PatientContact } {
+  if (row.key_version === null || row.key_wrapped === null) return {};
+  const patientKey = keys.unwrapPatientKey(row.id, row.key_version, row.key_wrapped);
+  const out: { identity?: PatientIdentity; contact?: PatientContact } = {};
+  if (want.identity && row.identity_enc) {
+    out.identity = openJson<PatientIdentity>(
+      patientKey,
+      row.identity_enc,
+      identityAad(keys.tenantId, row.id),
+    );
+  }
+  if (want.contact && row.contact_enc) {
+    out.contact = openJson<PatientContact>(patientKey, row.contact_enc, contactAad(keys.tenantId, row.id));
+  }
+  return out;
+}
+
+export const PATIENT_COPY_COLUMNS = [
+  'tenant_id',
+  'id',
+  'key_version',
+  'key_wrapped',
+  'identity_enc',
+  'contact_enc',
+  'sex',
+  'birth_year',
+  'birth_md',
+  'city',
+  'home_branch_id',
+  'time_zone',
+  'language',
+  'preferred_channel',
+  'preferred_time',
+  'visit_mode',
+  'has_email',
+  'has_phone',
+  'created_at',
+] as const satisfies readonly (keyof SealedPatient['patient'])[];

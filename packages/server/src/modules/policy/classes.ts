@@ -1,0 +1,93 @@
+import type { DataClass } from '@careloop/contracts';
+import type { DB } from '../../db/index.ts';
+
+/**
+ * The data class of every patient-related column, declared once. `key` marks
+ * identifiers and bookkeeping that carry no attribute of the patient. A column
+ * added to one of these tables without a class here does not compile.
+ */
+export type ColumnClass = DataClass | 'key';
+
+type Classified<T extends keyof DB> = { readonly [C in keyof DB[T]]-?: ColumnClass };
+
+export const PATIENT_TABLE_CLASSES = {
+  patients: {
+    tenant_id: 'key',
+    id: 'key',
+    status: 'key',
+    merged_into: 'key',
+    key_version: 'key',
+    key_wrapped: 'key',
+    identity_enc: 'identity',
+    contact_enc: 'contact',
+    sex: 'demographic',
+    birth_year: 'demographic',
+    birth_md: 'demographic',
+    city: 'demographic',
+    home_branch_id: 'visit_timing',
+    time_zone: 'preference',
+    language: 'preference',
+    preferred_channel: 'preference',
+    preferred_time: 'preference',
+    visit_mode: 'preference',
+    has_email: 'contact',
+    has_phone: 'contact',
+    created_at: 'key',
+    updated_at: 'key',
+    erased_at: 'key',
+  },
+  patient_lookup: { tenant_id: 'key', kind: 'key', digest: 'key', patient_id: 'key' },
+  appointments: {
+    tenant_id: 'key',
+    id: 'key',
+    patient_id: 'key',
+    doctor_id: 'visit_clinical',
+    branch_id: 'visit_timing',
+    service_id: 'visit_clinical',
+    slot_id: 'key',
+    starts_at: 'visit_timing',
+    status: 'visit_timing',
+    booked_via: 'engagement',
+    created_at: 'key',
+  },
+  visits: {
+    tenant_id: 'key',
+    id: 'key',
+    patient_id: 'key',
+    branch_id: 'visit_timing',
+    doctor_id: 'visit_clinical',
+    specialty_id: 'visit_clinical',
+    appointment_id: 'key',
+    service_id: 'visit_clinical',
+    visited_at: 'visit_timing',
+    amount_minor: 'financial',
+  },
+  visit_services: {
+    tenant_id: 'key',
+    visit_id: 'key',
+    line_no: 'key',
+    service_id: 'visit_clinical',
+    price_minor: 'financial',
+  },
+} as const satisfies { readonly [T in PatientTable]: Classified<T> };
+
+export type PatientTable = 'patients' | 'patient_lookup' | 'appointments' | 'visits' | 'visit_services';
+
+/** Attributes held inside the encrypted columns, with their classes. */
+export const IDENTITY_ATTRIBUTES = [
+  'lastName',
+  'firstName',
+  'middleName',
+  'birthDate',
+  'snils',
+  'omsPolicy',
+  'nationalId',
+  'cardNo',
+] as const;
+export const CONTACT_ATTRIBUTES = ['phone', 'email', 'address', 'postcode', 'messenger'] as const;
+
+export type IdentityAttribute = (typeof IDENTITY_ATTRIBUTES)[number];
+export type ContactAttribute = (typeof CONTACT_ATTRIBUTES)[number];
+
+export const classOfColumn = <T extends PatientTable>(table: T, column: keyof DB[T] & string): ColumnClass =>
+  (PATIENT_TABLE_CLASSES[table] as Record<string, ColumnClass>)[column] ?? 'key';

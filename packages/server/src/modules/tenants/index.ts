@@ -1,0 +1,2 @@
+export { TenantService } from './service.ts';
+export { createTenant, getTenant, listTenants, type NewTenant, type Tenant } from './tenants.ts';

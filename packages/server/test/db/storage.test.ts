@@ -1,0 +1,159 @@
+import { readdirSync } from 'node:fs';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Database, migrations } from '../../src/db/index.ts';
+import { newId } from '../../src/kernel/index.ts';
+import { testDatabase } from '../support/db.ts';
+
+let db: Database;
+const tenant = newId();
+
+beforeAll(async () => {
+  db = await testDatabase();
+  await db.system((tx) =>
+    tx
+      .insertInto('tenants')
+      .values({ tenant_id: tenant, slug: `s-${tenant.slice(-12)}`, name: 'S' })
+      .execute(),
+  );
+});
+afterAll(async () => db?.close());
+
+describe(`storage contract (${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded'})`, () => {
+  it('migrations are date-named, listed in order, and match the files', () => {
+    const names = Object.keys(migrations);
+    expect(names.every((n) => /^\d{4}-\d{2}-\d{2}T\d{4}_[a-z0-9_]+$/.test(n))).toBe(true);
+    expect([...names].sort()).toEqual(names);
+    const files = readdirSync(new URL('../../src/db/migrations/', import.meta.url))
+      .filter((f) => f !== 'index.ts')
+      .map((f) => f.replace(/\.ts$/, ''));
+    expect(files.sort()).toEqual(names);
+  });
+
+  it('the schema is current after migrating', async () => {
+    expect(await db.pendingMigrations()).toEqual([]);
+  });
+
+  it('every table leads its primary key with tenant_id and has row-level security on', async () => {
+    const rows = await db.system((tx) =>
+      sql<{ table: string; first: string; rls: boolean }>`
+        SELECT c.relname AS table, a.attname AS first, c.relrowsecurity AS rls
+        FROM pg_index i
+        JOIN pg_class c ON c.oid = i.indrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
+        JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = i.indkey[0]
+        WHERE i.indisprimary AND c.relname NOT LIKE 'kysely_%'`.execute(tx),
+    );
+    expect(rows.rows.length).toBeGreaterThan(15);
+    for (const r of rows.rows) {
+      expect({ table: r.table, first: r.first, rls: r.rls }).toEqual({
+        table: r.table,
+        first: 'tenant_id',
+        rls: true,
+      });
+    }
+  });
+
+  it('bulk loads awkward values exactly, in one transaction', async () => {
+    const awkward = ['tab\there', 'line\nbreak', 'back\\slash', 'cr\rhere', 'кириллица «ёлка»', '\\N', ''];
+    const rows = awkward.map((name, i) => [tenant, newId(), `c${i}`, name, 'en', 'UTC', null, null]);
+    const n = await db.bulkLoad((copy) =>
+      copy(
+        'branches',
+        ['tenant_id', 'id', 'code', 'name_ru', 'name_en', 'time_zone', 'city', 'address'],
+        rows,
+      ),
+    );
+    expect(n).toBe(awkward.length);
+    const back = await db.tenant(tenant, (tx) =>
+      tx.selectFrom('branches').select(['code', 'name_ru', 'city']).orderBy('code').execute(),
+    );
+    expect(back.map((r) => r.name_ru)).toEqual(awkward);
+    expect(back.every((r) => r.city === null)).toBe(true);
+  });
+
+  it('bulk loads bytea and rolls back every table when one copy fails', async () => {
+    const id = newId();
+    const bytes = Buffer.from([0, 1, 2, 92, 9, 10, 255]);
+    await db.bulkLoad(async (copy) => {
+      await copy(
+        'tenant_keys',
+        ['tenant_id', 'purpose', 'version', 'master_version', 'wrapped'],
+        [[tenant, 'data', 99, 1, bytes]],
+      );
+    });
+    const k = await db.tenant(tenant, (tx) =>
+      tx.selectFrom('tenant_keys').select('wrapped').where('version', '=', 99).executeTakeFirstOrThrow(),
+    );
+    expect(Buffer.compare(k.wrapped, bytes)).toBe(0);
+    await expect(
+      db.bulkLoad(async (copy) => {
+        await copy(
+          'branches',
+          ['tenant_id', 'id', 'code', 'name_ru', 'name_en', 'time_zone'],
+          [[tenant, id, 'rolled-back', 'x', 'x', 'UTC']],
+        );
+        await copy(
+          'branches',
+          ['tenant_id', 'id', 'code', 'name_ru', 'name_en', 'time_zone'],
+          [[tenant, id, 'dup', 'x', 'x', 'UTC']],
+        );
+      }),
+    ).rejects.toThrow();
+    const gone = await db.tenant(tenant, (tx) =>
+      tx.selectFrom('branches').select('id').where('code', '=', 'rolled-back').execute(),
+    );
+    expect(gone).toEqual([]);
+  });
+
+  it('a failed transaction leaves nothing behind and the connection usable', async () => {
+    await expect(
+      db.tenant(tenant, async (tx) => {
+        await tx
+          .insertInto('branches')
+          .values({
+            tenant_id: tenant,
+            id: newId(),
+            code: 'tx-fail',
+            name_ru: 'x',
+            name_en: 'x',
+            time_zone: 'UTC',
+          })
+          .execute();
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    const rows = await db.tenant(tenant, (tx) =>
+      tx.selectFrom('branches').select('id').where('code', '=', 'tx-fail').execute(),
+    );
+    expect(rows).toEqual([]);
+  });
+
+  it('transactions queue on the embedded engine instead of interleaving', async () => {
+    const codes = Array.from({ length: 20 }, (_, i) => `q${i}`);
+    await Promise.all(
+      codes.map((code) =>
+        db.tenant(tenant, async (tx) => {
+          await tx
+            .insertInto('branches')
+            .values({ tenant_id: tenant, id: newId(), code, name_ru: code, name_en: code, time_zone: 'UTC' })
+            .execute();
+          const n = await tx
+            .selectFrom('branches')
+            .select((e) => e.fn.countAll<number>().as('n'))
+            .where('code', '=', code)
+            .executeTakeFirstOrThrow();
+          expect(n.n).toBe(1);
+        }),
+      ),
+    );
+    const all = await db.tenant(tenant, (tx) =>
+      tx.selectFrom('branches').select('code').where('code', 'like', 'q%').execute(),
+    );
+    expect(all.length).toBe(20);
+  });
+
+  it('vacuum runs after bulk work', async () => {
+    await expect(db.vacuum(['branches'])).resolves.toBeUndefined();
+  });
+});
