@@ -59,7 +59,10 @@ describe('system endpoints', () => {
 describe('error-code catalogue', () => {
   it('docs/errors.md lists exactly the codes of the catalogue, with their statuses', () => {
     const doc = readFileSync(new URL('../../../../docs/errors.md', import.meta.url), 'utf8');
-    const rows = [...doc.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \|/gm)].map((m) => [m[1], Number(m[2])]);
+    const rows = [...doc.matchAll(/^\|\s*`([A-Z_]+)`\s*\|\s*(\d{3})\s*\|/gm)].map((m) => [
+      m[1],
+      Number(m[2]),
+    ]);
     expect(rows.map((r) => r[0]).sort()).toEqual([...ERROR_CODES].sort());
     for (const [code, status] of rows) expect(status).toBe(ERRORS[code as keyof typeof ERRORS].status);
   });
