@@ -1,0 +1,645 @@
+import { normalize, sentences, type Word, words } from './text.ts';
+
+/**
+ * R15: claims that medical advertising must not make (38-FZ Art. 24(1) items 2–5, applied to
+ * medical services by Art. 24(2)): stating or implying that the recipient has a disease or
+ * disorder, citing cure cases, patient gratitude or testimonials, and selling by reference to
+ * research. The check is sentence by sentence: a second-person anchor («у вас», «ваш…»,
+ * «you», «your», «страдаете», «struggling with») followed closely by a condition word, unless a
+ * screening or prevention word sits between them («у вас есть возможность пройти обследование
+ * на диабет» passes). It is tuned for zero misses on the regression corpus; a false alarm costs
+ * a reviewer a minute, a miss costs the clinic a fine.
+ */
+
+export const CLAIM_KINDS = ['implies_condition', 'cure_case', 'testimonial', 'research_reference'] as const;
+export type ClaimKind = (typeof CLAIM_KINDS)[number];
+
+export interface ClaimHit {
+  readonly kind: ClaimKind;
+  readonly sentence: string;
+}
+
+// Condition words: prefixes, exact forms (short or ambiguous stems), and two-word phrases.
+const CONDITION_PREFIXES = [
+  // ru
+  'болезн',
+  'заболе',
+  'диагноз',
+  'диабет',
+  'гипертони',
+  'гипотони',
+  'холестерин',
+  'ожирени',
+  'варикоз',
+  'геморро',
+  'простатит',
+  'аденом',
+  'цистит',
+  'молочниц',
+  'кариес',
+  'пародонт',
+  'гингивит',
+  'гастрит',
+  'язв',
+  'рефлюкс',
+  'изжог',
+  'мигрен',
+  'бессонниц',
+  'депресси',
+  'тревожност',
+  'паническ',
+  'аллерги',
+  'астм',
+  'остеохондроз',
+  'артрит',
+  'артроз',
+  'грыж',
+  'протрузи',
+  'псориаз',
+  'экзем',
+  'дерматит',
+  'акне',
+  'прыщ',
+  'выпадени',
+  'облысени',
+  'алопеци',
+  'импотенци',
+  'эректильн',
+  'бесплоди',
+  'климакс',
+  'менопауз',
+  'анеми',
+  'гепатит',
+  'онколог',
+  'опухол',
+  'новообразовани',
+  'миом',
+  'полип',
+  'инфекци',
+  'вирус',
+  'хламиди',
+  'сколиоз',
+  'плоскостопи',
+  'близорук',
+  'дальнозорк',
+  'катаракт',
+  'глауком',
+  'отит',
+  'гайморит',
+  'синусит',
+  'тонзиллит',
+  'насморк',
+  'кашл',
+  'температур',
+  'симптом',
+  'недуг',
+  'хроническ',
+  'расстройств',
+  'нарушени',
+  'ухудшени',
+  'алкоголизм',
+  'тахикарди',
+  'аритми',
+  'инсульт',
+  'инфаркт',
+  'тромбоз',
+  'остеопороз',
+  'подагр',
+  'одышк',
+  'отек',
+  'запор',
+  'диаре',
+  'вздути',
+  'тошнот',
+  'головокружени',
+  'кровоточ',
+  'храп',
+  'апноэ',
+  'энурез',
+  'недержани',
+  'дисбактериоз',
+  'паразит',
+  'грибок',
+  'грибк',
+  'бородавк',
+  'папиллом',
+  'родинк',
+  'невралги',
+  'радикулит',
+  'бронхит',
+  'пневмони',
+  'ковид',
+  'орви',
+  'грипп',
+  'простуд',
+  'перелом',
+  'дефицит',
+  'воспалени',
+  'лишай',
+  'целлюлит',
+  'пигментн',
+  // en
+  'diabet',
+  'hypertens',
+  'cholesterol',
+  'obes',
+  'overweight',
+  'varicose',
+  'hemorrhoid',
+  'haemorrhoid',
+  'prostatitis',
+  'cystitis',
+  'caries',
+  'gingivitis',
+  'gastritis',
+  'ulcer',
+  'reflux',
+  'heartburn',
+  'migraine',
+  'insomnia',
+  'depress',
+  'anxiety',
+  'anxious',
+  'panic',
+  'allerg',
+  'asthma',
+  'arthritis',
+  'arthrosis',
+  'hernia',
+  'psoria',
+  'eczema',
+  'dermatitis',
+  'acne',
+  'pimple',
+  'baldness',
+  'alopecia',
+  'impoten',
+  'erectile',
+  'infertil',
+  'menopaus',
+  'anemi',
+  'anaemi',
+  'hepatitis',
+  'cancer',
+  'tumo',
+  'oncolog',
+  'cyst',
+  'fibroid',
+  'polyp',
+  'infection',
+  'infected',
+  'virus',
+  'scoliosis',
+  'myopia',
+  'cataract',
+  'glaucoma',
+  'sinusitis',
+  'tonsillitis',
+  'cough',
+  'fever',
+  'symptom',
+  'chronic',
+  'disorder',
+  'addict',
+  'alcoholism',
+  'arrhythmi',
+  'tachycardi',
+  'osteoporosis',
+  'painful',
+  'backache',
+  'toothache',
+  'headache',
+  'injur',
+  'fracture',
+  'snor',
+  'apnea',
+  'apnoea',
+  'incontinence',
+  'fung',
+  'wart',
+  'covid',
+  'disease',
+  'illness',
+  'sickness',
+  'deficien',
+  'syndrome',
+  'inflamm',
+  'wrinkle',
+];
+
+const CONDITION_EXACT = new Set([
+  'боль',
+  'боли',
+  'болей',
+  'болью',
+  'болями',
+  'болях',
+  'болит',
+  'болят',
+  'болело',
+  'болела',
+  'болели',
+  'ноет',
+  'ноют',
+  'болеете',
+  'болеешь',
+  'больны',
+  'болен',
+  'больна',
+  'рак',
+  'рака',
+  'раком',
+  'раке',
+  'киста',
+  'кисты',
+  'кисту',
+  'кистой',
+  'угри',
+  'угрей',
+  'угревая',
+  'угревой',
+  'кашель',
+  'травма',
+  'травмы',
+  'травму',
+  'травмой',
+  'вич',
+  'впч',
+  'зппп',
+  'иппп',
+  'pain',
+  'pains',
+  'ache',
+  'aches',
+  'sore',
+  'ill',
+  'sick',
+  'flu',
+  'stroke',
+  'gout',
+  'moles',
+  'cavity',
+  'cavities',
+  'hiv',
+  'hpv',
+  'std',
+  'sti',
+  'diagnosis',
+  'diagnosed',
+]);
+
+/** Pairs within two words of each other: «лишний вес», «высокое давление», «hair loss». */
+const CONDITION_PAIRS: readonly (readonly [string, string])[] = [
+  ['лишн', 'вес'],
+  ['избыточн', 'вес'],
+  ['высок', 'давлени'],
+  ['повышен', 'давлени'],
+  ['пониженн', 'давлени'],
+  ['низк', 'давлени'],
+  ['скач', 'давлени'],
+  ['высок', 'сахар'],
+  ['повышен', 'сахар'],
+  ['проблем', 'сном'],
+  ['проблем', 'зуб'],
+  ['проблем', 'кож'],
+  ['проблем', 'вес'],
+  ['проблем', 'давлени'],
+  ['проблем', 'сердц'],
+  ['проблем', 'здоров'],
+  ['проблем', 'желуд'],
+  ['проблем', 'сустав'],
+  ['проблем', 'спин'],
+  ['проблем', 'зрени'],
+  ['проблем', 'слух'],
+  ['проблем', 'потенци'],
+  ['проблем', 'щитовид'],
+  ['проблем', 'почк'],
+  ['проблем', 'печен'],
+  ['проблем', 'вен'],
+  ['проблем', 'волос'],
+  ['проблем', 'кишечн'],
+  ['проблем', 'десн'],
+  ['проблем', 'позвоночн'],
+  ['проблем', 'памят'],
+  ['проблем', 'пищеварени'],
+  ['high', 'blood'],
+  ['high', 'cholesterol'],
+  ['hair', 'loss'],
+  ['extra', 'weight'],
+  ['excess', 'weight'],
+  ['weight', 'problem'],
+  ['kidney', 'stone'],
+  ['heart', 'attack'],
+  ['flat', 'feet'],
+  ['bad', 'breath'],
+  ['blood', 'sugar'],
+  ['thyroid', 'problem'],
+  ['problem', 'thyroid'],
+  ['алкогольн', 'зависимост'],
+  ['никотинов', 'зависимост'],
+  ['наркотическ', 'зависимост'],
+  ['problem', 'teeth'],
+  ['problem', 'tooth'],
+  ['problem', 'skin'],
+  ['problem', 'weight'],
+  ['problem', 'sleep'],
+  ['problem', 'heart'],
+  ['problem', 'stomach'],
+  ['problem', 'joint'],
+  ['problem', 'back'],
+  ['problem', 'vision'],
+  ['problem', 'eyes'],
+  ['problem', 'hearing'],
+  ['problem', 'gums'],
+  ['problem', 'digestion'],
+  ['problem', 'memory'],
+];
+
+/** Index of the condition's last word if one starts at `i`, else -1. */
+const conditionAt = (w: readonly Word[], i: number): number => {
+  const t = w[i]?.word;
+  if (t === undefined) return -1;
+  if (CONDITION_EXACT.has(t) || CONDITION_PREFIXES.some((p) => t.startsWith(p))) return i;
+  for (const [a, b] of CONDITION_PAIRS) {
+    if (!t.startsWith(a)) continue;
+    for (let j = i + 1; j <= i + 3 && j < w.length; j++) if (w[j]?.word.startsWith(b)) return j;
+  }
+  return -1;
+};
+
+/** Words that turn a second-person sentence into an invitation to screening or prevention. */
+const NEUTRAL_PREFIXES = [
+  'обследов',
+  'провер',
+  'скрининг',
+  'профилакт',
+  'диагностик',
+  'тест',
+  'анализ',
+  'риск',
+  'узна',
+  'предотвр',
+  'предупре',
+  'вакцин',
+  'привив',
+  'защит',
+  'вопрос',
+  'информаци',
+  'избеж',
+  'screen',
+  'check',
+  'test',
+  'risk',
+  'prevent',
+  'avoid',
+  'vaccin',
+  'immuni',
+  'question',
+  'about',
+  'learn',
+  'information',
+];
+const NEUTRAL_EXACT = new Set(['не', 'нет', 'никогда', 'без', 'no', 'not', 'never', 'without']);
+const isNeutral = (t: string): boolean =>
+  NEUTRAL_EXACT.has(t) || NEUTRAL_PREFIXES.some((p) => t.startsWith(p));
+
+const PRONOUNS = new Set([
+  'вы',
+  'вам',
+  'вас',
+  'вами',
+  'ты',
+  'тебе',
+  'тебя',
+  'тобой',
+  'твой',
+  'твоя',
+  'твое',
+  'твои',
+  'твоего',
+  'твоей',
+  'твоему',
+  'твоим',
+  'твоих',
+  'you',
+  'your',
+  "you're",
+  "you've",
+  'yours',
+  'yourself',
+]);
+const isAnchorWord = (t: string): boolean => PRONOUNS.has(t) || t.startsWith('ваш');
+
+/** Verbs of suffering: an anchor in themselves («Страдаете от мигрени?», «Tired of acne?»). */
+const SUFFERING = [
+  'страдает',
+  'страдаеш',
+  'мучает',
+  'мучаеш',
+  'маетес',
+  'терпите',
+  'беспокоит',
+  'беспокоят',
+  'мучают',
+  'тревожит',
+  'тревожат',
+  'замучил',
+  'надоел',
+  'измучил',
+  'устали',
+  'чувствуете',
+  'заметили',
+  'suffer',
+  'struggl',
+  'living',
+  'dealing',
+  'tired',
+  'battling',
+  'fighting',
+  'coping',
+  'worried',
+  'bothered',
+];
+const STRONG_SUFFERING = new Set(['страдаете', 'страдаешь', 'мучаетесь', 'мучаешься', 'болеете', 'болеешь']);
+
+const QUESTION_WORDS = new Set([
+  'как',
+  'что',
+  'почему',
+  'зачем',
+  'когда',
+  'где',
+  'how',
+  'what',
+  'why',
+  'when',
+  'where',
+]);
+
+/** A condition within `span` words after `from`, with nothing neutral in between. */
+const conditionAfter = (w: readonly Word[], from: number, span: number): boolean => {
+  for (let j = from; j < w.length && j < from + span; j++) {
+    if (isNeutral(w[j]?.word ?? '')) return false;
+    if (conditionAt(w, j) !== -1) return true;
+  }
+  return false;
+};
+
+const impliesCondition = (w: readonly Word[], question: boolean): boolean => {
+  for (let i = 0; i < w.length; i++) {
+    const t = w[i]?.word ?? '';
+    if (STRONG_SUFFERING.has(t)) return true;
+    // «у вас», «у вашего ребёнка»: the strongest anchor, a slightly longer reach.
+    if (t === 'у' && isAnchorWord(w[i + 1]?.word ?? '') && conditionAfter(w, i + 2, 4)) return true;
+    if ((isAnchorWord(t) || SUFFERING.some((s) => t.startsWith(s))) && conditionAfter(w, i + 1, 4))
+      return true;
+    // «Боли в спине вас беспокоят?», «Back pain keeping you up?»
+    const end = conditionAt(w, i);
+    const screened = w.slice(Math.max(0, i - 2), i).some((x) => isNeutral(x.word));
+    if (end !== -1 && !screened) {
+      for (let j = end + 1; j < w.length && j <= end + 3; j++) {
+        const u = w[j]?.word ?? '';
+        if (isNeutral(u)) break;
+        if (isAnchorWord(u)) return true;
+      }
+    }
+  }
+  // «Бессонница?», «Болит спина?»: a short question about a condition is an assumption.
+  if (question && w.length <= 5 && !w.some((x) => QUESTION_WORDS.has(x.word) || isNeutral(x.word))) {
+    return w.some((_, i) => conditionAt(w, i) !== -1);
+  }
+  return false;
+};
+
+const CURE = [
+  /(?<!\p{L})(?:вылечил|излечил|исцелил|избавил|выздоровел|вылечен|излечен|исцелен)\p{L}*/u,
+  /(?<!\p{L})(?:случа\p{L}* (?:излечени|выздоровлени)|истори\p{L}* (?:\p{L}+ )?(?:излечени|выздоровлени|успеха|пациент)|до и после(?!\p{L}))/u,
+  /(?<!\p{L})(?:пациент\p{L}*|больн(?:ой|ая|ые)|мужчина|женщина|девушка|ребенок|бабушка|дедушка)(?: [\p{L}\d]+,?){0,8}? (?:забыл|победил|справил|восстановил|нормализовал|смогл|вернул|избавил)\p{L}*/u,
+  /(?<!\p{L})после (?:[\p{L}\d]+ ){0,3}?(?:лечени|курс|процедур|операци|терапи|сеанс|прием|визит)\p{L}*(?:,? [\p{L}\d]+){0,6}? (?:прошл|исчезл|ушл|забыл|перестал|вернул|восстановил|нормализовал|пришл|уменьшил|победил|справил|смогл)\p{L}*/u,
+  /(?<!\p{L})помогл?[иа]?(?: (?:[\p{L}]+|\d[\d\s]*)){0,5}? (?:избавиться|вылечить|справиться|победить|забыть|излечиться|восстановить)/u,
+  /(?<!\p{L})больше не (?:беспокоит|беспокоят|болит|болят|мучает|мучают|страдает|страдают)/u,
+  /\b(?:cured|healed|got rid of|gotten rid of|recovered|overcame|beat (?:his|her|their|my) |no longer (?:suffers?|has|have|feels?|needs?)|success stor(?:y|ies)|before(?: and |\s*&\s*|-and-)after|case stud(?:y|ies)|patient stor(?:y|ies)|pain[- ]free (?:since|after|for))/u,
+  /\bhelped (?:me|him|her|them|my|over \d|more than \d|\d|thousands|hundreds)/u,
+];
+
+/** A condition word followed by its disappearance: «боль прошла», «symptoms disappeared». */
+const conditionGone = (w: readonly Word[]): boolean => {
+  const GONE = /^(?:прошл|исчезл|ушл|отступил|пропал|disappeared|vanished|gone|went|cleared)/u;
+  for (let i = 0; i < w.length; i++) {
+    const end = conditionAt(w, i);
+    if (end === -1) continue;
+    for (let j = end + 1; j <= end + 3 && j < w.length; j++) if (GONE.test(w[j]?.word ?? '')) return true;
+  }
+  return false;
+};
+
+const FIRST_PERSON = new Set([
+  'я',
+  'мне',
+  'меня',
+  'мной',
+  'мой',
+  'моя',
+  'мое',
+  'мои',
+  'моего',
+  'моей',
+  'моему',
+  'моим',
+  'моих',
+  'i',
+  'me',
+  'my',
+  "i'm",
+  "i've",
+  "i'd",
+  'myself',
+]);
+const CARE_WORDS = [
+  'врач',
+  'доктор',
+  'клиник',
+  'лечени',
+  'лечил',
+  'прием',
+  'операци',
+  'процедур',
+  'специалист',
+  'персонал',
+  'помог',
+  'рекоменд',
+  'спасибо',
+  'благодар',
+  'довол',
+  'стоматолог',
+  'хирург',
+  'медсестр',
+  'doctor',
+  'dr',
+  'clinic',
+  'treatment',
+  'surgery',
+  'procedure',
+  'staff',
+  'team',
+  'helped',
+  'recommend',
+  'thank',
+  'grateful',
+  'nurse',
+  'dentist',
+];
+
+const TESTIMONIAL = [
+  /(?<!\p{L})спасибо(?:\s+(?:огромное|большое|огромнейшее))?\s+(?!(?:за|что|вам|тебе|нашим|вас)(?!\p{L}))\p{L}/u,
+  /(?<!\p{L})(?:благодарю|благодарна|благодарен|благодарят|благодарила|благодарил)(?!\p{L})/u,
+  /(?<!\p{L})благодарност\p{L}*(?:\s+\p{L}+){0,3}?\s+(?:врач|доктор|клиник|персонал|коллектив|специалист|медсестр|хирург|стоматолог)/u,
+  /(?<!\p{L})(?:слова|письма|письмо|отзывы?|отзывов) благодарност/u,
+  /(?<!\p{L})отзыв\p{L}*\s+(?:\p{L}+\s+)?пациент/u,
+  /(?<!\p{L})(?:читайте|смотрите) отзыв|(?:что|как) (?:о нас )?(?:говорят|пишут) (?:наши )?пациент/u,
+  /(?<!\p{L})пациент\p{L}*\s+(?:\p{L}+\s+)?(?:рекомендуют|советуют|благодарят|довольны|в восторге|говорят|пишут|отмечают|оценили)(?!\p{L})/u,
+  /(?<!\p{L})(?:рекомендую|советую)(?!\p{L})/u,
+  /\bthank(?:s| you)[,!]?\s+(?:to\s+)?(?:dr\b|doctor|the (?:clinic|team|staff|doctors?|nurses?)|nurse)/u,
+  /\btestimonials?\b|\b(?:patient|customer) reviews?\b|\breviews? (?:from|by) (?:our |real )?patients\b|\b(?:our )?patients (?:say|love|recommend|rave|praise|agree)\b|\bwhat (?:our )?patients (?:say|think)\b|\bfive[- ]star\b|\b5[- ]star\b|\b(?:highly|i) recommend/u,
+  /★/u,
+];
+
+/** «…» — Анна, 34 года / — Maria K., 52: an attributed quote is a testimonial. */
+const ATTRIBUTION =
+  /(?:^[«"“„].+[»"”]\s*[—–-]\s*\p{Lu})|(?:[—–-]\s*\p{Lu}\p{Ll}+(?:\s+\p{Lu}\.?)?,\s*\d{1,3}(?:\s*(?:лет|года?|years?(?:\s+old)?|y\.?o\.?))?\s*\.?$)/u;
+
+const RESEARCH =
+  /клинически (?:доказан|подтвержд|проверен)|научно (?:доказан|подтвержд)|исследовани\p{L}* (?:\p{L}+ )?(?:показал|подтвердил|доказал)|по данным (?:\p{L}+ )?исследовани|доказан\p{L}* (?:эффективност|исследовани|клиническ|учеными)|clinically (?:proven|tested|shown)|scientifically (?:proven|shown)|(?:studies|research|trials) (?:show|shows|have shown|has shown|prove|proves|proved|confirm|confirms|confirmed)|proven by (?:studies|research|science)/u;
+
+const testimonial = (n: string, w: readonly Word[], original: string): boolean => {
+  if (TESTIMONIAL.some((re) => re.test(n)) || ATTRIBUTION.test(original.trim())) return true;
+  const has = (s: Set<string>): boolean => w.some((x) => s.has(x.word));
+  if (
+    /(?<!\p{L})(?:благодарны|grateful|gratitude)(?!\p{L})/u.test(n) &&
+    !has(new Set(['мы', 'we', "we're"]))
+  ) {
+    return true;
+  }
+  return has(FIRST_PERSON) && w.some((x) => CARE_WORDS.some((c) => x.word.startsWith(c)));
+};
+
+/** The first forbidden claim a sentence makes, if any. */
+export const classifySentence = (sentence: string): ClaimKind | null => {
+  const n = normalize(sentence);
+  const w = words(n);
+  if (impliesCondition(w, n.endsWith('?'))) return 'implies_condition';
+  if (CURE.some((re) => re.test(n)) || conditionGone(w)) return 'cure_case';
+  if (testimonial(n, w, sentence)) return 'testimonial';
+  if (RESEARCH.test(n)) return 'research_reference';
+  return null;
+};
+
+/** Every sentence of a text that makes a forbidden claim. */
+export const detectClaims = (text: string): ClaimHit[] => {
+  const hits: ClaimHit[] = [];
+  for (const s of sentences(text)) {
+    const kind = classifySentence(s);
+    if (kind) hits.push({ kind, sentence: s });
+  }
+  return hits;
+};
