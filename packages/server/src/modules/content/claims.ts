@@ -138,6 +138,7 @@ const CONDITION_PREFIXES = [
   'лишай',
   'целлюлит',
   'пигментн',
+  'щитовидк',
   // en
   'diabet',
   'hypertens',
@@ -269,6 +270,10 @@ const CONDITION_EXACT = new Set([
   'иппп',
   'pain',
   'pains',
+  'hurt',
+  'hurts',
+  'aching',
+  'swollen',
   'ache',
   'aches',
   'sore',
@@ -299,6 +304,7 @@ const CONDITION_PAIRS: readonly (readonly [string, string])[] = [
   ['скач', 'давлени'],
   ['высок', 'сахар'],
   ['повышен', 'сахар'],
+  ['выпада', 'волос'],
   ['проблем', 'сном'],
   ['проблем', 'зуб'],
   ['проблем', 'кож'],
@@ -395,13 +401,13 @@ const NEUTRAL_PREFIXES = [
   'vaccin',
   'immuni',
   'question',
-  'about',
   'learn',
+  'protect',
   'information',
 ];
 const NEUTRAL_EXACT = new Set(['не', 'нет', 'никогда', 'без', 'no', 'not', 'never', 'without']);
-const isNeutral = (t: string): boolean =>
-  NEUTRAL_EXACT.has(t) || NEUTRAL_PREFIXES.some((p) => t.startsWith(p));
+const isScreening = (t: string): boolean => NEUTRAL_PREFIXES.some((p) => t.startsWith(p));
+const isNeutral = (t: string): boolean => NEUTRAL_EXACT.has(t) || isScreening(t);
 
 const PRONOUNS = new Set([
   'вы',
@@ -480,24 +486,41 @@ const QUESTION_WORDS = new Set([
 const conditionAfter = (w: readonly Word[], from: number, span: number): boolean => {
   for (let j = from; j < w.length && j < from + span; j++) {
     if (isNeutral(w[j]?.word ?? '')) return false;
-    if (conditionAt(w, j) !== -1) return true;
+    const end = conditionAt(w, j);
+    // «your flu vaccination», «вашу прививку от гриппа»: the condition names a prevention.
+    if (end !== -1 && !isScreening(w[end + 1]?.word ?? '')) return true;
   }
   return false;
+};
+
+/** A screening word just before: «Защитите себя и вашу семью от гриппа». */
+const screenedBefore = (w: readonly Word[], i: number): boolean =>
+  w.slice(Math.max(0, i - 3), i).some((x) => isScreening(x.word));
+
+const MODALS = new Set(['may', 'might', 'could', 'probably', 'likely', 'already', 'also']);
+
+/** «you have …», «you may have …»: the index after «have», or -1. */
+const afterYouHave = (w: readonly Word[], i: number): number => {
+  if (w[i]?.word !== 'you') return -1;
+  let j = i + 1;
+  if (MODALS.has(w[j]?.word ?? '')) j++;
+  return w[j]?.word === 'have' || w[j]?.word === 'got' ? j + 1 : -1;
 };
 
 const impliesCondition = (w: readonly Word[], question: boolean): boolean => {
   for (let i = 0; i < w.length; i++) {
     const t = w[i]?.word ?? '';
     if (STRONG_SUFFERING.has(t)) return true;
-    // «у вас», «у вашего ребёнка»: the strongest anchor, a slightly longer reach.
-    if (t === 'у' && isAnchorWord(w[i + 1]?.word ?? '') && conditionAfter(w, i + 2, 4)) return true;
-    if ((isAnchorWord(t) || SUFFERING.some((s) => t.startsWith(s))) && conditionAfter(w, i + 1, 4))
-      return true;
+    if (screenedBefore(w, i)) continue;
+    // «у вас», «у вашего ребёнка», «you may have»: the strongest anchors, a longer reach.
+    if (t === 'у' && isAnchorWord(w[i + 1]?.word ?? '') && conditionAfter(w, i + 2, 5)) return true;
+    const have = afterYouHave(w, i);
+    if (have !== -1 && conditionAfter(w, have, 5)) return true;
+    if ((isAnchorWord(t) || SUFFERING.some((s) => t.startsWith(s))) && conditionAfter(w, i + 1, 5)) return true;
     // «Боли в спине вас беспокоят?», «Back pain keeping you up?»
     const end = conditionAt(w, i);
-    const screened = w.slice(Math.max(0, i - 2), i).some((x) => isNeutral(x.word));
-    if (end !== -1 && !screened) {
-      for (let j = end + 1; j < w.length && j <= end + 3; j++) {
+    if (end !== -1 && !isScreening(w[end + 1]?.word ?? '')) {
+      for (let j = end + 1; j < w.length && j <= end + 4; j++) {
         const u = w[j]?.word ?? '';
         if (isNeutral(u)) break;
         if (isAnchorWord(u)) return true;
@@ -514,7 +537,7 @@ const impliesCondition = (w: readonly Word[], question: boolean): boolean => {
 const CURE = [
   /(?<!\p{L})(?:вылечил|излечил|исцелил|избавил|выздоровел|вылечен|излечен|исцелен)\p{L}*/u,
   /(?<!\p{L})(?:случа\p{L}* (?:излечени|выздоровлени)|истори\p{L}* (?:\p{L}+ )?(?:излечени|выздоровлени|успеха|пациент)|до и после(?!\p{L}))/u,
-  /(?<!\p{L})(?:пациент\p{L}*|больн(?:ой|ая|ые)|мужчина|женщина|девушка|ребенок|бабушка|дедушка)(?: [\p{L}\d]+,?){0,8}? (?:забыл|победил|справил|восстановил|нормализовал|смогл|вернул|избавил)\p{L}*/u,
+  /(?<!\p{L})(?:пациент\p{L}*|больн(?:ой|ая|ые)|мужчина|женщина|девушка|ребенок|бабушка|дедушка)(?:[\s,;:—–-]+[\p{L}\d]+){0,10}?[\s,;:—–-]+(?:забыл|победил|справил|восстановил|нормализовал|смогл|вернул|избавил|снова (?:может|смог|ходит|спит|бегает|улыбается))\p{L}*/u,
   /(?<!\p{L})после (?:[\p{L}\d]+ ){0,3}?(?:лечени|курс|процедур|операци|терапи|сеанс|прием|визит)\p{L}*(?:,? [\p{L}\d]+){0,6}? (?:прошл|исчезл|ушл|забыл|перестал|вернул|восстановил|нормализовал|пришл|уменьшил|победил|справил|смогл)\p{L}*/u,
   /(?<!\p{L})помогл?[иа]?(?: (?:[\p{L}]+|\d[\d\s]*)){0,5}? (?:избавиться|вылечить|справиться|победить|забыть|излечиться|восстановить)/u,
   /(?<!\p{L})больше не (?:беспокоит|беспокоят|болит|болят|мучает|мучают|страдает|страдают)/u,
@@ -524,7 +547,7 @@ const CURE = [
 
 /** A condition word followed by its disappearance: «боль прошла», «symptoms disappeared». */
 const conditionGone = (w: readonly Word[]): boolean => {
-  const GONE = /^(?:прошл|исчезл|ушл|отступил|пропал|disappeared|vanished|gone|went|cleared)/u;
+  const GONE = /^(?:прошл|исчезл|ушл|отступил|пропал|прекратил|перестал|disappeared|vanished|gone|went|cleared|stopped|ended)/u;
   for (let i = 0; i < w.length; i++) {
     const end = conditionAt(w, i);
     if (end === -1) continue;
@@ -627,10 +650,10 @@ const testimonial = (n: string, w: readonly Word[], original: string): boolean =
 export const classifySentence = (sentence: string): ClaimKind | null => {
   const n = normalize(sentence);
   const w = words(n);
-  if (impliesCondition(w, n.endsWith('?'))) return 'implies_condition';
+  if (RESEARCH.test(n)) return 'research_reference';
   if (CURE.some((re) => re.test(n)) || conditionGone(w)) return 'cure_case';
   if (testimonial(n, w, sentence)) return 'testimonial';
-  if (RESEARCH.test(n)) return 'research_reference';
+  if (impliesCondition(w, n.endsWith('?'))) return 'implies_condition';
   return null;
 };
 
