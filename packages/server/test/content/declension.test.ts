@@ -10,7 +10,13 @@ import {
   sexFromPatronymic,
 } from '../../src/modules/content/index.ts';
 
-const CASES: readonly GrammaticalCase[] = ['genitive', 'dative', 'accusative', 'instrumental', 'prepositional'];
+const CASES: readonly GrammaticalCase[] = [
+  'genitive',
+  'dative',
+  'accusative',
+  'instrumental',
+  'prepositional',
+];
 type Row = readonly [string, 'male' | 'female' | undefined, string, string, string, string, string];
 
 const FIRST_NAMES: readonly Row[] = [
@@ -73,7 +79,15 @@ const SURNAMES: readonly Row[] = [
   ['Данелия', 'male', 'Данелии', 'Данелии', 'Данелию', 'Данелией', 'Данелии'],
   ['Руставели', 'male', 'Руставели', 'Руставели', 'Руставели', 'Руставели', 'Руставели'],
   ['Дюбуа', 'female', 'Дюбуа', 'Дюбуа', 'Дюбуа', 'Дюбуа', 'Дюбуа'],
-  ['Римский-Корсаков', 'male', 'Римского-Корсакова', 'Римскому-Корсакову', 'Римского-Корсакова', 'Римским-Корсаковым', 'Римском-Корсакове'],
+  [
+    'Римский-Корсаков',
+    'male',
+    'Римского-Корсакова',
+    'Римскому-Корсакову',
+    'Римского-Корсакова',
+    'Римским-Корсаковым',
+    'Римском-Корсакове',
+  ],
 ];
 
 describe('Russian declension', () => {
@@ -150,10 +164,14 @@ describe('forms of address', () => {
   });
 
   it('English: Dear Ms/Mr Surname, else the first name, else patient', () => {
-    expect(salutation({ firstName: 'Anna', lastName: 'Ivanova', sex: 'female' }, 'en')).toBe('Dear Ms Ivanova');
+    expect(salutation({ firstName: 'Anna', lastName: 'Ivanova', sex: 'female' }, 'en')).toBe(
+      'Dear Ms Ivanova',
+    );
     expect(salutation({ firstName: 'John', lastName: 'Smith', sex: 'male' }, 'en')).toBe('Dear Mr Smith');
     expect(salutation({ firstName: 'Anna', lastName: 'Ivanova' }, 'en')).toBe('Dear Anna');
-    expect(salutation({ firstName: 'Anna', lastName: 'Ivanova', sex: 'female' }, 'en', 'informal')).toBe('Dear Anna');
+    expect(salutation({ firstName: 'Anna', lastName: 'Ivanova', sex: 'female' }, 'en', 'informal')).toBe(
+      'Dear Anna',
+    );
     expect(salutation({}, 'en')).toBe('Dear patient');
   });
 });

@@ -21,16 +21,29 @@ const reminder = template(
     block('greeting', '{{patient.salutation}}!', 'Dear {{patient.first_name}},'),
     block(
       'body',
-      { text: 'Ждём вас {{slot.date}} в {{slot.time}} в клинике {{clinic.name}}.', sms: 'Ждём вас {{slot.date}} в {{slot.time}}.' },
+      {
+        text: 'Ждём вас {{slot.date}} в {{slot.time}} в клинике {{clinic.name}}.',
+        sms: 'Ждём вас {{slot.date}} в {{slot.time}}.',
+      },
       'We expect you on {{slot.date}} at {{slot.time}} at {{clinic.name}}.',
     ),
     block('call_to_action', 'Перенести запись', 'Reschedule', '{{booking_url}}'),
-    block('legal_footer', { text: 'Настройки рассылок: {{preferences_url}}', sms: null }, 'Preferences: {{preferences_url}}'),
+    block(
+      'legal_footer',
+      { text: 'Настройки рассылок: {{preferences_url}}', sms: null },
+      'Preferences: {{preferences_url}}',
+    ),
   ],
   {
     purpose: 'care',
     medical: false,
-    variants: [sms(), sms('en'), email('Напоминание о визите'), email('Your visit', 'Clinic', 'en'), messenger()],
+    variants: [
+      sms(),
+      sms('en'),
+      email('Напоминание о визите'),
+      email('Your visit', 'Clinic', 'en'),
+      messenger(),
+    ],
   },
 );
 
@@ -91,7 +104,9 @@ describe('DESIGN §2: tokens limited to the purpose’s data classes', () => {
       medical: false,
     });
     const r = render(req({ template: t, allowedClasses: ALL, purpose: 'care.followup' }));
-    expect(r.ok && r.message.channel === 'sms' && r.message.sms.text).toBe('Ваш врач Смирнов А. В. ждёт вас 12.03.2027.');
+    expect(r.ok && r.message.channel === 'sms' && r.message.sms.text).toBe(
+      'Ваш врач Смирнов А. В. ждёт вас 12.03.2027.',
+    );
   });
 
   it('a salutation needs both identity and demographic', () => {
@@ -99,7 +114,11 @@ describe('DESIGN §2: tokens limited to the purpose’s data classes', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.errors).toContainEqual(
-        expect.objectContaining({ code: 'TOKEN_CLASS_NOT_ALLOWED', token: 'patient.salutation', dataClass: 'demographic' }),
+        expect.objectContaining({
+          code: 'TOKEN_CLASS_NOT_ALLOWED',
+          token: 'patient.salutation',
+          dataClass: 'demographic',
+        }),
       );
     }
   });
@@ -116,7 +135,9 @@ describe('DESIGN §2: tokens limited to the purpose’s data classes', () => {
     }
     const t2 = template([block('body', 'Филиал: {{slot.branch}}')], { purpose: 'care', medical: false });
     const r2 = render(req({ template: t2, values: { ...VALUES, slot: {} } }));
-    expect(!r2.ok && r2.errors).toEqual([{ code: 'VALUE_MISSING', token: 'slot.branch', field: expect.any(String) }]);
+    expect(!r2.ok && r2.errors).toEqual([
+      { code: 'VALUE_MISSING', token: 'slot.branch', field: expect.any(String) },
+    ]);
   });
 });
 
@@ -139,7 +160,10 @@ describe('rendering', () => {
       encoding: 'ucs2',
     });
     const latin = render(
-      req({ language: 'en', values: { ...VALUES, patient: { firstName: 'Anna' }, clinic: { name: 'Health Clinic' } } }),
+      req({
+        language: 'en',
+        values: { ...VALUES, patient: { firstName: 'Anna' }, clinic: { name: 'Health Clinic' } },
+      }),
     );
     expect(latin.ok && latin.message.channel === 'sms' && latin.message.sms.encoding).toBe('gsm7');
   });
@@ -179,7 +203,9 @@ describe('rendering', () => {
       ].join('\n\n'),
     );
     // the same order in HTML
-    const order = ['Уважаемая', 'Ждём вас', 'Перенести запись', 'Настройки рассылок'].map((s) => html.indexOf(s));
+    const order = ['Уважаемая', 'Ждём вас', 'Перенести запись', 'Настройки рассылок'].map((s) =>
+      html.indexOf(s),
+    );
     expect(order).toEqual([...order].sort((a, b) => a - b));
   });
 
@@ -218,7 +244,9 @@ describe('rendering', () => {
 
   it('messenger: paragraphs separated by blank lines', () => {
     const r = render(req({ channel: 'messenger' }));
-    expect(r.ok && r.message.channel === 'messenger' && r.message.messenger.text.split('\n\n')).toHaveLength(4);
+    expect(r.ok && r.message.channel === 'messenger' && r.message.messenger.text.split('\n\n')).toHaveLength(
+      4,
+    );
   });
 
   it('a missing variant or language is an error', () => {
@@ -246,11 +274,22 @@ describe('sending', () => {
 
   it('R16: a sensitive value reaching the lock screen blocks the send', () => {
     const values = { ...VALUES, clinic: { name: 'Онкологический центр' } };
-    const t = template([block('body', '{{clinic.name}} ждёт вас {{slot.date}}.')], { purpose: 'care', medical: false });
+    const t = template([block('body', '{{clinic.name}} ждёт вас {{slot.date}}.')], {
+      purpose: 'care',
+      medical: false,
+    });
     const r = render(req({ template: t, values }));
-    expect(!r.ok && r.errors).toEqual([{ code: 'SENSITIVE_CONTENT', category: 'term', field: 'sms.ru.text' }]);
+    expect(!r.ok && r.errors).toEqual([
+      { code: 'SENSITIVE_CONTENT', category: 'term', field: 'sms.ru.text' },
+    ]);
     // the e-mail body is behind the inbox, not on the lock screen
-    const mail = render(req({ template: template(t.blocks, { purpose: 'care', medical: false, variants: [email('Визит')] }), channel: 'email', values }));
+    const mail = render(
+      req({
+        template: template(t.blocks, { purpose: 'care', medical: false, variants: [email('Визит')] }),
+        channel: 'email',
+        values,
+      }),
+    );
     expect(mail.ok).toBe(true);
   });
 

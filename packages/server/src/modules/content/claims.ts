@@ -516,7 +516,8 @@ const impliesCondition = (w: readonly Word[], question: boolean): boolean => {
     if (t === 'у' && isAnchorWord(w[i + 1]?.word ?? '') && conditionAfter(w, i + 2, 5)) return true;
     const have = afterYouHave(w, i);
     if (have !== -1 && conditionAfter(w, have, 5)) return true;
-    if ((isAnchorWord(t) || SUFFERING.some((s) => t.startsWith(s))) && conditionAfter(w, i + 1, 5)) return true;
+    if ((isAnchorWord(t) || SUFFERING.some((s) => t.startsWith(s))) && conditionAfter(w, i + 1, 5))
+      return true;
     // «Боли в спине вас беспокоят?», «Back pain keeping you up?»
     const end = conditionAt(w, i);
     if (end !== -1 && !isScreening(w[end + 1]?.word ?? '')) {
@@ -547,7 +548,8 @@ const CURE = [
 
 /** A condition word followed by its disappearance: «боль прошла», «symptoms disappeared». */
 const conditionGone = (w: readonly Word[]): boolean => {
-  const GONE = /^(?:прошл|исчезл|ушл|отступил|пропал|прекратил|перестал|disappeared|vanished|gone|went|cleared|stopped|ended)/u;
+  const GONE =
+    /^(?:прошл|исчезл|ушл|отступил|пропал|прекратил|перестал|disappeared|vanished|gone|went|cleared|stopped|ended)/u;
   for (let i = 0; i < w.length; i++) {
     const end = conditionAt(w, i);
     if (end === -1) continue;

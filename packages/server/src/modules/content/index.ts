@@ -60,6 +60,7 @@ export {
 } from './render.ts';
 export {
   DEFAULT_SENSITIVE_TERMS,
+  defaultSensitiveMatcher,
   SENSITIVE_CATEGORIES,
   type SensitiveCategory,
   type SensitiveHit,

@@ -18,7 +18,7 @@ import {
   shapeMessage,
   variantFields,
 } from './render.ts';
-import { type SensitiveMatcher, sensitiveMatcher } from './sensitive.ts';
+import { defaultSensitiveMatcher, type SensitiveMatcher } from './sensitive.ts';
 import { foldYo } from './text.ts';
 import { isTokenName, parseTemplate, tokenSpec } from './tokens.ts';
 
@@ -143,11 +143,11 @@ const promotional = (text: string, loyalty: boolean): string | undefined => {
 // R14: the mandatory warning (38-FZ 24(7)) and the variants we accept.
 const SEP = '[\\s.,;:!—–-]*';
 const WARNING_RU = new RegExp(
-  `(?:имеются|есть)\\s+противопоказания${SEP}(?:(?:необходима|нужна|требуется)\\s+консультация\\s+(?:специалиста|специалистов|врача)|(?:необходимо|нужно|следует)\\s+(?:проконсультироваться|получить\\s+консультацию)\\s+(?:со?\\s+)?(?:специалистом|специалиста|врачом|врача))`,
+  `(?:имеются|есть)\\s+противопоказания${SEP}(?:(?:необходима|нужна|требуется)\\s+консультация\\s+(?:специалиста|специалистов|врача)|(?:необходимо|нужно|следует)\\s+(?:проконсультироваться|получить\\s+консультацию)\\s+(?:со?\\s+)?(?:специалистом|специалиста|врачом|врача))[.!]?`,
   'iu',
 );
 const WARNING_EN = new RegExp(
-  `(?:contraindications\\s+(?:apply|exist)|there\\s+are\\s+contraindications)${SEP}(?:(?:a\\s+)?(?:specialist|doctor)(?:'s)?\\s+consultation\\s+is\\s+(?:required|necessary)|consult(?:ation\\s+with)?\\s+(?:a\\s+)?(?:specialist|doctor)(?:\\s+is\\s+(?:required|necessary))?)`,
+  `(?:contraindications\\s+(?:apply|exist)|there\\s+are\\s+contraindications)${SEP}(?:(?:a\\s+)?(?:specialist|doctor)(?:'s)?\\s+consultation\\s+is\\s+(?:required|necessary)|consult(?:ation\\s+with)?\\s+(?:a\\s+)?(?:specialist|doctor)(?:\\s+is\\s+(?:required|necessary))?)[.!]?`,
   'iu',
 );
 
@@ -194,7 +194,7 @@ export const lintTemplate = (template: ResolvedTemplate, options: LintOptions): 
   const findings: Finding[] = [];
   const has = (j: Jurisdiction): boolean => options.jurisdictions.includes(j);
   const values = options.sampleValues ?? SAMPLE_VALUES;
-  const matcher = options.sensitive ?? sensitiveMatcher();
+  const matcher = options.sensitive ?? defaultSensitiveMatcher();
 
   // R13: exactly one purpose, and an offer makes any message advertising.
   if (!(PURPOSE_CLASSES as readonly string[]).includes(content.purpose)) {
@@ -266,6 +266,22 @@ export const lintTemplate = (template: ResolvedTemplate, options: LintOptions): 
       }
     }
 
+    const bodyPath = `${key}.${v.channel === 'email' ? 'body' : 'text'}`;
+    const bodyFields = v.channel === 'email' ? fields.filter((f) => !isLockScreenField(v, f.path)) : fields;
+    if (purpose === 'advertising') {
+      if (v.channel === 'email' && !bodyFields.some((f) => tokensOf(f.source).includes('unsubscribe_url'))) {
+        findings.push(
+          finding(
+            'R18',
+            'error',
+            bodyPath,
+            'Рекламное письмо должно содержать {{unsubscribe_url}} в тексте',
+            'An advertising e-mail must contain {{unsubscribe_url}} in its body',
+          ),
+        );
+      }
+    }
+
     const rendered = renderVariantParts(template, v, values, options.allowedClasses);
     if (!rendered.ok) {
       findings.push(...rendered.errors.map(structure));
@@ -298,26 +314,12 @@ export const lintTemplate = (template: ResolvedTemplate, options: LintOptions): 
     }
 
     if (purpose !== 'advertising') continue;
-    const bodyPath = `${key}.${v.channel === 'email' ? 'body' : 'text'}`;
     const bodyText =
       message.channel === 'sms'
         ? message.sms.text
         : message.channel === 'messenger'
           ? message.messenger.text
           : message.email.text;
-    const bodyFields = v.channel === 'email' ? fields.filter((f) => !isLockScreenField(v, f.path)) : fields;
-
-    if (v.channel === 'email' && !bodyFields.some((f) => tokensOf(f.source).includes('unsubscribe_url'))) {
-      findings.push(
-        finding(
-          'R18',
-          'error',
-          bodyPath,
-          'Рекламное письмо должно содержать {{unsubscribe_url}} в тексте',
-          'An advertising e-mail must contain {{unsubscribe_url}} in its body',
-        ),
-      );
-    }
 
     if (content.medical && has('RU')) {
       const share = warningShare(bodyText, v.language === 'en');

@@ -18,7 +18,7 @@ import {
   type ValueBag,
   type Variant,
 } from './model.ts';
-import { type SensitiveCategory, type SensitiveMatcher, sensitiveMatcher } from './sensitive.ts';
+import { defaultSensitiveMatcher, type SensitiveCategory, type SensitiveMatcher } from './sensitive.ts';
 import { type SmsEncoding, smsInfo } from './sms.ts';
 import {
   checkTokens,
@@ -307,8 +307,6 @@ export const lockScreenTexts = (
   }
 };
 
-const defaultMatcher = sensitiveMatcher();
-
 export const render = (req: RenderRequest): RenderResult => {
   const { template, channel, language, purpose } = req;
   const content = template.version.content;
@@ -329,7 +327,7 @@ export const render = (req: RenderRequest): RenderResult => {
   if (!r.ok) return { ok: false, errors: r.errors };
   const message = shapeMessage(variant, r.parts);
   if (mode === 'send') {
-    const matcher = req.sensitive ?? defaultMatcher;
+    const matcher = req.sensitive ?? defaultSensitiveMatcher();
     for (const { field, text } of lockScreenTexts(message, language)) {
       for (const hit of matcher.scan(text)) {
         if (hit.severity === 'error')

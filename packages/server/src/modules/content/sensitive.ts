@@ -1,4 +1,4 @@
-import { escapeRegExp, foldYo, lightStem } from './text.ts';
+import { foldYo, lightStem } from './text.ts';
 
 /**
  * R16: what a lock screen may show. SMS text, messenger previews and e-mail subjects and
@@ -183,19 +183,71 @@ export interface SensitiveHit {
   readonly severity: 'error' | 'warning';
 }
 
-const B = '(?<![\\p{L}\\p{N}])';
-const E = '(?![\\p{L}\\p{N}])';
+interface CompiledTerm {
+  readonly parts: readonly { readonly stem: string; readonly prefix: boolean }[];
+  readonly caseSensitive: boolean;
+}
 
-const termSource = (pattern: string): string =>
-  B +
-  pattern
+const compileTerm = (t: SensitiveTerm): CompiledTerm => ({
+  parts: t.pattern
     .trim()
     .split(/\s+/)
-    .map((w) =>
-      w.endsWith('*') ? `${escapeRegExp(foldYo(w.slice(0, -1)))}\\p{L}*` : escapeRegExp(foldYo(w)),
-    )
-    .join('[\\s-]+') +
-  E;
+    .map((w) => {
+      const prefix = w.endsWith('*');
+      const stem = foldYo(prefix ? w.slice(0, -1) : w);
+      return { stem: t.caseSensitive ? stem : stem.toLowerCase(), prefix };
+    }),
+  caseSensitive: t.caseSensitive === true,
+});
+
+interface Token {
+  readonly raw: string;
+  readonly lower: string;
+  readonly index: number;
+}
+
+/** Words without joining hyphens, so «ЭКО-протокол» yields «ЭКО». */
+const tokenize = (text: string): Token[] =>
+  [...foldYo(text).matchAll(/[\p{L}\p{N}]+/gu)].map((m) => ({
+    raw: m[0],
+    lower: m[0].toLowerCase(),
+    index: m.index,
+  }));
+
+/** Words scanned against stems: far cheaper than one case-folding expression of every term. */
+const termHits = (text: string, tokens: readonly Token[], terms: readonly CompiledTerm[]): SensitiveHit[] => {
+  const hits: SensitiveHit[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    for (const term of terms) {
+      let ok = true;
+      for (let k = 0; k < term.parts.length && ok; k++) {
+        const tok = tokens[i + k];
+        const part = term.parts[k];
+        if (!tok || !part) {
+          ok = false;
+          break;
+        }
+        const prev = tokens[i + k - 1];
+        if (k > 0 && prev && !/^[\s-]+$/.test(text.slice(prev.index + prev.raw.length, tok.index)))
+          ok = false;
+        const w = term.caseSensitive ? tok.raw : tok.lower;
+        if (!(part.prefix ? w.startsWith(part.stem) : w === part.stem)) ok = false;
+      }
+      if (!ok) continue;
+      const first = tokens[i];
+      const last = tokens[i + term.parts.length - 1];
+      if (!first || !last) continue;
+      hits.push({
+        category: 'term',
+        match: text.slice(first.index, last.index + last.raw.length),
+        index: first.index,
+        severity: 'error',
+      });
+      break;
+    }
+  }
+  return hits;
+};
 
 /** A caller's term, «Маммография» or «УЗИ молочных желез», made into a stem pattern. */
 export const termFromText = (text: string): SensitiveTerm => {
@@ -235,15 +287,10 @@ export const sensitiveMatcher = (
   extra: readonly (SensitiveTerm | string)[] = [],
   base: readonly SensitiveTerm[] = DEFAULT_SENSITIVE_TERMS,
 ): SensitiveMatcher => {
-  const all = [...base, ...extra.map((t) => (typeof t === 'string' ? termFromText(t) : t))];
-  const folded = all.filter((t) => !t.caseSensitive).map((t) => termSource(t.pattern));
-  const exact = all.filter((t) => t.caseSensitive).map((t) => termSource(t.pattern));
-  const terms = [
-    ...(folded.length ? [new RegExp(folded.join('|'), 'giu')] : []),
-    ...(exact.length ? [new RegExp(exact.join('|'), 'gu')] : []),
-  ];
+  const terms = [...base, ...extra.map((t) => (typeof t === 'string' ? termFromText(t) : t))].map(
+    compileTerm,
+  );
   const groups: readonly [SensitiveCategory, readonly RegExp[]][] = [
-    ['term', terms],
     ['diagnosis', DIAGNOSIS],
     ['result', RESULT],
     ['result_notice', RESULT_NOTICE],
@@ -251,7 +298,7 @@ export const sensitiveMatcher = (
   return {
     scan: (text) => {
       const t = foldYo(text);
-      const hits: SensitiveHit[] = [];
+      const hits = termHits(text, tokenize(text), terms);
       for (const [category, regexes] of groups) {
         for (const re of regexes) {
           for (const m of t.matchAll(re)) {
@@ -267,4 +314,12 @@ export const sensitiveMatcher = (
       return hits.sort((a, b) => a.index - b.index);
     },
   };
+};
+
+let defaults: SensitiveMatcher | undefined;
+
+/** The default matcher, compiled once on first use (the term list is one large expression). */
+export const defaultSensitiveMatcher = (): SensitiveMatcher => {
+  defaults ??= sensitiveMatcher();
+  return defaults;
 };
