@@ -24,7 +24,6 @@ export {
   type LintRule,
   lintTemplate,
   SAMPLE_VALUES,
-  warningShare,
 } from './lint.ts';
 export {
   APPROVAL_STATES,
@@ -80,6 +79,7 @@ export {
   type TokenProblem,
   tokensIn,
 } from './tokens.ts';
+export { promotional, warningShare } from './wording.ts';
 export {
   isSendable,
   TRANSITION_REFUSALS,

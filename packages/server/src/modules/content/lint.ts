@@ -19,8 +19,8 @@ import {
   variantFields,
 } from './render.ts';
 import { defaultSensitiveMatcher, type SensitiveMatcher } from './sensitive.ts';
-import { foldYo } from './text.ts';
 import { isTokenName, parseTemplate, tokenSpec } from './tokens.ts';
+import { AD_DISCLOSURE, promotional, US_POSTAL_ADDRESS, warningShare } from './wording.ts';
 
 /**
  * The compliance linter (R13–R16, R18, R21). It renders every variant with sample values and
@@ -125,41 +125,6 @@ const structure = (e: RenderError): Finding => {
   return finding('STRUCTURE', 'error', field, ru + detail, en + detail);
 };
 
-// R13: wording that makes a feedback, loyalty, care or service message an advertisement.
-const PROMO_RU =
-  /(?<!\p{L})(?:скидк|акци(?:я|и|ю|ей|ям|ях)(?!\p{L})|спецпредложени|специальн\p{L}* предложени|промокод|распродаж|подар|кешбэк|кэшбэк|выгодн|бонус)\p{L}*|\d+\s?%/iu;
-const PROMO_EN =
-  /\b(?:discount\w*|\d+\s?% off|promo\w*|special offer|coupon\w*|voucher\w*|sale|cashback|gift\w*|deals?|bonus\w*)\b/iu;
-const LOYALTY_WORDS = /^(?:бонус|bonus)/iu;
-
-const promotional = (text: string, loyalty: boolean): string | undefined => {
-  for (const re of [PROMO_RU, PROMO_EN]) {
-    const m = re.exec(text);
-    if (m && !(loyalty && LOYALTY_WORDS.test(m[0]))) return m[0];
-  }
-  return undefined;
-};
-
-// R14: the mandatory warning (38-FZ 24(7)) and the variants we accept.
-const SEP = '[\\s.,;:!—–-]*';
-const WARNING_RU = new RegExp(
-  `(?:имеются|есть)\\s+противопоказания${SEP}(?:(?:необходима|нужна|требуется)\\s+консультация\\s+(?:специалиста|специалистов|врача)|(?:необходимо|нужно|следует)\\s+(?:проконсультироваться|получить\\s+консультацию)\\s+(?:со?\\s+)?(?:специалистом|специалиста|врачом|врача))[.!]?`,
-  'iu',
-);
-const WARNING_EN = new RegExp(
-  `(?:contraindications\\s+(?:apply|exist)|there\\s+are\\s+contraindications)${SEP}(?:(?:a\\s+)?(?:specialist|doctor)(?:'s)?\\s+consultation\\s+is\\s+(?:required|necessary)|consult(?:ation\\s+with)?\\s+(?:a\\s+)?(?:specialist|doctor)(?:\\s+is\\s+(?:required|necessary))?)[.!]?`,
-  'iu',
-);
-
-/** The warning's share of the rendered characters, or undefined when it is absent. */
-export const warningShare = (text: string, allowEnglish: boolean): number | undefined => {
-  const t = foldYo(text);
-  const m = WARNING_RU.exec(t) ?? (allowEnglish ? WARNING_EN.exec(t) : null);
-  if (!m) return undefined;
-  const total = [...text].length;
-  return total === 0 ? 0 : [...m[0]].length / total;
-};
-
 const CLAIM_MESSAGES: Readonly<Record<ClaimKind, [string, string]>> = {
   implies_condition: [
     'Утверждение или предположение о наличии у получателя заболевания',
@@ -172,10 +137,6 @@ const CLAIM_MESSAGES: Readonly<Record<ClaimKind, [string, string]>> = {
     'Claims advantages by reference to research',
   ],
 };
-
-const DISCLOSURE =
-  /\b(?:advertisement|advertising|this is an ad|promotional (?:message|e-?mail))\b|реклама/iu;
-const US_ADDRESS = /\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b/u;
 
 const tokensOf = (source: string): string[] =>
   parseTemplate(source).segments.flatMap((s) => (s.kind === 'token' ? [s.name] : []));
@@ -369,7 +330,9 @@ export const lintTemplate = (template: ResolvedTemplate, options: LintOptions): 
     if (has('US') && message.channel === 'email') {
       const address =
         bodyFields.some((f) => tokensOf(f.source).includes('clinic.postal_address')) ||
-        US_ADDRESS.test(rendered.parts.blocks.map((b) => b.paragraphs.map(inlineText).join(' ')).join(' '));
+        US_POSTAL_ADDRESS.test(
+          rendered.parts.blocks.map((b) => b.paragraphs.map(inlineText).join(' ')).join(' '),
+        );
       if (!address) {
         findings.push(
           finding(
@@ -381,7 +344,7 @@ export const lintTemplate = (template: ResolvedTemplate, options: LintOptions): 
           ),
         );
       }
-      if (!DISCLOSURE.test(message.email.text)) {
+      if (!AD_DISCLOSURE.test(message.email.text)) {
         findings.push(
           finding(
             'R21',

@@ -25,8 +25,6 @@ const WORD = /[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu;
 export const words = (text: string): Word[] =>
   [...text.matchAll(WORD)].map((m) => ({ word: m[0].replace(/’/g, "'"), index: m.index }));
 
-export const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /** Russian and English endings a light stemmer strips from a caller's term, longest first. */
 const RU_ENDINGS = [
   'иями',
