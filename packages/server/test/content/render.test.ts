@@ -293,6 +293,22 @@ describe('sending', () => {
     expect(mail.ok).toBe(true);
   });
 
+  it('R14: in e-mail the warning keeps the body font size; other small print is smaller', () => {
+    const t = template(
+      [
+        block('body', 'Скидка 10 %.'),
+        block('legal_footer', `${WARNING_RU}\n\nОтписаться: {{unsubscribe_url}}`),
+      ],
+      { variants: [email('Скидка')] },
+    );
+    const r = render(req({ template: t, channel: 'email', purpose: 'marketing.general' }));
+    if (!r.ok || r.message.channel !== 'email') throw new Error('render failed');
+    expect(r.message.email.html).toContain(`font-size:16px;color:#1a1a1a;">${WARNING_RU}</p>`);
+    expect(r.message.email.html).toMatch(
+      /font-size:13px;color:#4a4a4a;">Отписаться: <a href="https:\/\/clinic\.example\/u\/abc"/,
+    );
+  });
+
   it('R14 fixture: a warning block renders in every channel', () => {
     const t = template([block('body', 'Скидка 10 %.'), block('legal_footer', WARNING_RU)]);
     const r = render(req({ template: t, purpose: 'marketing.general' }));

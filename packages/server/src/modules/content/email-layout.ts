@@ -1,6 +1,7 @@
 import type { Language } from '@careloop/contracts';
 import { escape as escapeHtml } from 'html-escaper';
 import type { BlockKind } from './model.ts';
+import { warningShare } from './wording.ts';
 
 /**
  * The one e-mail layout: a 600px single column of presentation tables with inline styles (what
@@ -56,7 +57,7 @@ const blockHtml = (b: RenderedBlock): string => {
       return (
         '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="margin:0 0 16px;">' +
         '<tr><td style="padding:16px;background-color:#eef4fb;border-left:4px solid #0b5cad;">' +
-        paragraphs(b, 'margin:0 0 8px;') +
+        paragraphs(b, 'margin:4px 0;') +
         '</td></tr></table>'
       );
     case 'call_to_action': {
@@ -70,7 +71,15 @@ const blockHtml = (b: RenderedBlock): string => {
       );
     }
     case 'legal_footer':
-      return paragraphs(b, 'margin:16px 0 0;font-size:13px;line-height:1.5;color:#4a4a4a;');
+      // The R14 warning keeps the body size: its share is measured in characters, so it must not
+      // shrink on screen; the rest of the footer is small print.
+      return b.paragraphs
+        .map((p) => {
+          const warning = warningShare(inlineText(p), true) !== undefined;
+          const size = warning ? 'font-size:16px;color:#1a1a1a;' : 'font-size:13px;color:#4a4a4a;';
+          return `<p style="margin:16px 0 0;line-height:1.5;${size}">${inlineHtml(p)}</p>`;
+        })
+        .join('\n');
   }
 };
 
