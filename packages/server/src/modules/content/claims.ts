@@ -143,7 +143,7 @@ const ATTRIBUTION =
   /(?:^[«"“„].+[»"”]\s*[—–-]\s*\p{Lu})|(?:[—–-]\s*\p{Lu}\p{Ll}+(?:\s+\p{Lu}\.?)?,\s*\d{1,3}(?:\s*(?:лет|года?|years?(?:\s+old)?|y\.?o\.?))?\s*\.?$)/u;
 
 const RESEARCH =
-  /клинически (?:доказан|подтвержд|проверен)|научно (?:доказан|подтвержд)|исследовани\p{L}* (?:\p{L}+ )?(?:показал|подтвердил|доказал)|по данным (?:\p{L}+ )?исследовани|доказан\p{L}* (?:эффективност|исследовани|клиническ|учеными)|clinically (?:proven|tested|shown)|scientifically (?:proven|shown)|(?:studies|research|trials) (?:show|shows|have shown|has shown|prove|proves|proved|confirm|confirms|confirmed)|proven by (?:studies|research|science)/u;
+  /клинически (?:доказан|подтвержд|проверен)|научно (?:доказан|подтвержд)|исследовани\p{L}* (?:\p{L}+ )?(?:показал|подтвердил|доказал)|по данным (?:\p{L}+ )?исследовани|доказан\p{L}* (?:эффективност|исследовани|клиническ|учеными)|clinically (?:proven|tested|shown)|scientifically (?:proven|shown)|(?:studies|research|trials) (?:show|shows|have shown|has shown|prove|proves|proved|confirm|confirms|confirmed)|proven by (?:studies|research|science)|proven in (?:clinical )?(?:trials|studies)|подтвержден\p{L}* (?:\p{L}+ )?исследовани/u;
 
 const testimonial = (n: string, w: readonly Word[], original: string): boolean => {
   if (TESTIMONIAL.some((re) => re.test(n)) || ATTRIBUTION.test(original.trim())) return true;
