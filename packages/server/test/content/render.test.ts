@@ -1,6 +1,13 @@
 import type { DataClass } from '@careloop/contracts';
 import { describe, expect, it } from 'vitest';
-import { parseTemplate, type RenderRequest, render, TOKENS } from '../../src/modules/content/index.ts';
+import {
+  parseTemplate,
+  purposeClassOf,
+  type RenderRequest,
+  render,
+  resolveTemplate,
+  TOKENS,
+} from '../../src/modules/content/index.ts';
 import { block, email, messenger, sms, template, VALUES, WARNING_RU } from './fixtures/templates.ts';
 
 const ALL: ReadonlySet<DataClass> = new Set([
@@ -313,5 +320,45 @@ describe('sending', () => {
     const t = template([block('body', 'Скидка 10 %.'), block('legal_footer', WARNING_RU)]);
     const r = render(req({ template: t, purpose: 'marketing.general' }));
     expect(r.ok && r.message.channel === 'sms' && r.message.sms.text).toBe(`Скидка 10 %. ${WARNING_RU}`);
+  });
+});
+
+describe('template assembly', () => {
+  it('resolves block references to the exact versions they pin', () => {
+    const lookup = (ref: { blockId: string; version: number }) =>
+      reminder.blocks.find((b) => b.id === ref.blockId);
+    const r = resolveTemplate(reminder.version, lookup);
+    expect(r.ok && r.template.blocks.map((b) => b.kind)).toEqual([
+      'greeting',
+      'body',
+      'call_to_action',
+      'legal_footer',
+    ]);
+    const first = reminder.version.content.blocks[0];
+    if (!first) throw new Error('fixture');
+    const pinned = {
+      ...reminder.version,
+      content: {
+        ...reminder.version.content,
+        blocks: [
+          { ...first, version: 2 },
+          { blockId: 'gone', version: 1 },
+        ],
+      },
+    };
+    expect(resolveTemplate(pinned, lookup)).toEqual({
+      ok: false,
+      missing: [
+        { blockId: first.blockId, version: 2 },
+        { blockId: 'gone', version: 1 },
+      ],
+    });
+  });
+
+  it('R13: each messaging purpose maps to one template class, others to none', () => {
+    expect(purposeClassOf('care.appointment')).toBe('care');
+    expect(purposeClassOf('service.feedback')).toBe('service');
+    expect(purposeClassOf('marketing.health')).toBe('advertising');
+    expect(purposeClassOf('audience.export')).toBeNull();
   });
 });
