@@ -1,0 +1,92 @@
+/**
+ * The content core: blocks and templates as data, personalisation tokens under the purpose's
+ * data classes, Russian and English forms of address, SMS segmentation, rendering, the
+ * compliance linter and the approval workflow. Pure: storage and the API wrap it.
+ */
+export { ADDRESS_STYLES, type AddressStyle, fullName, nameWithPatronymic, salutation } from './address.ts';
+export { CLAIM_KINDS, type ClaimHit, type ClaimKind, classifySentence, detectClaims } from './claims.ts';
+export {
+  declineFirstName,
+  declineName,
+  declinePatronymic,
+  declineSurname,
+  effectiveSex,
+  GRAMMATICAL_CASES,
+  type GrammaticalCase,
+  sexFromPatronymic,
+} from './declension.ts';
+export {
+  type Finding,
+  hasErrors,
+  LINT_RULES,
+  type LintOptions,
+  type LintReport,
+  type LintRule,
+  lintTemplate,
+  SAMPLE_VALUES,
+} from './lint.ts';
+export {
+  APPROVAL_STATES,
+  type ApprovalState,
+  BLOCK_KINDS,
+  type BlockKind,
+  type BlockRef,
+  type BlockText,
+  CONTENT_CHANNELS,
+  type ContentBlock,
+  type ContentChannel,
+  contentFingerprint,
+  type PersonName,
+  PURPOSE_CLASSES,
+  type PurposeClass,
+  purposeClassOf,
+  type ResolvedTemplate,
+  type ResolveResult,
+  resolveTemplate,
+  TEMPLATE_KINDS,
+  type TemplateContent,
+  type TemplateKind,
+  type TemplateVersion,
+  type ValueBag,
+  type Variant,
+} from './model.ts';
+export {
+  type RenderError,
+  type RenderedMessage,
+  type RenderRequest,
+  type RenderResult,
+  render,
+} from './render.ts';
+export {
+  DEFAULT_SENSITIVE_TERMS,
+  defaultSensitiveMatcher,
+  SENSITIVE_CATEGORIES,
+  type SensitiveCategory,
+  type SensitiveHit,
+  type SensitiveMatcher,
+  type SensitiveTerm,
+  sensitiveMatcher,
+  termFromText,
+} from './sensitive.ts';
+export { SMS_ENCODINGS, SMS_LIMITS, type SmsEncoding, type SmsInfo, smsEncoding, smsInfo } from './sms.ts';
+export {
+  checkTokens,
+  parseTemplate,
+  type Segment,
+  TOKEN_NAMES,
+  TOKENS,
+  type TokenName,
+  type TokenProblem,
+  tokensIn,
+} from './tokens.ts';
+export { promotional, warningShare } from './wording.ts';
+export {
+  isSendable,
+  TRANSITION_REFUSALS,
+  TRANSITIONS,
+  type TransitionRefusal,
+  type TransitionRequest,
+  type TransitionResult,
+  transition,
+  type WorkflowActor,
+} from './workflow.ts';
