@@ -20,8 +20,10 @@ function unsupported(issue: string, message: string): AppError {
 }
 
 /** Zip entry names sit in plain text in the local headers, so the head shows what the archive holds. */
-function detectZip(text: string): DetectedFormat {
+function detectZip(text: string, fileName: string | undefined): DetectedFormat {
   if (text.includes('xl/') || text.includes('spreadsheetml')) return { format: 'xlsx' };
+  // Entry names beyond a cut-short head: let the workbook reader judge the file.
+  if (fileName !== undefined && /\.xlsx$/i.test(fileName)) return { format: 'xlsx' };
   if (text.includes('opendocument.spreadsheet')) {
     throw unsupported(
       'ods',
@@ -118,7 +120,7 @@ function detectJson(text: string, complete: boolean): DetectedFormat {
 export function detectFormat(head: Uint8Array, complete: boolean, fileName?: string): DetectedFormat {
   if (head.length === 0) throw new AppError('IMPORT_FILE_EMPTY');
   const latin = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('latin1');
-  if (startsWith(head, ZIP)) return detectZip(latin);
+  if (startsWith(head, ZIP)) return detectZip(latin, fileName);
   if (startsWith(head, OLE2)) {
     throw unsupported(
       'xls',

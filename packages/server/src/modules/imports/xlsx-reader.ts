@@ -32,12 +32,23 @@ export function formatExcelNumber(n: number): string {
   return String(Number(n.toPrecision(15)));
 }
 
+/** A number format that shows a date or time: d, m, y, h or s outside quoted text and [..] sections. */
+export function isDateFormat(numFmt: string | undefined): boolean {
+  if (numFmt === undefined) return false;
+  const bare = numFmt.replace(/"[^"]*"|\[[^\]]*\]|\\./g, '');
+  return bare.toLowerCase() !== 'general' && /[dmyhs]/i.test(bare);
+}
+
+/** Excel's serial day number (1900 system) as a UTC date. */
+const EXCEL_EPOCH = Date.UTC(1899, 11, 30);
+const fromSerial = (serial: number): Date => new Date(EXCEL_EPOCH + Math.round(serial * 86_400_000));
+
 interface Cell {
   readonly text: string;
   readonly error: boolean;
 }
 
-function cellText(value: CellValue): Cell {
+function cellText(value: CellValue, numFmt?: string): Cell {
   if (value === null || value === undefined) return { text: '', error: false };
   if (typeof value === 'string') return { text: value.trim(), error: false };
   if (typeof value === 'number') return { text: formatExcelNumber(value), error: false };
@@ -53,7 +64,9 @@ function cellText(value: CellValue): Cell {
       error: false,
     };
   if ('result' in value || 'formula' in value || 'sharedFormula' in value) {
+    // exceljs parses formula results as plain numbers; the cell's format tells a date.
     const result = (value as { result?: CellValue }).result;
+    if (typeof result === 'number' && isDateFormat(numFmt)) return cellText(fromSerial(result));
     return cellText(result ?? null);
   }
   if ('text' in value) return cellText((value as { text: CellValue }).text);
@@ -62,7 +75,10 @@ function cellText(value: CellValue): Cell {
 
 interface ExcelRow {
   readonly number: number;
-  eachCell(opt: { includeEmpty: boolean }, callback: (cell: { value: CellValue }, col: number) => void): void;
+  eachCell(
+    opt: { includeEmpty: boolean },
+    callback: (cell: { value: CellValue; numFmt?: string }, col: number) => void,
+  ): void;
 }
 
 interface ExcelSheetReader extends AsyncIterable<ExcelRow> {
@@ -79,6 +95,48 @@ function corrupt(cause: unknown): AppError {
       cause,
     },
   );
+}
+
+/** The undocumented WorkbookReader steps that `fixUtf8Decoding` wraps. */
+interface ReaderInternals {
+  _parseRels(entry: TextEntry): unknown;
+  _parseWorkbook(entry: TextEntry): unknown;
+  _parseSharedStrings(entry: TextEntry): unknown;
+  _parseStyles(entry: TextEntry): unknown;
+  _parseWorksheet(iterator: AsyncIterable<Buffer | string>, sheetNo: string): unknown;
+}
+
+interface TextEntry {
+  setEncoding(encoding: 'utf8'): unknown;
+}
+
+async function* utf8Text(chunks: AsyncIterable<Buffer | string>): AsyncIterable<string> {
+  const decoder = new TextDecoder('utf-8');
+  for await (const chunk of chunks) {
+    yield typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+  }
+  const tail = decoder.decode();
+  if (tail !== '') yield tail;
+}
+
+/**
+ * exceljs 4.4 decodes each inflated chunk of XML on its own, so a Cyrillic letter cut by a
+ * chunk border turns into two U+FFFD (exceljs issues #2063, #2084, #2316; fixes proposed in
+ * PRs #1665, #2894, none merged). Russian names in any sizeable workbook get hit. Handing
+ * exceljs text decoded by a streaming decoder instead of bytes avoids it: its parser passes
+ * strings through untouched.
+ */
+function fixUtf8Decoding(reader: object): void {
+  const r = reader as ReaderInternals;
+  for (const step of ['_parseRels', '_parseWorkbook', '_parseSharedStrings', '_parseStyles'] as const) {
+    const original = r[step].bind(reader);
+    r[step] = (entry: TextEntry) => {
+      entry.setEncoding('utf8');
+      return original(entry);
+    };
+  }
+  const parseWorksheet = r._parseWorksheet.bind(reader);
+  r._parseWorksheet = (iterator, sheetNo) => parseWorksheet(utf8Text(iterator), sheetNo);
 }
 
 function wants(option: SheetOption | undefined, sheet: ExcelSheetReader, position: number): boolean {
@@ -107,6 +165,7 @@ export async function* xlsxRecords(
     worksheets: 'emit',
     entries: 'ignore',
   });
+  fixUtf8Decoding(reader);
   let position = 0;
   let found = false;
   try {
@@ -122,7 +181,7 @@ export async function* xlsxRecords(
         const cells: string[] = [];
         let errors: number[] | undefined;
         row.eachCell({ includeEmpty: false }, (cell, col) => {
-          const { text, error } = cellText(cell.value);
+          const { text, error } = cellText(cell.value, cell.numFmt);
           while (cells.length < col - 1) cells.push('');
           cells[col - 1] = text;
           if (error) errors = [...(errors ?? []), col - 1];
