@@ -141,6 +141,30 @@ describe('CSV delimiter detection', () => {
     expect(meta.delimiter).toEqual({ delimiter: ';', consistency: 1, columns: 3 });
   });
 
+  it("follows Excel's sep= line and an explicit delimiter", async () => {
+    const body = 'а;б;в\n1;2,5;3\n4;5;6\n';
+    expect((await read(Buffer.from(body))).meta.delimiter?.delimiter).toBe(';');
+    const hinted = await read(Buffer.from(`sep=,\n${body}`));
+    expect(hinted.meta.delimiter?.delimiter).toBe(',');
+    expect(hinted.meta.header?.line).toBe(2);
+    expect(hinted.meta.preambleRows).toBe(1);
+    expect(hinted.rows[0]?.raw).toEqual({ 'а;б;в': '1;2', _extra_1: '5;3' });
+    const explicit = await read(Buffer.from('a;b,c\n1;2,3\n'), { delimiter: ',', header: 'none' });
+    expect(explicit.meta.delimiter).toEqual({ delimiter: ',', consistency: 1, columns: 2 });
+    expect(explicit.rows.map((r) => r.raw)).toEqual([
+      { column_1: 'a;b', column_2: 'c' },
+      { column_1: '1;2', column_2: '3' },
+    ]);
+  });
+
+  it('reads the UTF-16 "Unicode text" that Excel saves, tab-separated with a BOM', async () => {
+    const text = 'ФИО\tТелефон\r\nЁлкина Юлия\t+79161234567\r\n';
+    const { meta, rows } = await read(iconv.encode(text, 'utf16le', { addBOM: true }));
+    expect(meta.encoding).toEqual({ encoding: 'utf16le', bom: true, confidence: 'certain' });
+    expect(meta.delimiter?.delimiter).toBe('\t');
+    expect(rows[0]?.fields).toEqual({ full_name: 'Ёлкина Юлия', phone: '+79161234567' });
+  });
+
   it("reads FEBRL's comma-space style with trimmed cells", async () => {
     const text =
       'rec_id, given_name, surname, street_number, address_1, address_2, suburb, postcode, state, date_of_birth, soc_sec_id\n' +

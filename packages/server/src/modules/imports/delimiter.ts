@@ -20,7 +20,8 @@ export function completeLines(sample: string, complete: boolean): string {
   return cut < 0 ? sample : sample.slice(0, cut + 1);
 }
 
-function score(sample: string, delimiter: Delimiter): DetectedDelimiter {
+/** How consistently `delimiter` splits the sample. */
+export function scoreDelimiter(sample: string, delimiter: Delimiter): DetectedDelimiter {
   const tokenizer = new CsvTokenizer(delimiter);
   const counts = new Map<number, number>();
   let total = 0;
@@ -41,6 +42,13 @@ function score(sample: string, delimiter: Delimiter): DetectedDelimiter {
   return { delimiter, consistency: total === 0 ? 0 : best / total, columns };
 }
 
+/** Excel's `sep=;` first line, which names the delimiter and is not data. */
+export function sepHint(sample: string): Delimiter | undefined {
+  const m = /^sep=(.)\r?\n/i.exec(sample);
+  const d = m?.[1];
+  return d === ',' || d === ';' || d === '\t' ? d : undefined;
+}
+
 /**
  * Picks the delimiter that splits the sample into the most consistent number of cells,
  * splitting quote-aware so that commas inside quoted addresses do not count. A delimiter
@@ -51,7 +59,7 @@ export function detectDelimiter(sample: string): DetectedDelimiter {
   const ranked = [';', '\t', ','] as const;
   let best: DetectedDelimiter | undefined;
   for (const d of ranked) {
-    const s = score(sample, d);
+    const s = scoreDelimiter(sample, d);
     if (s.columns < 2) continue;
     if (
       best === undefined ||

@@ -1,7 +1,14 @@
 import type { ImportEncoding } from '@careloop/contracts';
 import { AppError } from '../../kernel/index.ts';
 import { CsvTokenizer } from './csv-tokenizer.ts';
-import { completeLines, type Delimiter, type DetectedDelimiter, detectDelimiter } from './delimiter.ts';
+import {
+  completeLines,
+  type Delimiter,
+  type DetectedDelimiter,
+  detectDelimiter,
+  scoreDelimiter,
+  sepHint,
+} from './delimiter.ts';
 import {
   chooseEncoding,
   type DetectedEncoding,
@@ -150,11 +157,9 @@ export async function tabularFromBytes(
     if (format === 'csv') {
       encoding = chooseEncoding(bytes.head, options.encoding ?? 'auto');
       const text = completeLines(decodeSample(bytes.head, encoding.encoding), bytes.complete);
-      const detectedDelimiter = detectDelimiter(text);
-      delimiter =
-        options.delimiter === undefined || options.delimiter === 'auto'
-          ? detectedDelimiter
-          : { delimiter: options.delimiter, consistency: Number.NaN, columns: Number.NaN };
+      const chosen =
+        options.delimiter === undefined || options.delimiter === 'auto' ? sepHint(text) : options.delimiter;
+      delimiter = chosen === undefined ? detectDelimiter(text) : scoreDelimiter(text, chosen);
       batches = csvBatches(bytes, encoding.encoding, delimiter.delimiter)[Symbol.asyncIterator]();
     } else {
       const records = xlsxRecords(bytes, options.sheet, (info) => {
@@ -185,28 +190,32 @@ export async function tabularFromBytes(
     }
     if (sample.length === 0) throw new AppError('IMPORT_FILE_EMPTY');
 
-    const choice = chooseHeader(sample, header, spec);
+    // Excel's `sep=;` line is a hint, not the header: search below it.
+    const hint = format === 'csv' && sample[0]?.line === 1 && /^sep=/i.test(sample[0].cells[0] ?? '') ? 1 : 0;
+    const found = chooseHeader(sample.slice(hint), header, spec);
+    const choice = found.index === null ? found : { ...found, index: found.index + hint };
     if (typeof header === 'number' && choice.index === null) {
       throw new AppError('BAD_REQUEST', `The file has no line ${header} to take as the header.`, [
         { field: 'header', issue: 'not_found' },
       ]);
     }
     const headerRecord = choice.index === null ? undefined : sample[choice.index]!;
-    let headerCells = headerRecord?.cells ?? Array.from({ length: mostCommonWidth(sample) }, () => '');
+    let headerCells =
+      headerRecord?.cells ?? Array.from({ length: mostCommonWidth(sample.slice(hint)) }, () => '');
     if (format === 'xlsx' && headerRecord !== undefined) {
       headerCells = squareXlsx(headerRecord, 0).cells;
     }
     const columns = columnNames(headerCells);
     const mapping = resolveMapping(columns, spec);
     const builder = new RowBuilder(columns, mapping, format === 'csv');
-    const first = choice.index === null ? 0 : choice.index + 1;
+    const first = choice.index === null ? hint : choice.index + 1;
     const meta: TabularMeta = {
       format,
       encoding,
       delimiter,
       sheet,
       header: headerRecord === undefined ? null : { line: headerRecord.line, reason: choice.reason },
-      preambleRows: choice.index ?? 0,
+      preambleRows: choice.index ?? hint,
       columns,
       mapping,
     };
@@ -214,12 +223,12 @@ export async function tabularFromBytes(
       format === 'xlsx'
         ? (r: SourceRecord) => squareXlsx(r, columns.length)
         : (r: SourceRecord): SourceRecord => r;
-    const source_ = batches;
+    const rest = batches;
     let iterated = false;
     return {
       meta,
       close: async () => {
-        await source_.return?.();
+        await rest.return?.();
       },
       [Symbol.asyncIterator]: () => {
         if (iterated) throw new Error('A TabularReader can be iterated once');
@@ -231,12 +240,12 @@ export async function tabularFromBytes(
             sample.length = 0;
             if (ended) return;
             while (true) {
-              const next = await source_.next();
+              const next = await rest.next();
               if (next.done) return;
               for (const r of next.value) yield builder.build(++rowNo, shape(r));
             }
           } finally {
-            await source_.return?.();
+            await rest.return?.();
           }
         })();
       },

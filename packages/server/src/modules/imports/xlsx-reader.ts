@@ -128,6 +128,17 @@ async function* utf8Text(chunks: AsyncIterable<Buffer | string>): AsyncIterable<
  */
 function fixUtf8Decoding(reader: object): void {
   const r = reader as ReaderInternals;
+  const steps = [
+    '_parseRels',
+    '_parseWorkbook',
+    '_parseSharedStrings',
+    '_parseStyles',
+    '_parseWorksheet',
+  ] as const;
+  if (steps.some((step) => typeof r[step] !== 'function')) {
+    // Fail loudly rather than read Cyrillic text garbled: the exceljs version changed.
+    throw new Error('exceljs internals changed; revisit fixUtf8Decoding in xlsx-reader.ts');
+  }
   for (const step of ['_parseRels', '_parseWorkbook', '_parseSharedStrings', '_parseStyles'] as const) {
     const original = r[step].bind(reader);
     r[step] = (entry: TextEntry) => {
