@@ -4,7 +4,8 @@
  * readers, and prints rows/s and memory. Memory is sampled while reading to show it stays
  * flat; with `--expose-gc` it also prints the heap after a full GC at each checkpoint, which
  * shows what is really retained. Run:
- * `npx node --expose-gc bench/import-read.ts [--rows N] [--xlsx-rows N] [--utf8]`.
+ * `npx node --expose-gc bench/import-read.ts [--rows N] [--xlsx-rows N] [--fhir-entries N] [--utf8]`.
+ * The FHIR part writes one Bundle of patients, encounters and observations and streams it.
  */
 
 import { once } from 'node:events';
@@ -14,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { openTabular } from '../packages/server/src/modules/imports/index.ts';
+import { openFhir, openTabular } from '../packages/server/src/modules/imports/index.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -23,6 +24,7 @@ const option = (name: string, fallback: number): number => {
 };
 const CSV_ROWS = option('--rows', 1_000_000);
 const XLSX_ROWS = option('--xlsx-rows', 100_000);
+const FHIR_ENTRIES = option('--fhir-entries', 300_000);
 const UTF8 = args.includes('--utf8');
 
 let seed = 20261123;
@@ -133,6 +135,58 @@ async function writeXlsx(path: string, rows: number): Promise<void> {
   await wb.commit();
 }
 
+/** One pretty-printed FHIR Bundle: patient, encounter and observation entries in turn. */
+async function writeBundle(path: string, entries: number): Promise<void> {
+  const out = createWriteStream(path);
+  out.write('{\n  "resourceType": "Bundle",\n  "type": "collection",\n  "entry": [\n');
+  let batch = '';
+  for (let i = 0; i < entries; i++) {
+    const p = Math.floor(i / 3);
+    const [card, name, birth, sex, phone] = person(p);
+    const [family, given, middle] = (name ?? '').split(' ');
+    const d = (birth ?? '').split('.');
+    let resource: object;
+    if (i % 3 === 0) {
+      resource = {
+        resourceType: 'Patient',
+        id: `p${p}`,
+        identifier: [{ system: 'urn:oid:1.2.643.100.3', value: card }],
+        name: [{ use: 'official', family, given: [given, middle] }],
+        gender: sex === 'М' ? 'male' : 'female',
+        birthDate: `${d[2]}-${d[1]}-${d[0]}`,
+        telecom: [{ system: 'phone', use: 'mobile', value: phone }],
+      };
+    } else if (i % 3 === 1) {
+      resource = {
+        resourceType: 'Encounter',
+        id: `e${p}`,
+        status: 'finished',
+        subject: { reference: `Patient/p${p}` },
+        participant: [{ individual: { reference: 'Practitioner/d1' } }],
+        period: { start: '2026-10-01T09:00:00+03:00', end: '2026-10-01T09:30:00+03:00' },
+        type: [{ coding: [{ system: 'http://snomed.info/sct', code: '185349003', display: 'Check up' }] }],
+      };
+    } else {
+      resource = {
+        resourceType: 'Observation',
+        id: `o${p}`,
+        status: 'final',
+        code: { coding: [{ system: 'http://loinc.org', code: '8302-2', display: 'Body height' }] },
+        subject: { reference: `Patient/p${p}` },
+        valueQuantity: { value: 170 + (p % 20), unit: 'cm' },
+      };
+    }
+    batch += `${i === 0 ? '' : ',\n'}    ${JSON.stringify({ fullUrl: `urn:uuid:${i}`, resource }, null, 1).replaceAll('\n', '\n    ')}`;
+    if (batch.length > 1 << 20) {
+      if (!out.write(batch)) await once(out, 'drain');
+      batch = '';
+    }
+  }
+  out.write(`${batch}\n  ]\n}\n`);
+  out.end();
+  await once(out, 'finish');
+}
+
 interface Result {
   readonly rows: number;
   readonly problems: number;
@@ -157,12 +211,12 @@ async function readAll(path: string, expected: number): Promise<Result> {
   const timer = setInterval(sample, 50);
   const rssAt: string[] = [];
   const started = performance.now();
-  const reader = await openTabular(path);
+  const reader = path.endsWith('.json') ? await openFhir(path) : await openTabular(path);
   let rows = 0;
   let problems = 0;
-  for await (const row of reader) {
+  for await (const item of reader) {
     rows++;
-    if (row.problems.length > 0) problems++;
+    if ('problems' in item ? item.problems.length > 0 : item.kind === 'problem') problems++;
     if (rows % checkpoint === 0) {
       sample();
       let point = `${rows / 1000}k:${mib(process.memoryUsage().rss)}`;
@@ -211,6 +265,15 @@ try {
     await writeXlsx(xlsx, XLSX_ROWS);
     console.log(`generated XLSX in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     report('XLSX', (await stat(xlsx)).size, await readAll(xlsx, XLSX_ROWS));
+  }
+  if (FHIR_ENTRIES > 0) {
+    const json = join(dir, 'bundle.json');
+    const t = performance.now();
+    await writeBundle(json, FHIR_ENTRIES);
+    console.log(`generated FHIR bundle in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    const label = 'FHIR bundle (entries; observations count as problems)';
+    report(label, (await stat(json)).size, await readAll(json, FHIR_ENTRIES));
+    await rm(json);
   }
   console.log(
     `process peak RSS (whole run, generation included) ${mib(process.resourceUsage().maxRSS * 1024)} MiB`,

@@ -323,6 +323,17 @@ describe('preview and whole-file errors', () => {
     await expect(openTabular(join(dir, 'missing.csv'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it('reports the bytes consumed, for a progress bar', async () => {
+    const lines = Array.from({ length: 20_000 }, (_, i) => `Иванов ${i};+7916${String(i).padStart(7, '0')}`);
+    const bytes = Buffer.from(`ФИО;Телефон\n${lines.join('\n')}\n`);
+    const reader = await openTabular(chunked(bytes, 16 * 1024));
+    const progress: number[] = [];
+    for await (const row of reader) if (row.rowNo % 5000 === 0) progress.push(reader.bytesRead);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    expect(progress[0]).toBeLessThan(bytes.length);
+    expect(reader.bytesRead).toBe(bytes.length);
+  });
+
   it('opens any format through openImport', async () => {
     const opened = await openImport(Buffer.from(RUSSIAN_CSV));
     expect(opened.kind).toBe('tabular');

@@ -57,42 +57,55 @@ const concepts = (v: unknown): FhirConcept[] => arr(v).flatMap((x) => concept(x)
 /** The first code of a status-like CodeableConcept (clinicalStatus, verificationStatus). */
 const statusCode = (v: unknown): string | undefined => concept(v)?.codings[0]?.code ?? concept(v)?.text;
 
-/** Resource types whose entries are remembered so references by `urn:uuid:` learn their type. */
-const REFERENCED_TYPES = new Set([
+/**
+ * Resource types a reference may point at without its field saying which (participants,
+ * actors), remembered by their `urn:` fullUrl so such references learn their type.
+ */
+const PARTICIPANT_TYPES = new Set([
   'Patient',
   'Practitioner',
   'PractitionerRole',
   'RelatedPerson',
-  'Organization',
   'Location',
   'HealthcareService',
-  'Encounter',
   'Device',
 ]);
 
 /**
- * Resolves references within one bundle or file. Only entries of the types above are
- * remembered (a few per patient), so memory does not grow with observations and claims.
+ * Resolves references within one bundle or file. `Type/id` and URL references carry their
+ * type; only `urn:` fullUrls of participant types are remembered, as the type alone when
+ * the urn's uuid is the id, so memory grows by about 100 bytes per patient or
+ * practitioner in a bundle, not with encounters, observations or claims.
  */
 export class RefResolver {
-  readonly #byUrl = new Map<string, { readonly id: string; readonly type: string }>();
+  readonly #byUrn = new Map<string, string | { readonly id: string; readonly type: string }>();
 
   remember(fullUrl: string | undefined, type: string, id: string | undefined): void {
-    if (id === undefined || !REFERENCED_TYPES.has(type)) return;
-    if (fullUrl !== undefined) this.#byUrl.set(fullUrl, { id, type });
-    this.#byUrl.set(`${type}/${id}`, { id, type });
+    if (
+      id === undefined ||
+      fullUrl === undefined ||
+      !fullUrl.startsWith('urn:') ||
+      !PARTICIPANT_TYPES.has(type)
+    ) {
+      return;
+    }
+    this.#byUrn.set(fullUrl, fullUrl.endsWith(`:${id}`) ? type : { id, type });
   }
 
-  resolve(v: unknown): FhirRef | undefined {
+  /** `fallbackType`: what the field can only point at (Condition.encounter is an Encounter). */
+  resolve(v: unknown, fallbackType?: string): FhirRef | undefined {
     const r = obj(v);
     const reference = str(r?.reference);
     const display = str(r?.display);
     if (reference === undefined || reference.startsWith('#')) return undefined;
-    const known = this.#byUrl.get(reference);
+    const known = this.#byUrn.get(reference);
     let id: string | undefined;
     let type: string | undefined;
-    if (known !== undefined) ({ id, type } = known);
-    else if (reference.startsWith('urn:uuid:')) id = reference.slice('urn:uuid:'.length);
+    if (typeof known === 'object') ({ id, type } = known);
+    else if (typeof known === 'string') {
+      type = known;
+      id = reference.slice(reference.lastIndexOf(':') + 1);
+    } else if (reference.startsWith('urn:uuid:')) id = reference.slice('urn:uuid:'.length);
     else if (reference.startsWith('urn:oid:')) id = reference.slice('urn:oid:'.length);
     else {
       // Type/id, optionally behind a base URL and followed by /_history/n.
@@ -102,7 +115,7 @@ export class RefResolver {
       if (type !== undefined && !/^[A-Z][A-Za-z]+$/.test(type)) type = undefined;
     }
     if (id === undefined || id === '') return undefined;
-    return defined({ id, type, display });
+    return defined({ id, type: type ?? fallbackType, display });
   }
 }
 
@@ -295,7 +308,7 @@ function encounter(r: Json, index: number, id: string | undefined, refs: RefReso
     practitioners,
     start: str(period?.start),
     end: str(period?.end),
-    serviceProvider: refs.resolve(r.serviceProvider),
+    serviceProvider: refs.resolve(r.serviceProvider, 'Organization'),
   });
 }
 
@@ -331,7 +344,7 @@ function condition(r: Json, index: number, id: string | undefined, refs: RefReso
     id,
     code: concept(r.code),
     patient: refs.resolve(r.subject),
-    encounter: refs.resolve(r.encounter),
+    encounter: refs.resolve(r.encounter, 'Encounter'),
     clinicalStatus: statusCode(r.clinicalStatus),
     verificationStatus: statusCode(r.verificationStatus),
     categories: concepts(r.category),

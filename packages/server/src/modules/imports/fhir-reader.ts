@@ -13,6 +13,8 @@ export interface FhirReaderMeta {
 /** The resources of one FHIR file as records and problems, in file order. Iterate once. */
 export interface FhirReader extends AsyncIterable<FhirItem> {
   readonly meta: FhirReaderMeta;
+  /** Bytes of the source consumed so far, for a progress bar. */
+  readonly bytesRead: number;
   close(): Promise<void>;
 }
 
@@ -142,6 +144,9 @@ export function fhirFromBytes(bytes: ByteStream, detected: DetectedFormat): Fhir
   let iterated = false;
   return {
     meta: { format },
+    get bytesRead() {
+      return bytes.bytesRead;
+    },
     close: () => bytes.close(),
     [Symbol.asyncIterator]: () => {
       if (iterated) throw new Error('A FhirReader can be iterated once');

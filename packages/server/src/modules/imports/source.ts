@@ -15,6 +15,8 @@ export interface ByteStream {
   readonly head: Buffer;
   /** True when `head` holds the whole input. */
   readonly complete: boolean;
+  /** Bytes handed out by `chunks()` so far: with the file size, a progress bar. */
+  readonly bytesRead: number;
   /** The head, then the rest of the input. Can be iterated once. */
   chunks(): AsyncIterable<Buffer>;
   /** Releases the underlying file or stream; safe to call more than once. */
@@ -94,6 +96,7 @@ export async function openByteStream(
   const head = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   let used = false;
   let closed = false;
+  let bytesRead = 0;
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
@@ -106,16 +109,23 @@ export async function openByteStream(
   return {
     head,
     complete: done,
+    get bytesRead() {
+      return bytesRead;
+    },
     chunks: () => {
       if (used) throw new Error('ByteStream.chunks() can be iterated only once');
       used = true;
       return (async function* () {
         try {
-          if (head.length > 0) yield head;
+          if (head.length > 0) {
+            bytesRead = head.length;
+            yield head;
+          }
           if (done) return;
           while (true) {
             const next = await iterator.next();
             if (next.done) return;
+            bytesRead += next.value.byteLength;
             yield Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
           }
         } finally {

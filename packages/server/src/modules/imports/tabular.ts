@@ -64,6 +64,8 @@ export interface TabularMeta {
 /** The rows of one tabular file, after its header. Iterate once; `close()` if you stop early without iterating. */
 export interface TabularReader extends AsyncIterable<ImportRow> {
   readonly meta: TabularMeta;
+  /** Bytes of the source consumed so far (read-ahead included), for a progress bar. */
+  readonly bytesRead: number;
   close(): Promise<void>;
 }
 
@@ -227,6 +229,9 @@ export async function tabularFromBytes(
     let iterated = false;
     return {
       meta,
+      get bytesRead() {
+        return bytes.bytesRead;
+      },
       close: async () => {
         await rest.return?.();
       },
