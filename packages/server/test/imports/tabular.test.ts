@@ -261,6 +261,14 @@ describe('header rows and row problems', () => {
     expect(rows[7]?.fields.full_name).toBe('Орлов');
   });
 
+  it('takes the header from an explicit line number', async () => {
+    const text = 'Отчёт\nФИО;Телефон\nИванов;1\n';
+    const { meta, rows } = await read(Buffer.from(text), { header: 2 });
+    expect(meta.header).toEqual({ line: 2, reason: 'explicit' });
+    expect(rows).toHaveLength(1);
+    await expect(read(Buffer.from(text), { header: 9 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+
   it('gives repeated and empty headers unique names so raw keeps every cell', async () => {
     const { meta, rows } = await read(Buffer.from('Телефон;;Телефон;ФИО\n1;x;2;Иванов\n'));
     expect(meta.columns).toEqual(['Телефон', 'column_2', 'Телефон (2)', 'ФИО']);

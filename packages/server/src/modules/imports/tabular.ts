@@ -110,6 +110,28 @@ function mostCommonWidth(sample: readonly SourceRecord[]): number {
   return width;
 }
 
+/** Reads the first records, far enough to find the header; they are replayed as rows afterwards. */
+async function readSample(
+  batches: Batches,
+  header: HeaderOption,
+): Promise<{ readonly sample: SourceRecord[]; readonly ended: boolean }> {
+  const sample: SourceRecord[] = [];
+  let nonEmpty = 0;
+  const wantMore = (): boolean =>
+    typeof header === 'number'
+      ? (sample.at(-1)?.line ?? 0) < header && sample.length < MAX_HEADER_LINE
+      : nonEmpty < HEADER_SEARCH_ROWS && sample.length < MAX_SAMPLE;
+  while (wantMore()) {
+    const next = await batches.next();
+    if (next.done) return { sample, ended: true };
+    for (const r of next.value) {
+      sample.push(r);
+      if (r.cells.some((c) => c !== '')) nonEmpty++;
+    }
+  }
+  return { sample, ended: false };
+}
+
 function notTabular(detected: DetectedFormat): AppError {
   return new AppError(
     'UNSUPPORTED_FORMAT',
@@ -171,25 +193,7 @@ export async function tabularFromBytes(
     }
 
     const header = options.header ?? 'auto';
-    const sample: SourceRecord[] = [];
-    let nonEmpty = 0;
-    let ended = false;
-    const wantMore = (): boolean => {
-      if (typeof header === 'number')
-        return (sample.at(-1)?.line ?? 0) < header && sample.length < MAX_HEADER_LINE;
-      return nonEmpty < HEADER_SEARCH_ROWS && sample.length < MAX_SAMPLE;
-    };
-    while (wantMore()) {
-      const next = await batches.next();
-      if (next.done) {
-        ended = true;
-        break;
-      }
-      for (const r of next.value) {
-        sample.push(r);
-        if (r.cells.some((c) => c !== '')) nonEmpty++;
-      }
-    }
+    const { sample, ended } = await readSample(batches, header);
     if (sample.length === 0) throw new AppError('IMPORT_FILE_EMPTY');
 
     // Excel's `sep=;` line is a hint, not the header: search below it.
