@@ -79,6 +79,24 @@ export const ERRORS = {
     en: 'This file format is not supported.',
     ru: 'Формат файла не поддерживается.',
   },
+  IMPORT_FILE_EMPTY: {
+    status: 422,
+    retryable: false,
+    en: 'The file is empty.',
+    ru: 'Файл пуст.',
+  },
+  IMPORT_FILE_CORRUPT: {
+    status: 422,
+    retryable: false,
+    en: 'The file is damaged and cannot be read.',
+    ru: 'Файл повреждён и не может быть прочитан.',
+  },
+  IMPORT_MAPPING_INVALID: {
+    status: 400,
+    retryable: false,
+    en: 'The column mapping is not valid.',
+    ru: 'Сопоставление столбцов задано неверно.',
+  },
   RATE_LIMITED: {
     status: 429,
     retryable: true,

@@ -1,3 +1,4 @@
 export * from './api/index.ts';
 export * from './errors.ts';
+export * from './imports.ts';
 export * from './vocab.ts';
