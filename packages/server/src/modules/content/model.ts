@@ -34,6 +34,7 @@ const PURPOSE_CLASS_OF: Readonly<Record<Purpose, PurposeClass | null>> = {
   'analytics.aggregate': null,
   'audience.export': null,
   'registry.operations': null,
+  'subject.rights': null,
 };
 
 export const purposeClassOf = (p: Purpose): PurposeClass | null => PURPOSE_CLASS_OF[p];
