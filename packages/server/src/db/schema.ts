@@ -220,6 +220,7 @@ export interface ConsentDocumentsTable {
   body: string;
   body_hash: Buffer;
   written_form: Generated<boolean>;
+  widens: Generated<boolean>;
   status: Generated<'draft' | 'published' | 'retired'>;
   created_by: string;
   created_at: GeneratedTimestamp;
@@ -275,7 +276,7 @@ export interface ConsentStateTable {
   patient_id: string;
   kind: string;
   channel: 'email' | 'sms' | 'messenger' | 'call' | null;
-  status: 'granted' | 'withdrawn' | 'expired';
+  status: 'granted' | 'withdrawn' | 'expired' | 'superseded';
   since: Timestamp;
   expires_at: Timestamp | null;
   event_id: string;

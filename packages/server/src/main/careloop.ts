@@ -3,10 +3,12 @@ import type { Config } from '../config/index.ts';
 import { type Database, openDatabase } from '../db/index.ts';
 import { AppError, type Clock, systemClock } from '../kernel/index.ts';
 import { AuditService } from '../modules/audit/index.ts';
+import { ConsentService } from '../modules/consent/index.ts';
 import { KeyService, loadMasterKeys, Vault } from '../modules/crypto/index.ts';
 import { DemoService } from '../modules/demo/index.ts';
 import type { ModuleDeps } from '../modules/deps.ts';
 import { type Readiness, readiness } from '../modules/health/index.ts';
+import { PatientService } from '../modules/patients/index.ts';
 import { StaffService, StaffSessions } from '../modules/staff/index.ts';
 import { TenantService } from '../modules/tenants/index.ts';
 
@@ -25,6 +27,8 @@ export interface Careloop {
   readonly demo: DemoService;
   readonly audit: AuditService;
   readonly keys: KeyService;
+  readonly patients: PatientService;
+  readonly consents: ConsentService;
   readiness(): Promise<Readiness>;
   close(): Promise<void>;
 }
@@ -80,6 +84,8 @@ export async function startCareloop(config: Config, opts: StartOptions = {}): Pr
       demo: new DemoService(deps),
       audit: new AuditService(deps),
       keys: new KeyService(deps),
+      patients: new PatientService(deps),
+      consents: new ConsentService(deps),
       readiness: () => readiness(db),
       close: () => db.close(),
     };

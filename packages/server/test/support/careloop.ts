@@ -54,3 +54,55 @@ export async function createTestTenant(
   }
   return { tenantId: tenant.id, slug, users };
 }
+
+/** A scope for test set-up work, as Careloop itself. */
+export const systemScope = (
+  tenantId: string,
+  purpose: import('@careloop/contracts').Purpose = 'registry.operations',
+) => ({
+  tenantId,
+  actor: systemActor('test'),
+  purpose,
+});
+
+export const staffScope = (
+  tenantId: string,
+  role: Role,
+  purpose: import('@careloop/contracts').Purpose,
+  userId = '00000000-0000-7000-8000-000000000000',
+  reason?: string,
+) => ({ tenantId, actor: { kind: 'staff' as const, userId, role }, purpose, ...(reason ? { reason } : {}) });
+
+let serial = 0;
+/** Registers a patient with every attribute filled, unless overridden. */
+export async function registerTestPatient(
+  careloop: Careloop,
+  tenantId: string,
+  overrides: Partial<import('../../src/modules/patients/index.ts').NewPatient> = {},
+): Promise<string> {
+  serial++;
+  return careloop.patients.register(systemScope(tenantId), {
+    identity: {
+      lastName: 'Семёнова',
+      firstName: 'Анна',
+      middleName: 'Петровна',
+      birthDate: '1984-03-05',
+      snils: '112-233-445 95',
+      omsPolicy: '7712345678901234',
+      cardNo: `МК-${String(serial).padStart(6, '0')}`,
+    },
+    contact: {
+      phone: `+7916${String(1_000_000 + serial).slice(-7)}`,
+      email: `anna${serial}@mail.ru`,
+      address: 'Москва, ул. Лесная, 1',
+    },
+    profile: {
+      sex: 'female',
+      city: 'Москва',
+      language: 'ru',
+      preferredChannel: 'sms',
+      timeZone: 'Europe/Moscow',
+    },
+    ...overrides,
+  });
+}

@@ -19,6 +19,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       body text NOT NULL,
       body_hash bytea NOT NULL,
       written_form boolean NOT NULL DEFAULT false,
+      -- A version that widens what is agreed to: grants of earlier versions no longer cover it (R12).
+      widens boolean NOT NULL DEFAULT false,
       status text NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'published', 'retired')),
       created_by text NOT NULL,
       created_at timestamptz NOT NULL DEFAULT now(),
@@ -81,7 +83,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       patient_id uuid NOT NULL,
       kind text NOT NULL,
       channel text,
-      status text NOT NULL CHECK (status IN ('granted', 'withdrawn', 'expired')),
+      status text NOT NULL CHECK (status IN ('granted', 'withdrawn', 'expired', 'superseded')),
       since timestamptz NOT NULL,
       expires_at timestamptz,
       event_id uuid NOT NULL,

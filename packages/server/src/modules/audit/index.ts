@@ -7,5 +7,7 @@ export {
   auditContextOf,
   startAuditChain,
 } from './audit.ts';
+export { guarded } from './guarded.ts';
+export { type AuditEntryView, type AuditFilter, listAudit } from './read.ts';
 export { AuditService } from './service.ts';
 export { type ChainFinding, verifyAuditChain } from './verify.ts';

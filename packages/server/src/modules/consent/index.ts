@@ -1,3 +1,4 @@
+export { type ConsentDocument, draftDocument, listDocuments, publishDocument } from './documents.ts';
 export {
   ADS_KINDS,
   adsKindFor,
@@ -7,6 +8,25 @@ export {
   isConsentKind,
   requiresWrittenForm,
 } from './kinds.ts';
+export {
+  addRepresentative,
+  type ConsentEvidence,
+  type ConsentInput,
+  type ConsentOutcome,
+  evidenceAad,
+  openEvidence,
+  recordConsent,
+} from './ledger.ts';
+export { type LedgerEvent, type ProjectedState, project } from './projection.ts';
+export {
+  type ConsentEventView,
+  type ConsentStateView,
+  consentHistory,
+  currentConsents,
+  expireConsents,
+} from './reads.ts';
+export { type ConsentStatus, consentSatisfied, requiredKinds, TRACKING_KIND } from './requirements.ts';
+export { ConsentService } from './service.ts';
 export {
   bodyHash,
   type ConsentTemplate,

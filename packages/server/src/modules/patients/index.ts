@@ -1,3 +1,16 @@
+export { type PatientCard, permittedColumns, readCard } from './card.ts';
 export { canonicalLookup, foldName, lookupValues } from './lookup.ts';
-export { birthParts, PATIENT_COPY_COLUMNS, type SealedPatient, sealPatient, unsealPatient } from './seal.ts';
+export { maskDigits, maskEmail, maskPhone, REVEALABLE, type Revealable } from './mask.ts';
+export { type Rectification, rectifyPatient, registerPatient } from './registry.ts';
+export {
+  birthParts,
+  contactAad,
+  identityAad,
+  PATIENT_COPY_COLUMNS,
+  type SealedPatient,
+  sealPatient,
+  unsealPatient,
+} from './seal.ts';
+export { type PatientQuery, type PatientSummary, searchPatients } from './search.ts';
+export { PatientService } from './service.ts';
 export type { NewPatient, PatientContact, PatientIdentity, PatientProfile } from './types.ts';

@@ -17,7 +17,15 @@ export const digitsOnly = (s: string): string => s.replace(/\D+/g, '');
 
 export function canonicalLookup(kind: LookupKind, raw: string): string {
   switch (kind) {
-    case 'phone':
+    case 'phone': {
+      // A Russian number written with the trunk prefix 8 is the same number as +7.
+      const d = digitsOnly(raw);
+      return d.length === 11 && d.startsWith('8')
+        ? `7${d.slice(1)}`
+        : d.length === 10 && d.startsWith('9')
+          ? `7${d}`
+          : d;
+    }
     case 'snils':
     case 'oms':
       return digitsOnly(raw);

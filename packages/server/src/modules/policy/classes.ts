@@ -69,9 +69,57 @@ export const PATIENT_TABLE_CLASSES = {
     service_id: 'visit_clinical',
     price_minor: 'financial',
   },
+  // Consent is what the patient chose about their own data: the preference class.
+  consent_events: {
+    tenant_id: 'key',
+    id: 'key',
+    patient_id: 'key',
+    kind: 'preference',
+    channel: 'preference',
+    event: 'preference',
+    document_id: 'key',
+    document_hash: 'key',
+    legal_basis: 'preference',
+    jurisdiction: 'preference',
+    capture_method: 'preference',
+    evidence_enc: 'identity',
+    representative_id: 'key',
+    actor: 'key',
+    occurred_at: 'preference',
+    recorded_at: 'key',
+    expires_at: 'preference',
+  },
+  consent_state: {
+    tenant_id: 'key',
+    patient_id: 'key',
+    kind: 'preference',
+    channel: 'preference',
+    status: 'preference',
+    since: 'preference',
+    expires_at: 'preference',
+    event_id: 'key',
+    document_id: 'key',
+  },
+  patient_representatives: {
+    tenant_id: 'key',
+    id: 'key',
+    patient_id: 'key',
+    details_enc: 'identity',
+    relationship: 'identity',
+    verified_by: 'key',
+    verified_at: 'key',
+  },
 } as const satisfies { readonly [T in PatientTable]: Classified<T> };
 
-export type PatientTable = 'patients' | 'patient_lookup' | 'appointments' | 'visits' | 'visit_services';
+export type PatientTable =
+  | 'patients'
+  | 'patient_lookup'
+  | 'appointments'
+  | 'visits'
+  | 'visit_services'
+  | 'consent_events'
+  | 'consent_state'
+  | 'patient_representatives';
 
 /** Attributes held inside the encrypted columns, with their classes. */
 export const IDENTITY_ATTRIBUTES = [
