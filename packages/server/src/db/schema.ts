@@ -283,6 +283,42 @@ export interface ConsentStateTable {
   document_id: string | null;
 }
 
+export type SubjectRequestKind =
+  | 'access'
+  | 'rectification'
+  | 'erasure'
+  | 'objection'
+  | 'restriction'
+  | 'unlawful_processing';
+
+export interface SubjectRequestsTable {
+  tenant_id: string;
+  id: string;
+  patient_id: string;
+  kind: SubjectRequestKind;
+  jurisdiction: 'RU' | 'EU' | 'US';
+  received_via: 'front_desk' | 'post' | 'email' | 'web' | 'phone' | 'preference_page';
+  received_at: Timestamp;
+  due_at: Timestamp;
+  extended_due_at: Timestamp | null;
+  extension_reason: string | null;
+  status: Generated<'open' | 'completed' | 'rejected'>;
+  closed_at: Timestamp | null;
+  outcome: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  created_by: string;
+}
+
+export interface PatientLinksTable {
+  tenant_id: string;
+  token_hash: Buffer;
+  patient_id: string;
+  purpose: 'preferences' | 'unsubscribe';
+  channel: 'email' | 'sms' | 'messenger' | 'call' | null;
+  message_id: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp | null;
+}
+
 export interface DB {
   tenants: TenantsTable;
   tenant_keys: TenantKeysTable;
@@ -305,4 +341,6 @@ export interface DB {
   patient_representatives: PatientRepresentativesTable;
   consent_events: ConsentEventsTable;
   consent_state: ConsentStateTable;
+  subject_requests: SubjectRequestsTable;
+  patient_links: PatientLinksTable;
 }

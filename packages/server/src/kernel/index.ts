@@ -3,3 +3,4 @@ export * from './errors.ts';
 export * from './ids.ts';
 export { randomBytesPooled } from './random.ts';
 export * from './scope.ts';
+export { endOfLocalDay, type LocalTime, localDay, localTime, zonedInstant } from './time.ts';

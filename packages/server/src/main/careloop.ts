@@ -9,6 +9,7 @@ import { DemoService } from '../modules/demo/index.ts';
 import type { ModuleDeps } from '../modules/deps.ts';
 import { type Readiness, readiness } from '../modules/health/index.ts';
 import { PatientService } from '../modules/patients/index.ts';
+import { RightsService } from '../modules/rights/index.ts';
 import { StaffService, StaffSessions } from '../modules/staff/index.ts';
 import { TenantService } from '../modules/tenants/index.ts';
 
@@ -29,6 +30,7 @@ export interface Careloop {
   readonly keys: KeyService;
   readonly patients: PatientService;
   readonly consents: ConsentService;
+  readonly rights: RightsService;
   readiness(): Promise<Readiness>;
   close(): Promise<void>;
 }
@@ -86,6 +88,7 @@ export async function startCareloop(config: Config, opts: StartOptions = {}): Pr
       keys: new KeyService(deps),
       patients: new PatientService(deps),
       consents: new ConsentService(deps),
+      rights: new RightsService(deps),
       readiness: () => readiness(db),
       close: () => db.close(),
     };

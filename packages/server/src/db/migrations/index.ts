@@ -2,10 +2,12 @@ import type { Migration } from 'kysely/migration';
 import * as foundation from './2026-11-23T1200_foundation.ts';
 import * as auditLog from './2026-11-23T1300_audit_log.ts';
 import * as consentLedger from './2026-11-23T1400_consent_ledger.ts';
+import * as subjectRights from './2026-11-23T1500_subject_rights.ts';
 
 /** Every migration, by its frozen, date-based name. Append only. */
 export const migrations: Record<string, Migration> = {
   '2026-11-23T1200_foundation': foundation,
   '2026-11-23T1300_audit_log': auditLog,
   '2026-11-23T1400_consent_ledger': consentLedger,
+  '2026-11-23T1500_subject_rights': subjectRights,
 };

@@ -108,6 +108,7 @@ export async function consentHistory(
     .where('e.patient_id', '=', patientId)
     .orderBy('e.occurred_at')
     .orderBy('e.recorded_at')
+    .orderBy('e.id')
     .execute();
   await appendAudit(tx, clock, auditContextOf(scope), [
     {

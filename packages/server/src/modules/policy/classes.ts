@@ -109,6 +109,32 @@ export const PATIENT_TABLE_CLASSES = {
     verified_by: 'key',
     verified_at: 'key',
   },
+  subject_requests: {
+    tenant_id: 'key',
+    id: 'key',
+    patient_id: 'key',
+    kind: 'key',
+    jurisdiction: 'key',
+    received_via: 'key',
+    received_at: 'key',
+    due_at: 'key',
+    extended_due_at: 'key',
+    extension_reason: 'key',
+    status: 'key',
+    closed_at: 'key',
+    outcome: 'key',
+    created_by: 'key',
+  },
+  patient_links: {
+    tenant_id: 'key',
+    token_hash: 'key',
+    patient_id: 'key',
+    purpose: 'key',
+    channel: 'preference',
+    message_id: 'key',
+    created_at: 'key',
+    expires_at: 'key',
+  },
 } as const satisfies { readonly [T in PatientTable]: Classified<T> };
 
 export type PatientTable =
@@ -119,7 +145,9 @@ export type PatientTable =
   | 'visit_services'
   | 'consent_events'
   | 'consent_state'
-  | 'patient_representatives';
+  | 'patient_representatives'
+  | 'subject_requests'
+  | 'patient_links';
 
 /** Attributes held inside the encrypted columns, with their classes. */
 export const IDENTITY_ATTRIBUTES = [

@@ -1,0 +1,114 @@
+import type { Tx } from '../../db/index.ts';
+import { AppError, type Clock, isUuid, type Scope } from '../../kernel/index.ts';
+import { appendAudit, auditContextOf } from '../audit/index.ts';
+import { requireClasses } from '../policy/index.ts';
+
+/** What erasure destroyed and what it kept, for the destruction act (R35). No personal data. */
+export interface DestructionAct {
+  readonly patientId: string;
+  readonly erasedAt: string;
+  readonly shredded: readonly string[];
+  readonly removed: Readonly<Record<string, number>>;
+  readonly retained: readonly string[];
+}
+
+/**
+ * Erases a patient by crypto-shredding (R35): the patient key and every ciphertext
+ * go, and so do the blind-index entries, links, representatives and clear
+ * demographic columns, so nothing can be read or found again. Future appointments
+ * are cancelled. What remains is pseudonymous: the consent ledger as proof of
+ * lawful processing, and visits for aggregate statistics.
+ */
+export async function erasePatient(
+  tx: Tx,
+  clock: Clock,
+  scope: Scope,
+  patientId: string,
+): Promise<DestructionAct> {
+  requireClasses(scope, 'write', ['identity', 'contact', 'demographic', 'preference']);
+  if (!isUuid(patientId)) throw new AppError('NOT_FOUND', 'No such patient.');
+  const p = await tx
+    .selectFrom('patients')
+    .select(['status'])
+    .where('id', '=', patientId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!p) throw new AppError('NOT_FOUND', 'No such patient.');
+  if (p.status === 'erased') throw new AppError('CONFLICT', 'The patient is already erased.');
+  const now = clock.now();
+  const lookups = await tx
+    .deleteFrom('patient_lookup')
+    .where('patient_id', '=', patientId)
+    .executeTakeFirst();
+  const links = await tx.deleteFrom('patient_links').where('patient_id', '=', patientId).executeTakeFirst();
+  const reps = await tx
+    .deleteFrom('patient_representatives')
+    .where('patient_id', '=', patientId)
+    .executeTakeFirst();
+  const appts = await tx
+    .updateTable('appointments')
+    .set({ status: 'cancelled' })
+    .where('patient_id', '=', patientId)
+    .where('status', '=', 'booked')
+    .executeTakeFirst();
+  await tx
+    .updateTable('consent_state')
+    .set({ status: 'withdrawn', since: now, expires_at: null })
+    .where('patient_id', '=', patientId)
+    .where('status', '=', 'granted')
+    .execute();
+  await tx
+    .updateTable('patients')
+    .set({
+      status: 'erased',
+      erased_at: now,
+      updated_at: now,
+      key_version: null,
+      key_wrapped: null,
+      identity_enc: null,
+      contact_enc: null,
+      sex: null,
+      birth_year: null,
+      birth_md: null,
+      city: null,
+      time_zone: null,
+      preferred_channel: null,
+      preferred_time: null,
+      visit_mode: null,
+      has_email: false,
+      has_phone: false,
+    })
+    .where('id', '=', patientId)
+    .execute();
+  const removed = {
+    blindIndexEntries: Number(lookups.numDeletedRows),
+    links: Number(links.numDeletedRows),
+    representatives: Number(reps.numDeletedRows),
+    cancelledAppointments: Number(appts.numUpdatedRows),
+  };
+  await appendAudit(tx, clock, auditContextOf(scope), [
+    {
+      action: 'patient.erased',
+      outcome: 'done',
+      subjectType: 'patient',
+      subjectId: patientId,
+      details: removed,
+    },
+  ]);
+  return {
+    patientId,
+    erasedAt: now.toISOString(),
+    shredded: [
+      'patient key',
+      'identity',
+      'contact',
+      'consent evidence',
+      'demographic and preference columns',
+    ],
+    removed,
+    retained: [
+      'consent ledger events (pseudonymous proof of lawful processing)',
+      'visits and appointments (pseudonymous, for aggregate statistics)',
+    ],
+  };
+}
