@@ -1,3 +1,6 @@
 export * from './auth.ts';
 export * from './common.ts';
+export * from './consents.ts';
+export * from './patients.ts';
+export * from './rights.ts';
 export * from './system.ts';

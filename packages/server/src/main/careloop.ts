@@ -9,6 +9,7 @@ import { DemoService } from '../modules/demo/index.ts';
 import type { ModuleDeps } from '../modules/deps.ts';
 import { type Readiness, readiness } from '../modules/health/index.ts';
 import { PatientService } from '../modules/patients/index.ts';
+import { PreferenceService } from '../modules/preferences/index.ts';
 import { RightsService } from '../modules/rights/index.ts';
 import { StaffService, StaffSessions } from '../modules/staff/index.ts';
 import { TenantService } from '../modules/tenants/index.ts';
@@ -31,6 +32,7 @@ export interface Careloop {
   readonly patients: PatientService;
   readonly consents: ConsentService;
   readonly rights: RightsService;
+  readonly preferences: PreferenceService;
   readiness(): Promise<Readiness>;
   close(): Promise<void>;
 }
@@ -89,6 +91,7 @@ export async function startCareloop(config: Config, opts: StartOptions = {}): Pr
       patients: new PatientService(deps),
       consents: new ConsentService(deps),
       rights: new RightsService(deps),
+      preferences: new PreferenceService(deps),
       readiness: () => readiness(db),
       close: () => db.close(),
     };

@@ -1,4 +1,5 @@
 import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -13,13 +14,24 @@ import Fastify, {
 import { AppError, newId } from '../../kernel/index.ts';
 import type { Careloop } from '../../main/careloop.ts';
 import { handleError, handleNotFound } from './errors.ts';
+import { preferencePages } from './pages/preferences.ts';
 import { authRoutes } from './routes/auth.ts';
+import { consentDocumentRoutes } from './routes/consent-documents.ts';
+import { patientRoutes } from './routes/patients.ts';
+import { rightsRoutes } from './routes/rights.ts';
 import { systemRoutes } from './routes/system.ts';
 import { registerSessions } from './session.ts';
 import type { App, Routes } from './types.ts';
 
 /** Every module's routes, registered in one place. */
-const ROUTES: readonly Routes[] = [systemRoutes, authRoutes];
+const ROUTES: readonly Routes[] = [
+  systemRoutes,
+  authRoutes,
+  patientRoutes,
+  consentDocumentRoutes,
+  rightsRoutes,
+  preferencePages,
+];
 
 export interface AppOptions {
   /** Pino options or a logger; false silences logs (tests). */
@@ -107,6 +119,7 @@ export async function buildApp(careloop: Careloop, opts: AppOptions = {}): Promi
     hsts: secure,
   });
   await app.register(cookie);
+  await app.register(formbody);
   await app.register(rateLimit, {
     global: false,
     hook: 'preHandler',

@@ -48,6 +48,24 @@ export const requireStaff =
     if (roles.length > 0 && !roles.includes(req.staff.role)) throw new AppError('ROLE_NOT_PERMITTED');
   };
 
+/** The purpose a role reads patient records under unless it names another. */
+export const DEFAULT_PURPOSE: Readonly<Record<Role, Purpose>> = {
+  owner: 'registry.operations',
+  front_desk: 'registry.operations',
+  doctor: 'care.followup',
+  marketer: 'marketing.general',
+  analyst: 'analytics.aggregate',
+  auditor: 'subject.rights',
+};
+
+/** A stated reason for elevated access travels in a header, never in the URL (R30, R38). */
+export const REASON_HEADER = 'x-access-reason';
+
+export const statedReason = (req: FastifyRequest): string | undefined => {
+  const r = req.headers[REASON_HEADER];
+  return typeof r === 'string' && r.trim().length >= 3 ? decodeURIComponent(r).slice(0, 500) : undefined;
+};
+
 /** The scope a staff request works in; the tenant always comes from the session, never from the client (R29). */
 export function staffScope(req: FastifyRequest, purpose: Purpose, reason?: string): Scope {
   const s = req.staff;

@@ -21,6 +21,13 @@ export class AuditService {
     return this.#deps.db.tenant(scope.tenantId, (tx) => listAudit(tx, filter));
   }
 
+  /** Verifies the caller's own tenant chain; the journal is for designated officials only (R42). */
+  async verifyOwn(scope: Scope): Promise<ChainFinding> {
+    if (scope.actor.kind !== 'staff' || !['auditor', 'owner'].includes(scope.actor.role))
+      throw new AppError('NOT_FOUND');
+    return this.#deps.db.tenant(scope.tenantId, (tx) => verifyAuditChain(tx, scope.tenantId));
+  }
+
   /** Verifies the chain of each tenant (or the one named by slug). */
   async verify(slug?: string): Promise<{ slug: string; finding: ChainFinding }[]> {
     const tenants = (await listTenants(this.#deps.db)).filter((t) => !slug || t.slug === slug);

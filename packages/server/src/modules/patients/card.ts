@@ -3,7 +3,7 @@ import type { Tx } from '../../db/index.ts';
 import { AppError, type Clock, isUuid, type Scope } from '../../kernel/index.ts';
 import { appendAudit, auditContextOf } from '../audit/index.ts';
 import type { TenantKeys } from '../crypto/index.ts';
-import { classesFor, PATIENT_TABLE_CLASSES } from '../policy/index.ts';
+import { classesFor, decide, PATIENT_TABLE_CLASSES } from '../policy/index.ts';
 import { maskDigits, maskEmail, maskPhone, type Revealable } from './mask.ts';
 import { unsealPatient } from './seal.ts';
 import type { PatientContact, PatientIdentity } from './types.ts';
@@ -77,6 +77,16 @@ export async function readCard(
   if (!isUuid(patientId)) throw new AppError('NOT_FOUND', 'No such patient.');
   const classes = classesFor(scope, 'read');
   if (classes.size === 0) {
+    // Say why: the role, or the purpose.
+    if (scope.actor.kind === 'staff') {
+      const d = decide({
+        role: scope.actor.role,
+        purpose: scope.purpose,
+        action: 'read',
+        dataClass: 'identity',
+      });
+      if (!d.allowed) throw new AppError(d.code, d.reason);
+    }
     throw new AppError(
       'PURPOSE_NOT_PERMITTED',
       `purpose ${scope.purpose} does not allow reading patient records`,
