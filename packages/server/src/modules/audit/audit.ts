@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../db/index.ts';
 import { type Actor, actorId, type Clock, type Scope } from '../../kernel/index.ts';
-import { type AuditEntryContent, chainHash, GENESIS, leafHash } from './chain.ts';
+import { type AuditEntryContent, GENESIS, leafHash } from './chain.ts';
 
 export type AuditOutcome = AuditEntryContent['outcome'];
 
@@ -47,50 +47,31 @@ export async function appendAudit(
   events: readonly AuditEvent[],
 ): Promise<void> {
   if (events.length === 0) return;
-  const head = await sql<{ seq: number; chain_hash: Buffer }>`
-    SELECT seq, chain_hash FROM audit_heads WHERE tenant_id = ${ctx.tenantId} FOR UPDATE`.execute(tx);
-  const current = head.rows[0];
-  if (!current) throw new Error(`Audit chain of tenant ${ctx.tenantId} is not started`);
-  let seq = current.seq;
-  let chain = current.chain_hash;
   const at = clock.now();
-  const rows = events.map((e) => {
-    seq += 1;
-    const content: AuditEntryContent = {
-      tenantId: ctx.tenantId,
-      seq,
-      at,
-      actor: actorId(ctx.actor),
-      action: e.action,
-      purpose: ctx.purpose ?? null,
-      subjectType: e.subjectType ?? null,
-      subjectId: e.subjectId ?? null,
-      outcome: e.outcome,
-      details: e.details ?? {},
-      requestId: ctx.requestId ?? null,
-    };
-    const leaf = leafHash(content);
-    chain = chainHash(chain, leaf);
-    return {
-      tenant_id: content.tenantId,
-      seq,
-      at,
-      actor: content.actor,
-      action: content.action,
-      purpose: content.purpose,
-      subject_type: content.subjectType,
-      subject_id: content.subjectId,
-      outcome: content.outcome,
-      details: JSON.stringify(content.details),
-      request_id: content.requestId,
-      leaf_hash: leaf,
-      chain_hash: chain,
-    };
-  });
-  await tx.insertInto('audit_log').values(rows).execute();
-  await tx
-    .updateTable('audit_heads')
-    .set({ seq, chain_hash: chain })
-    .where('tenant_id', '=', ctx.tenantId)
-    .execute();
+  const entries = events.map((e) => ({
+    tenantId: ctx.tenantId,
+    at,
+    actor: actorId(ctx.actor),
+    action: e.action,
+    purpose: ctx.purpose ?? null,
+    subjectType: e.subjectType ?? null,
+    subjectId: e.subjectId ?? null,
+    outcome: e.outcome,
+    details: e.details ?? {},
+    requestId: ctx.requestId ?? null,
+  }));
+  const rows = entries.map((e) => ({
+    at: e.at.toISOString(),
+    actor: e.actor,
+    action: e.action,
+    purpose: e.purpose,
+    subject_type: e.subjectType,
+    subject_id: e.subjectId,
+    outcome: e.outcome,
+    details: e.details,
+    request_id: e.requestId,
+  }));
+  await sql`SELECT careloop_audit_append(${ctx.tenantId}, ${JSON.stringify(rows)}::jsonb, ${entries.map(leafHash)}::bytea[])`.execute(
+    tx,
+  );
 }

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 
-/** The hashed content of one audit entry. Never holds a name, phone, e-mail or diagnosis. */
+/**
+ * The hashed content of one audit entry. Never holds a name, phone, e-mail or
+ * diagnosis. The sequence number is bound by the chain hash, not the leaf.
+ */
 export interface AuditEntryContent {
   readonly tenantId: string;
-  readonly seq: number;
   readonly at: Date;
   readonly actor: string;
   readonly action: string;
@@ -33,7 +35,6 @@ const canonical = (v: unknown): unknown => {
 export function leafHash(e: AuditEntryContent): Buffer {
   const body = JSON.stringify([
     e.tenantId,
-    e.seq,
     e.at.toISOString(),
     e.actor,
     e.action,
@@ -47,6 +48,9 @@ export function leafHash(e: AuditEntryContent): Buffer {
   return createHash('sha256').update(Buffer.of(0)).update(body).digest();
 }
 
-/** Chain link, an RFC 6962 interior node over the previous chain hash and this leaf. */
-export const chainHash = (previous: Buffer, leaf: Buffer): Buffer =>
-  createHash('sha256').update(Buffer.of(1)).update(previous).update(leaf).digest();
+/** Chain link, an RFC 6962 interior node over the previous chain hash, this leaf and its place. */
+export function chainHash(previous: Buffer, leaf: Buffer, seq: number): Buffer {
+  const place = Buffer.alloc(8);
+  place.writeBigInt64BE(BigInt(seq));
+  return createHash('sha256').update(Buffer.of(1)).update(previous).update(leaf).update(place).digest();
+}

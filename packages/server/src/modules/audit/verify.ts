@@ -36,7 +36,6 @@ export async function verifyAuditChain(tx: Tx, tenantId: string): Promise<ChainF
       if (seq !== expectedSeq) return { ok: false, entries, firstBadSeq: expectedSeq, problem: 'missing' };
       const leaf = leafHash({
         tenantId: r.tenant_id,
-        seq,
         at: new Date(r.at),
         actor: r.actor,
         action: r.action,
@@ -48,7 +47,7 @@ export async function verifyAuditChain(tx: Tx, tenantId: string): Promise<ChainF
         requestId: r.request_id,
       });
       if (!leaf.equals(r.leaf_hash)) return { ok: false, entries, firstBadSeq: seq, problem: 'modified' };
-      chain = chainHash(chain, leaf);
+      chain = chainHash(chain, leaf, seq);
       if (!chain.equals(r.chain_hash)) return { ok: false, entries, firstBadSeq: seq, problem: 'reordered' };
       entries++;
       expectedSeq++;

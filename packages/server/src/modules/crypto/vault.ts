@@ -99,12 +99,12 @@ export const openJson = <T>(key: Key, sealed: Buffer, aad: string): T =>
 /**
  * Bits per blind index for an expected number of patients R, so that the expected
  * number of patients sharing a digest C = R / 2^bits satisfies 2 ≤ C < √R (R28).
+ * Within that band C is kept small (4 ≤ C < 8): every candidate of a lookup is
+ * decrypted to confirm it, so fewer candidates is a faster search.
  */
 export function blindIndexBitsFor(expectedRows: number): number {
   const r = Math.max(expectedRows, 64);
-  const lo = Math.log2(Math.sqrt(r)); // C < √R  ⇔ bits > log2 √R
-  const hi = Math.log2(r / 2); // C ≥ 2   ⇔ bits ≤ log2 R/2
-  return Math.max(1, Math.min(31, Math.floor((lo + hi) / 2)));
+  return Math.max(1, Math.min(31, Math.floor(Math.log2(r / 4))));
 }
 
 export const blindIndexCollisions = (expectedRows: number, bits: number): number => expectedRows / 2 ** bits;

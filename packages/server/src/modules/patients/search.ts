@@ -87,22 +87,26 @@ export async function searchPatients(
   const tokens = by === 'name' ? probes.map((p) => p.value) : [];
   const results: PatientSummary[] = [];
   const seen = new Set<string>();
+  const byContact = by === 'phone' || by === 'email';
   for (const c of candidates) {
     if (seen.has(c.id)) continue;
     seen.add(c.id);
-    const { identity, contact } = unsealPatient(keys, c, { identity: true, contact: true });
+    // Confirm a candidate by the class the query is about before decrypting anything else.
+    let contact = byContact ? unsealPatient(keys, c, { identity: false, contact: true }).contact : undefined;
+    if (byContact && !(contact && contactMatches(contact, by, probes[0]!.value))) continue;
+    const identity = unsealPatient(keys, c, { identity: true, contact: false }).identity;
     if (!identity) continue;
-    const matches =
-      by === 'phone'
-        ? contact?.phone !== undefined && canonicalLookup('phone', contact.phone) === probes[0]!.value
-        : by === 'email'
-          ? contact?.email !== undefined && canonicalLookup('email', contact.email) === probes[0]!.value
-          : by === 'snils'
-            ? identity.snils !== undefined && canonicalLookup('snils', identity.snils) === probes[0]!.value
-            : by === 'card'
-              ? identity.cardNo !== undefined && canonicalLookup('card', identity.cardNo) === probes[0]!.value
-              : nameMatches(identity, tokens);
-    if (!matches) continue;
+    if (!byContact) {
+      const matches =
+        by === 'snils'
+          ? identity.snils !== undefined && canonicalLookup('snils', identity.snils) === probes[0]!.value
+          : by === 'card'
+            ? identity.cardNo !== undefined && canonicalLookup('card', identity.cardNo) === probes[0]!.value
+            : nameMatches(identity, tokens);
+      if (!matches) continue;
+      if (classes.has('contact'))
+        contact = unsealPatient(keys, c, { identity: false, contact: true }).contact;
+    }
     results.push({
       id: c.id,
       status: c.status,
@@ -122,6 +126,11 @@ export async function searchPatients(
 }
 
 /** Every token must be the surname, or the start of the first name or patronymic. */
+function contactMatches(contact: { phone?: string; email?: string }, by: string, value: string): boolean {
+  const v = by === 'phone' ? contact.phone : contact.email;
+  return v !== undefined && canonicalLookup(by === 'phone' ? 'phone' : 'email', v) === value;
+}
+
 function nameMatches(
   identity: { lastName: string; firstName: string; middleName?: string },
   tokens: readonly string[],

@@ -3,7 +3,7 @@ import { loadConfig } from '../../../config/index.ts';
 import { AppError } from '../../../kernel/index.ts';
 import { addMasterKeyVersion } from '../../../modules/crypto/index.ts';
 import { withCareloop } from '../context.ts';
-import { say } from '../output.ts';
+import { progress, say } from '../output.ts';
 
 export function keysCommand(program: Command): void {
   const keys = program.command('keys').description('Manage encryption keys');
@@ -22,6 +22,22 @@ export function keysCommand(program: Command): void {
       say(`Added master key version ${version} to ${config.keyFile}.`);
       await withCareloop({}, async (careloop) => {
         say(`Re-wrapped ${await careloop.keys.rewrapTenantKeys()} tenant keys under version ${version}.`);
+      });
+    });
+  keys
+    .command('rotate-data')
+    .description("Give each tenant a new data key and re-wrap every patient's key under it, in batches")
+    .option('--tenant <slug>', 'only this tenant')
+    .action(async (opts: { tenant?: string }) => {
+      await withCareloop({}, async (careloop) => {
+        const bar = progress('patient keys re-wrapped');
+        const results = await careloop.keys.rotateDataKeys(opts.tenant, (_slug, n) => bar.update(n, n));
+        bar.stop();
+        for (const r of results) {
+          say(
+            `${r.slug}: data key version ${r.version}; ${r.rewrapped} patient keys re-wrapped; retired versions: ${r.retired.join(', ') || 'none'}`,
+          );
+        }
       });
     });
   keys
