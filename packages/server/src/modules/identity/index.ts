@@ -1,0 +1,6 @@
+export { type BlockingRule, type BlockReport, DEFAULT_RULES } from './blocking.ts';
+export { type DedupeResult, type DedupeStats, dedupeRecords, type ScoredPair } from './dedupe.ts';
+export type { FieldEvidence } from './explain.ts';
+export type { DedupeOptions, LinkRecord } from './record.ts';
+export { GUARDS, type Guard } from './score.ts';
+export { jaroWinkler, osaDistance } from './similarity.ts';
