@@ -1,6 +1,5 @@
 import type { Encoded } from './encode.ts';
 import { type LinkageModel, RADIX } from './model.ts';
-import { jaroWinkler, osaDistance } from './similarity.ts';
 
 /** Why a pair was kept apart whatever its score. */
 export const GUARDS = ['none', 'twins', 'father_son', 'generation'] as const;
@@ -109,17 +108,17 @@ export const scorePairs = (
 };
 
 /**
- * Two written first names that are different names, not a slip of one pen: both known and
- * of different full names (Анна / Алла, Александр / Алексей), or far apart as strings.
+ * Two first names that are surely different names, not one name mangled: both are names
+ * the diminutive table knows, of different full names (Анна / Алла, Александр / Алексей).
+ * Names outside the table are left to the weights: "connor" against "olivia" might be a
+ * replaced value as easily as a sibling.
  */
 const distinctNames = (e: Encoded, x: number, y: number): boolean => {
   const fx = e.firstId[x]!;
   const fy = e.firstId[y]!;
   if (fx < 0 || fy < 0 || e.first.isInitial[fx] || e.first.isInitial[fy]) return false;
-  if (e.first.canon1[fx]! >= 0 && e.first.canon1[fy]! >= 0) return e.first.group[fx] !== e.first.group[fy];
-  const vx = e.first.values[fx]!;
-  const vy = e.first.values[fy]!;
-  return osaDistance(vx, vy, 2) > 2 && jaroWinkler(vx, vy) < 0.8;
+  if (e.first.canon1[fx]! < 0 || e.first.canon1[fy]! < 0) return false;
+  return e.first.group[fx] !== e.first.group[fy];
 };
 
 const hasPatronymics = (e: Encoded, x: number, y: number): boolean => {

@@ -33,7 +33,7 @@ const TABLE = `
 Вячеслав m Слава Vyacheslav Slava
 Галина f Галя Galina
 Геннадий m Гена Gennady
-Георгий m Жора Гоша Гера Юра George Georgy
+Георгий m Жора Гоша Гера George Georgy
 Глеб m Gleb
 Григорий m Гриша Gregory Grigory
 Даниил m Даня Данила Данил Daniel Danil Danila
@@ -131,6 +131,46 @@ const TABLE = `
 Эмилия f Эмма Emilia
 Эрик m Eric Erik
 Яков m Яша Jacob Yakov
+Алевтина f Аля Alevtina
+Алеся f Alesya
+Алина f Alina
+Алиса f Alice Alisa
+Альбина f Albina
+Алёна f Alena Alyona
+Анжела f Angela
+Анжелика f Angelica
+Арина f Arina
+Арсений m Арсен Arseny
+Артемий m Artemy
+Валерия f Лера Valeria
+Варвара f Варя Barbara Varvara
+Василиса f Vasilisa
+Виолетта f Violetta
+Влада f Vlada
+Дарина f Darina
+Дина f Dina
+Зоя f Zoya Zoe
+Карина f Karina
+Кира f Kira
+Лада f Lada
+Марат m Marat
+Марианна f Marianna
+Наталия f Наташа Natalia
+Олеся f Olesya
+Регина f Regina
+Роберт m Robert
+Родион m Rodion
+Снежана f Snezhana
+София f Соня Софа Sophia Sofia
+Феликс m Felix
+Филипп m Филя Philip Filipp
+Эвелина f Evelina
+Элина f Elina
+Эмиль m Emil
+Юлиана f Juliana
+Ян m Jan Yan
+Данила m Даня Danila
+Данил m Даня Danil
 `;
 
 export type NameSex = 'male' | 'female';
