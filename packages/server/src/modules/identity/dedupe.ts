@@ -88,7 +88,7 @@ const linkEncoded = (
   const patterns = new Float64Array(cand.count);
   for (let k = 0; k < cand.count; k++) patterns[k] = patternOf(comps, cand.a[k]!, cand.b[k]!);
   lap('compare');
-  const u = estimateU(e, comps, options.uSamples ?? 1_000_000, options.seed ?? 42);
+  const u = estimateU(e, comps, options.uSamples ?? 300_000, options.seed ?? 42);
   lap('estimate_u');
   const model = trainModel(e, comps, patterns, cand.count, u, options.emIterations ?? 40);
   lap('em');

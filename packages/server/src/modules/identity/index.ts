@@ -1,6 +1,15 @@
 export { type BlockingRule, type BlockReport, DEFAULT_RULES } from './blocking.ts';
+export { clusterCsvLines, evidenceText, pairCsvLines, writeDedupeCsv, writeLines } from './csv.ts';
 export { type DedupeResult, type DedupeStats, dedupeRecords, type ScoredPair } from './dedupe.ts';
 export type { FieldEvidence } from './explain.ts';
 export type { DedupeOptions, LinkRecord } from './record.ts';
 export { GUARDS, type Guard } from './score.ts';
 export { jaroWinkler, osaDistance } from './similarity.ts';
+export {
+  chooseGolden,
+  DEFAULT_SURVIVORSHIP,
+  type GoldenValue,
+  type SourceRecord,
+  type SurvivorshipRule,
+  type Validator,
+} from './survivorship.ts';

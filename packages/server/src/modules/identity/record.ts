@@ -40,7 +40,7 @@ export interface DedupeOptions {
   readonly explain?: boolean;
   /** Largest block compared in full; bigger ones use a sorted window (default 300). */
   readonly maxBlockSize?: number;
-  /** Random pairs drawn to estimate u-probabilities (default 1,000,000). */
+  /** Random pairs drawn to estimate u-probabilities (default 300,000; exact levels are computed). */
   readonly uSamples?: number;
   /** EM iterations (default 40). */
   readonly emIterations?: number;

@@ -98,8 +98,7 @@ export const scorePairs = (
     } else if (
       (first === 1 || first === 2) &&
       birth === 5 &&
-      yearsApart(e, x, y) >= 14 &&
-      hasPatronymics(e, x, y)
+      yearsApart(e, x, y) >= 14
     ) {
       guard[k] = G_GENERATION;
     }
@@ -119,12 +118,6 @@ const distinctNames = (e: Encoded, x: number, y: number): boolean => {
   if (fx < 0 || fy < 0 || e.first.isInitial[fx] || e.first.isInitial[fy]) return false;
   if (e.first.canon1[fx]! < 0 || e.first.canon1[fy]! < 0) return false;
   return e.first.group[fx] !== e.first.group[fy];
-};
-
-const hasPatronymics = (e: Encoded, x: number, y: number): boolean => {
-  const mx = e.middleId[x]!;
-  const my = e.middleId[y]!;
-  return mx >= 0 && my >= 0 && !e.middle.isInitial[mx] && !e.middle.isInitial[my];
 };
 
 const yearsApart = (e: Encoded, x: number, y: number): number =>

@@ -72,7 +72,7 @@ export const inferSex = (name: {
   return s ? { sex: s, confidence: 'weak', from: 'surname' } : undefined;
 };
 
-const INITIAL = /^\p{Lu}\.?$/u;
+const INITIAL = /^\p{L}\.?$/u;
 const INITIALS_JOINED = /^(\p{L})\.\s*(\p{L})\.?$/u;
 
 /** Splits «Фамилия И.О.», «И.О. Фамилия» and their spaced forms. */
