@@ -53,7 +53,8 @@ function* rows(): Generator<RawRow & { related?: number }> {
   }
 }
 
-const value = <T>(r: { ok: true; value: T } | { ok: false; guess?: T }): T | undefined => (r.ok ? r.value : r.guess);
+const value = <T>(r: { ok: true; value: T } | { ok: false; guess?: T }): T | undefined =>
+  r.ok ? r.value : r.guess;
 
 /** The import step: what `careloop import` does to a row before matching. */
 const toLinkRecord = (raw: RawRow, row: number): LinkRecord => {
@@ -132,14 +133,20 @@ const review = result.pairs.filter((p) => p.decision === 'review').length;
 const mem = process.resourceUsage().maxRSS / 1024;
 
 console.log(`Russian clinic dedupe: ${n} records, ${truth} true duplicate pairs`);
-console.log(`  precision ${precision.toFixed(4)}  recall ${recall.toFixed(4)}  F1 ${f1.toFixed(4)}  (predicted ${predicted}, tp ${tp})`);
+console.log(
+  `  precision ${precision.toFixed(4)}  recall ${recall.toFixed(4)}  F1 ${f1.toFixed(4)}  (predicted ${predicted}, tp ${tp})`,
+);
 console.log(
   `  hard negatives wrongly linked: ${[...linked].map(([k, [l, t]]) => `${k} ${l}/${t}`).join(', ')}; review queue ${review} pairs`,
 );
-console.log(`  candidates ${result.stats.candidatePairs}; stages ms ${JSON.stringify(result.stats.timingsMs)}`);
+console.log(
+  `  candidates ${result.stats.candidatePairs}; stages ms ${JSON.stringify(result.stats.timingsMs)}`,
+);
 const over = result.stats.blocking.filter((b) => b.oversizedBlocks > 0);
 if (over.length > 0) {
-  console.log(`  oversized blocks (sorted window): ${over.map((b) => `${b.rule} ${b.oversizedBlocks} blocks/${b.recordsInOversizedBlocks} records`).join('; ')}`);
+  console.log(
+    `  oversized blocks (sorted window): ${over.map((b) => `${b.rule} ${b.oversizedBlocks} blocks/${b.recordsInOversizedBlocks} records`).join('; ')}`,
+  );
 }
 console.log(
   `  import ${(importMs / 1000).toFixed(1)} s (${Math.round(n / (importMs / 1000))} records/s, generation included); ` +

@@ -56,17 +56,69 @@ export const mulberry = (seed: number): (() => number) => {
 };
 
 const DIMINUTIVE: Record<string, string[]> = {
-  Александр: ['Саша', 'Шура'], Александра: ['Саша'], Алексей: ['Лёша', 'Алёша'], Екатерина: ['Катя'],
-  Евгений: ['Женя'], Евгения: ['Женя'], Татьяна: ['Таня'], Наталья: ['Наташа'], Дмитрий: ['Дима'],
-  Владимир: ['Вова', 'Володя'], Михаил: ['Миша'], Николай: ['Коля'], Сергей: ['Серёжа'], Юлия: ['Юля'],
-  Ольга: ['Оля'], Елена: ['Лена'], Анастасия: ['Настя'], Мария: ['Маша'], Иван: ['Ваня'], Анна: ['Аня'],
-  Светлана: ['Света'], Ирина: ['Ира'], Андрей: ['Андрюша'], Павел: ['Паша'], Константин: ['Костя'],
-  Людмила: ['Люда'], Галина: ['Галя'], Виктор: ['Витя'], Надежда: ['Надя'], Дарья: ['Даша'],
+  Александр: ['Саша', 'Шура'],
+  Александра: ['Саша'],
+  Алексей: ['Лёша', 'Алёша'],
+  Екатерина: ['Катя'],
+  Евгений: ['Женя'],
+  Евгения: ['Женя'],
+  Татьяна: ['Таня'],
+  Наталья: ['Наташа'],
+  Дмитрий: ['Дима'],
+  Владимир: ['Вова', 'Володя'],
+  Михаил: ['Миша'],
+  Николай: ['Коля'],
+  Сергей: ['Серёжа'],
+  Юлия: ['Юля'],
+  Ольга: ['Оля'],
+  Елена: ['Лена'],
+  Анастасия: ['Настя'],
+  Мария: ['Маша'],
+  Иван: ['Ваня'],
+  Анна: ['Аня'],
+  Светлана: ['Света'],
+  Ирина: ['Ира'],
+  Андрей: ['Андрюша'],
+  Павел: ['Паша'],
+  Константин: ['Костя'],
+  Людмила: ['Люда'],
+  Галина: ['Галя'],
+  Виктор: ['Витя'],
+  Надежда: ['Надя'],
+  Дарья: ['Даша'],
 };
-const STREETS = ['Ленина', 'Мира', 'Советская', 'Гагарина', 'Садовая', 'Лесная', 'Школьная', 'Молодёжная', 'Победы', 'Пушкина'];
+const STREETS = [
+  'Ленина',
+  'Мира',
+  'Советская',
+  'Гагарина',
+  'Садовая',
+  'Лесная',
+  'Школьная',
+  'Молодёжная',
+  'Победы',
+  'Пушкина',
+];
 const DOMAINS = ['mail.ru', 'yandex.ru', 'gmail.com', 'bk.ru', 'list.ru', 'inbox.ru', 'rambler.ru'];
-const MONTHS = ['января', 'февраля', 'марта', 'апреля', 'мая', 'июня', 'июля', 'августа', 'сентября', 'октября', 'ноября', 'декабря'];
-const YEARS: Record<Group, [number, number]> = { junior: [1990, 2007], middle: [1972, 1990], senior: [1936, 1972] };
+const MONTHS = [
+  'января',
+  'февраля',
+  'марта',
+  'апреля',
+  'мая',
+  'июня',
+  'июля',
+  'августа',
+  'сентября',
+  'октября',
+  'ноября',
+  'декабря',
+];
+const YEARS: Record<Group, [number, number]> = {
+  junior: [1990, 2007],
+  middle: [1972, 1990],
+  senior: [1936, 1972],
+};
 
 interface Person {
   entity: number;
@@ -100,8 +152,13 @@ export class RuGenerator {
   constructor(sharedDir: string, seed: number) {
     this.#r = mulberry(seed);
     const dir = join(sharedDir, 'bench', 'ru-names');
-    const read = (f: string) => parse(readFileSync(join(dir, f), 'utf8'), { columns: true }) as Record<string, string>[];
-    const group = <K extends string>(rows: Record<string, string>[], name: string, key: (r: Record<string, string>) => K) => {
+    const read = (f: string) =>
+      parse(readFileSync(join(dir, f), 'utf8'), { columns: true }) as Record<string, string>[];
+    const group = <K extends string>(
+      rows: Record<string, string>[],
+      name: string,
+      key: (r: Record<string, string>) => K,
+    ) => {
       const acc = new Map<K, [string[], number[]]>();
       for (const r of rows) {
         const k = key(r);
@@ -112,15 +169,19 @@ export class RuGenerator {
       }
       return new Map([...acc].map(([k, [i, w]]) => [k, weighted(i, w)]));
     };
-    for (const [k, v] of group(read('first_names.csv'), 'name', (r) => `${r.sex}:${r.age_group}`)) this.#first.set(k, v);
-    for (const [k, v] of group(read('patronymics.csv'), 'patronymic', (r) => `${r.sex}:${r.age_group}`)) this.#middle.set(k, v);
+    for (const [k, v] of group(read('first_names.csv'), 'name', (r) => `${r.sex}:${r.age_group}`))
+      this.#first.set(k, v);
+    for (const [k, v] of group(read('patronymics.csv'), 'patronymic', (r) => `${r.sex}:${r.age_group}`))
+      this.#middle.set(k, v);
     const surnames = read('surnames.csv');
     for (const [k, v] of group(surnames, 'surname', (r) => r.sex!)) this.#last.set(k, v);
     const female = surnames.filter((r) => r.sex === 'female').map((r) => r.surname!);
-    surnames.filter((r) => r.sex === 'male').forEach((r, i) => {
-      this.#maleToFemale.set(r.surname!, female[i]!);
-      this.#femaleToMale.set(female[i]!, r.surname!);
-    });
+    surnames
+      .filter((r) => r.sex === 'male')
+      .forEach((r, i) => {
+        this.#maleToFemale.set(r.surname!, female[i]!);
+        this.#femaleToMale.set(female[i]!, r.surname!);
+      });
     const loc = read('localities.csv');
     this.#places = weighted(
       loc.map((r) => [r.locality!, r.region!] as [string, string]),
@@ -164,7 +225,8 @@ export class RuGenerator {
 
   person(overrides: Partial<Person> = {}): Person {
     const sex: Sex = overrides.sex ?? (this.#r() < 0.55 ? 'female' : 'male');
-    const group: Group = overrides.group ?? this.#one<Group>(['senior', 'middle', 'middle', 'junior', 'junior']);
+    const group: Group =
+      overrides.group ?? this.#one<Group>(['senior', 'middle', 'middle', 'junior', 'junior']);
     const [y0, y1] = YEARS[group];
     const [city, region] = this.#pick(this.#places);
     const first = overrides.first ?? this.#pick(this.#first.get(`${sex}:${group}`)!);
@@ -182,10 +244,13 @@ export class RuGenerator {
       city: overrides.city ?? city,
       region: overrides.region ?? region,
     };
-    if (this.#r() < 0.4) p.email = `${toLatin(first).toLowerCase()}.${toLatin(p.last).toLowerCase()}${this.#int(1, 999)}@${this.#one(DOMAINS)}`;
+    if (this.#r() < 0.4)
+      p.email = `${toLatin(first).toLowerCase()}.${toLatin(p.last).toLowerCase()}${this.#int(1, 999)}@${this.#one(DOMAINS)}`;
     if (this.#r() < 0.5) p.snils = this.#snils();
     if (this.#r() < 0.3) p.oms = this.#digits(16);
-    if (this.#r() < 0.6) p.address = overrides.address ?? `ул. ${this.#one(STREETS)}, д. ${this.#int(1, 150)}, кв. ${this.#int(1, 300)}`;
+    if (this.#r() < 0.6)
+      p.address =
+        overrides.address ?? `ул. ${this.#one(STREETS)}, д. ${this.#int(1, 150)}, кв. ${this.#int(1, 300)}`;
     return p;
   }
 
@@ -193,11 +258,26 @@ export class RuGenerator {
   twin(p: Person): Person {
     const sex: Sex = this.#r() < 0.5 ? p.sex : p.sex === 'male' ? 'female' : 'male';
     const same = sex === p.sex;
-    const last = same ? p.last : sex === 'female' ? (this.#maleToFemale.get(p.last) ?? `${p.last}а`) : (this.#femaleToMale.get(p.last) ?? p.last);
+    const last = same
+      ? p.last
+      : sex === 'female'
+        ? (this.#maleToFemale.get(p.last) ?? `${p.last}а`)
+        : (this.#femaleToMale.get(p.last) ?? p.last);
     const middle = same ? p.middle : oppositePatronymic(p.middle);
     let t: Person;
     do {
-      t = this.person({ sex, group: p.group, last, middle, y: p.y, m: p.m, d: p.d, city: p.city, region: p.region, phone: p.phone });
+      t = this.person({
+        sex,
+        group: p.group,
+        last,
+        middle,
+        y: p.y,
+        m: p.m,
+        d: p.d,
+        city: p.city,
+        region: p.region,
+        phone: p.phone,
+      });
     } while (t.first === p.first);
     return p.address ? { ...t, address: p.address } : t;
   }
@@ -210,7 +290,10 @@ export class RuGenerator {
 
   /** A son (or daughter) named after the father (or mother): patronymic from the parent. */
   child(p: Person): Person {
-    const fromFather = p.sex === 'male' ? `${p.first.replace(/[йь]$/, '').replace(/ий$/, 'и')}${/[ий]$/.test(p.first) ? 'евич' : 'ович'}` : undefined;
+    const fromFather =
+      p.sex === 'male'
+        ? `${p.first.replace(/[йь]$/, '').replace(/ий$/, 'и')}${/[ий]$/.test(p.first) ? 'евич' : 'ович'}`
+        : undefined;
     return this.person({
       sex: p.sex,
       group: 'junior',
@@ -250,9 +333,14 @@ export class RuGenerator {
     return {
       entity: p.entity,
       kind,
-      ...(named ? { fullName: `${p.last} ${p.first} ${p.middle}`.trim() } : { lastName: p.last, firstName: p.first, middleName: p.middle }),
+      ...(named
+        ? { fullName: `${p.last} ${p.first} ${p.middle}`.trim() }
+        : { lastName: p.last, firstName: p.first, middleName: p.middle }),
       birthDate: date,
-      sex: this.#r() < 0.5 ? this.#one(p.sex === 'male' ? ['М', 'муж', 'male', '1'] : ['Ж', 'жен', 'female', '2']) : undefined,
+      sex:
+        this.#r() < 0.5
+          ? this.#one(p.sex === 'male' ? ['М', 'муж', 'male', '1'] : ['Ж', 'жен', 'female', '2'])
+          : undefined,
       phone,
       email: p.email,
       snils: p.snils,
@@ -296,7 +384,11 @@ const pad = (x: number): string => String(x).padStart(2, '0');
 
 const oppositePatronymic = (m: string): string =>
   /(вна|чна)$/.test(m)
-    ? m.replace(/овна$/, 'ович').replace(/евна$/, 'евич').replace(/инична$/, 'ич').replace(/ична$/, 'ич')
+    ? m
+        .replace(/овна$/, 'ович')
+        .replace(/евна$/, 'евич')
+        .replace(/инична$/, 'ич')
+        .replace(/ична$/, 'ич')
     : m.replace(/ович$/, 'овна').replace(/евич$/, 'евна').replace(/ьич$/, 'ьинична').replace(/ич$/, 'ична');
 
 const LETTERS = 'абвгдежзиклмнопрстуфхцчшщыэюя';

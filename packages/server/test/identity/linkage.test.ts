@@ -6,20 +6,71 @@ import { population } from './fixtures/population.ts';
 const run = async (scenario: Omit<LinkRecord, 'row'>[]): Promise<DedupeResult> =>
   dedupeRecords([...population(), ...scenario.map((r, i) => ({ ...r, row: 1001 + i }))]);
 
-const linked = (res: DedupeResult, a: number, b: number): boolean => res.clusterOf.get(a) === res.clusterOf.get(b);
+const linked = (res: DedupeResult, a: number, b: number): boolean =>
+  res.clusterOf.get(a) === res.clusterOf.get(b);
 const pair = (res: DedupeResult, a: number, b: number) =>
   res.pairs.find((p) => (p.rowA === a && p.rowB === b) || (p.rowA === b && p.rowB === a));
 
 /** A few true duplicates so that EM sees matches to learn m from. */
 const dupes: Omit<LinkRecord, 'row'>[] = [
-  { lastName: 'Белоусов', firstName: 'Глеб', middleName: 'Игоревич', birthDate: '1977-04-12', phone: '+79031112233', city: 'г. Тверь' },
-  { lastName: 'Белоусов', firstName: 'Глеб', middleName: 'Игоревич', birthDate: '1977-04-12', phone: '+79031112233' },
-  { lastName: 'Тихонова', firstName: 'Вера', middleName: 'Олеговна', birthDate: '1990-10-02', email: 'vera@ya.ru', city: 'г. Омск' },
-  { lastName: 'Тихонова', firstName: 'Вера', middleName: 'Олеговна', birthDate: '1990-10-02', email: 'vera@ya.ru' },
-  { lastName: 'Гусев', firstName: 'Павел', middleName: 'Андреевич', birthDate: '1968-01-30', phone: '+79161230000' },
-  { lastName: 'Гусев', firstName: 'Павел', middleName: 'Андреевич', birthDate: '1968-01-30', city: 'г. Пермь' },
-  { lastName: 'Крылова', firstName: 'Инна', middleName: 'Петровна', birthDate: '1959-07-21', phone: '+79265554433' },
-  { lastName: 'Крылова', firstName: 'Инна', middleName: 'Петровна', birthDate: '1959-07-21', phone: '+79265554433' },
+  {
+    lastName: 'Белоусов',
+    firstName: 'Глеб',
+    middleName: 'Игоревич',
+    birthDate: '1977-04-12',
+    phone: '+79031112233',
+    city: 'г. Тверь',
+  },
+  {
+    lastName: 'Белоусов',
+    firstName: 'Глеб',
+    middleName: 'Игоревич',
+    birthDate: '1977-04-12',
+    phone: '+79031112233',
+  },
+  {
+    lastName: 'Тихонова',
+    firstName: 'Вера',
+    middleName: 'Олеговна',
+    birthDate: '1990-10-02',
+    email: 'vera@ya.ru',
+    city: 'г. Омск',
+  },
+  {
+    lastName: 'Тихонова',
+    firstName: 'Вера',
+    middleName: 'Олеговна',
+    birthDate: '1990-10-02',
+    email: 'vera@ya.ru',
+  },
+  {
+    lastName: 'Гусев',
+    firstName: 'Павел',
+    middleName: 'Андреевич',
+    birthDate: '1968-01-30',
+    phone: '+79161230000',
+  },
+  {
+    lastName: 'Гусев',
+    firstName: 'Павел',
+    middleName: 'Андреевич',
+    birthDate: '1968-01-30',
+    city: 'г. Пермь',
+  },
+  {
+    lastName: 'Крылова',
+    firstName: 'Инна',
+    middleName: 'Петровна',
+    birthDate: '1959-07-21',
+    phone: '+79265554433',
+  },
+  {
+    lastName: 'Крылова',
+    firstName: 'Инна',
+    middleName: 'Петровна',
+    birthDate: '1959-07-21',
+    phone: '+79265554433',
+  },
 ];
 const base = dupes.length;
 
@@ -27,8 +78,20 @@ describe('dedupeRecords: true duplicates Russian data throws up', () => {
   it('links a Latin transliteration with its Cyrillic record', async () => {
     const res = await run([
       ...dupes,
-      { lastName: 'Щербакова', firstName: 'Юлия', middleName: 'Сергеевна', birthDate: '1985-06-14', phone: '+79057778899' },
-      { lastName: 'Shcherbakova', firstName: 'Yuliya', middleName: 'Sergeevna', birthDate: '1985-06-14', phone: '+79057778899' },
+      {
+        lastName: 'Щербакова',
+        firstName: 'Юлия',
+        middleName: 'Сергеевна',
+        birthDate: '1985-06-14',
+        phone: '+79057778899',
+      },
+      {
+        lastName: 'Shcherbakova',
+        firstName: 'Yuliya',
+        middleName: 'Sergeevna',
+        birthDate: '1985-06-14',
+        phone: '+79057778899',
+      },
     ]);
     expect(linked(res, 1001 + base, 1002 + base)).toBe(true);
     const ev = pair(res, 1001 + base, 1002 + base)!.evidence!;
@@ -38,28 +101,71 @@ describe('dedupeRecords: true duplicates Russian data throws up', () => {
   it('links a diminutive with the full first name', async () => {
     const res = await run([
       ...dupes,
-      { lastName: 'Журавлёв', firstName: 'Александр', middleName: 'Ильич', birthDate: '1979-03-03', phone: '+79990001122' },
-      { lastName: 'Журавлев', firstName: 'Саша', middleName: 'Ильич', birthDate: '1979-03-03', email: 'zh@mail.ru' },
+      {
+        lastName: 'Журавлёв',
+        firstName: 'Александр',
+        middleName: 'Ильич',
+        birthDate: '1979-03-03',
+        phone: '+79990001122',
+      },
+      {
+        lastName: 'Журавлев',
+        firstName: 'Саша',
+        middleName: 'Ильич',
+        birthDate: '1979-03-03',
+        email: 'zh@mail.ru',
+      },
     ]);
     expect(linked(res, 1001 + base, 1002 + base)).toBe(true);
-    expect(pair(res, 1001 + base, 1002 + base)!.evidence!.find((e) => e.field === 'first_name')?.level).toBe('same_name');
+    expect(pair(res, 1001 + base, 1002 + base)!.evidence!.find((e) => e.field === 'first_name')?.level).toBe(
+      'same_name',
+    );
   });
 
   it('links a patronymic with its initial', async () => {
     const res = await run([
       ...dupes,
-      { lastName: 'Ларионов', firstName: 'Кирилл', middleName: 'Иванович', birthDate: '1981-11-05', phone: '+79112223344' },
-      { lastName: 'Ларионов', firstName: 'Кирилл', middleName: 'И.', birthDate: '1981-11-05', phone: '+79112223344' },
+      {
+        lastName: 'Ларионов',
+        firstName: 'Кирилл',
+        middleName: 'Иванович',
+        birthDate: '1981-11-05',
+        phone: '+79112223344',
+      },
+      {
+        lastName: 'Ларионов',
+        firstName: 'Кирилл',
+        middleName: 'И.',
+        birthDate: '1981-11-05',
+        phone: '+79112223344',
+      },
     ]);
     expect(linked(res, 1001 + base, 1002 + base)).toBe(true);
-    expect(pair(res, 1001 + base, 1002 + base)!.evidence!.find((e) => e.field === 'middle_name')?.level).toBe('initial');
+    expect(pair(res, 1001 + base, 1002 + base)!.evidence!.find((e) => e.field === 'middle_name')?.level).toBe(
+      'initial',
+    );
   });
 
   it('links a woman after marriage: new surname, same name, birth date and СНИЛС', async () => {
     const res = await run([
       ...dupes,
-      { lastName: 'Рябова', firstName: 'Светлана', middleName: 'Викторовна', birthDate: '1992-08-19', sex: 'female', snils: '11223344595', phone: '+79204445566' },
-      { lastName: 'Медведева', firstName: 'Светлана', middleName: 'Викторовна', birthDate: '1992-08-19', sex: 'female', snils: '11223344595' },
+      {
+        lastName: 'Рябова',
+        firstName: 'Светлана',
+        middleName: 'Викторовна',
+        birthDate: '1992-08-19',
+        sex: 'female',
+        snils: '11223344595',
+        phone: '+79204445566',
+      },
+      {
+        lastName: 'Медведева',
+        firstName: 'Светлана',
+        middleName: 'Викторовна',
+        birthDate: '1992-08-19',
+        sex: 'female',
+        snils: '11223344595',
+      },
     ]);
     expect(linked(res, 1001 + base, 1002 + base)).toBe(true);
     const ev = pair(res, 1001 + base, 1002 + base)!.evidence!;
@@ -70,9 +176,27 @@ describe('dedupeRecords: true duplicates Russian data throws up', () => {
   it('links day/month swaps and one-digit typos in the birth date', async () => {
     const res = await run([
       ...dupes,
-      { lastName: 'Ефимов', firstName: 'Роман', middleName: 'Олегович', birthDate: '1975-04-09', phone: '+79012345678' },
-      { lastName: 'Ефимов', firstName: 'Роман', middleName: 'Олегович', birthDate: '1975-09-04', phone: '+79012345678' },
-      { lastName: 'Ефимов', firstName: 'Роман', middleName: 'Олегович', birthDate: '1975-04-08', phone: '+79012345678' },
+      {
+        lastName: 'Ефимов',
+        firstName: 'Роман',
+        middleName: 'Олегович',
+        birthDate: '1975-04-09',
+        phone: '+79012345678',
+      },
+      {
+        lastName: 'Ефимов',
+        firstName: 'Роман',
+        middleName: 'Олегович',
+        birthDate: '1975-09-04',
+        phone: '+79012345678',
+      },
+      {
+        lastName: 'Ефимов',
+        firstName: 'Роман',
+        middleName: 'Олегович',
+        birthDate: '1975-04-08',
+        phone: '+79012345678',
+      },
     ]);
     expect(linked(res, 1001 + base, 1002 + base)).toBe(true);
     expect(linked(res, 1001 + base, 1003 + base)).toBe(true);
@@ -84,7 +208,14 @@ describe('dedupeRecords: true duplicates Russian data throws up', () => {
 
 describe('dedupeRecords: look-alikes that are different people', () => {
   it('keeps twins apart: same surname, patronymic, birth date, address and phone', async () => {
-    const twins = { lastName: 'Орехов', middleName: 'Петрович', birthDate: '2001-05-05', phone: '+79107776655', address: 'ул. Мира, д. 1, кв. 2', city: 'г. Тверь' };
+    const twins = {
+      lastName: 'Орехов',
+      middleName: 'Петрович',
+      birthDate: '2001-05-05',
+      phone: '+79107776655',
+      address: 'ул. Мира, д. 1, кв. 2',
+      city: 'г. Тверь',
+    };
     const res = await run([...dupes, { ...twins, firstName: 'Илья' }, { ...twins, firstName: 'Олег' }]);
     expect(linked(res, 1001 + base, 1002 + base)).toBe(false);
     expect(pair(res, 1001 + base, 1002 + base)).toBeUndefined();
@@ -101,7 +232,13 @@ describe('dedupeRecords: look-alikes that are different people', () => {
   });
 
   it('keeps a father and his son of the same name apart', async () => {
-    const family = { lastName: 'Соболев', firstName: 'Пётр', address: 'ул. Лесная, д. 7, кв. 3', phone: '+74951234567', city: 'г. Москва' };
+    const family = {
+      lastName: 'Соболев',
+      firstName: 'Пётр',
+      address: 'ул. Лесная, д. 7, кв. 3',
+      phone: '+74951234567',
+      city: 'г. Москва',
+    };
     const res = await run([
       ...dupes,
       { ...family, middleName: 'Андреевич', birthDate: '1958-12-01' },
@@ -111,7 +248,13 @@ describe('dedupeRecords: look-alikes that are different people', () => {
   });
 
   it('keeps a mother and her daughter of the same name apart, with or without patronymics', async () => {
-    const family = { lastName: 'Котова', firstName: 'Анна', address: 'ул. Садовая, д. 9', phone: '+74957654321', city: 'г. Казань' };
+    const family = {
+      lastName: 'Котова',
+      firstName: 'Анна',
+      address: 'ул. Садовая, д. 9',
+      phone: '+74957654321',
+      city: 'г. Казань',
+    };
     const res = await run([
       ...dupes,
       { ...family, middleName: 'Игоревна', birthDate: '1960-02-14' },
@@ -146,7 +289,9 @@ describe('dedupeRecords: scoring', () => {
     const p = pair(res, 1001, 1002)!;
     expect(p.decision).toBe('match');
     const fields = p.evidence!.map((e) => e.field);
-    expect(fields).toEqual(expect.arrayContaining(['last_name', 'first_name', 'middle_name', 'birth_date', 'phone']));
+    expect(fields).toEqual(
+      expect.arrayContaining(['last_name', 'first_name', 'middle_name', 'birth_date', 'phone']),
+    );
     expect(p.evidence!.find((e) => e.field === 'city')).toMatchObject({ level: 'missing', weight: 0 });
     const sum = p.evidence!.reduce((s, e) => s + e.weight, 0);
     const prior = Math.log2(res.stats.model.lambda / (1 - res.stats.model.lambda));
@@ -158,7 +303,14 @@ describe('dedupeRecords: scoring', () => {
     const res = await run(dupes);
     expect(res.stats.records).toBe(400 + base);
     expect(res.stats.blocking.some((b) => b.rule === 'phone' && b.pairs > 0)).toBe(true);
-    expect(res.clusters).toEqual(expect.arrayContaining([[1001, 1002], [1003, 1004], [1005, 1006], [1007, 1008]]));
+    expect(res.clusters).toEqual(
+      expect.arrayContaining([
+        [1001, 1002],
+        [1003, 1004],
+        [1005, 1006],
+        [1007, 1008],
+      ]),
+    );
     expect(res.clusterOf.size).toBe(400 + base);
     // Cluster ids are the smallest row of the cluster.
     expect(res.clusterOf.get(1002)).toBe(1001);

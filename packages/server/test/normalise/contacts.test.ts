@@ -37,7 +37,12 @@ describe('normaliseEmail', () => {
   });
   it('flags typos of popular domains as doubt and never changes them', () => {
     const r = normaliseEmail('ivan@gmial.com');
-    expect(r).toMatchObject({ ok: false, reason: 'email_typo', severity: 'doubt', suggestion: 'ivan@gmail.com' });
+    expect(r).toMatchObject({
+      ok: false,
+      reason: 'email_typo',
+      severity: 'doubt',
+      suggestion: 'ivan@gmail.com',
+    });
     expect(r.ok ? undefined : r.guess?.address).toBe('ivan@gmial.com');
     expect(normaliseEmail('a@yandex.ry')).toMatchObject({ reason: 'email_typo', suggestion: 'a@yandex.ru' });
     expect(normaliseEmail('a@maill.ru')).toMatchObject({ reason: 'email_typo' });

@@ -54,7 +54,9 @@ describe('normaliseBirthDate', () => {
       severity: 'doubt',
       guess: '1980-03-05',
     });
-    expect(normaliseBirthDate('05/03/1980', { today, slashOrder: 'mdy' })).toMatchObject({ guess: '1980-05-03' });
+    expect(normaliseBirthDate('05/03/1980', { today, slashOrder: 'mdy' })).toMatchObject({
+      guess: '1980-05-03',
+    });
     expect(birth('05/05/1980')).toEqual({ ok: true, value: '1980-05-05' });
     // Dots are always day-first in Russian usage: never ambiguous.
     expect(birth('05.03.1980')).toEqual({ ok: true, value: '1980-03-05' });

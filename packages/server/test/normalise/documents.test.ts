@@ -48,7 +48,11 @@ describe('sex and postcode', () => {
     expect(normaliseSex(s)).toEqual({ ok: true, value: 'female' });
   });
   it('reports an unknown sex code', () => {
-    expect(normaliseSex('x')).toMatchObject({ ok: false, reason: 'sex_unknown', message: ISSUE_REASONS.sex_unknown });
+    expect(normaliseSex('x')).toMatchObject({
+      ok: false,
+      reason: 'sex_unknown',
+      message: ISSUE_REASONS.sex_unknown,
+    });
   });
   it('accepts six-digit Russian postcodes', () => {
     expect(normalisePostcode('101 000')).toEqual({ ok: true, value: '101000' });

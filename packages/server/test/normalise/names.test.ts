@@ -47,7 +47,11 @@ describe('parseFullName', () => {
     expect(parsed('Мамедов Али Гусейн оглы')).toMatchObject({ firstName: 'Али', middleName: 'Гусейн оглы' });
   });
   it('rejects digits and symbols and reports empty input', () => {
-    expect(parseFullName('Иванов 123')).toMatchObject({ ok: false, reason: 'name_invalid', severity: 'reject' });
+    expect(parseFullName('Иванов 123')).toMatchObject({
+      ok: false,
+      reason: 'name_invalid',
+      severity: 'reject',
+    });
     expect(parseFullName('  ')).toMatchObject({ ok: false, reason: 'missing' });
   });
   it('keeps the written value: ё stays in storage, folds only in the key', () => {
@@ -78,9 +82,16 @@ describe('sex from names', () => {
     });
   });
   it('falls back weakly to an unambiguous first name, then the surname ending', () => {
-    expect(inferSex({ firstName: 'Маша' })).toMatchObject({ sex: 'female', confidence: 'weak', from: 'first_name' });
+    expect(inferSex({ firstName: 'Маша' })).toMatchObject({
+      sex: 'female',
+      confidence: 'weak',
+      from: 'first_name',
+    });
     // Саша and Женя are both sexes: the surname decides.
-    expect(inferSex({ firstName: 'Женя', lastName: 'Петрова' })).toMatchObject({ sex: 'female', from: 'surname' });
+    expect(inferSex({ firstName: 'Женя', lastName: 'Петрова' })).toMatchObject({
+      sex: 'female',
+      from: 'surname',
+    });
     expect(inferSex({ lastName: 'Достоевский' })).toMatchObject({ sex: 'male' });
     expect(inferSex({ firstName: 'Саша' })).toBeUndefined();
   });

@@ -185,8 +185,8 @@ export const candidatePairs = (
       return false;
     };
     const emit = (x: number, y: number): void => {
-      const a = x < y ? x : y;
-      const b = x < y ? y : x;
+      const a = Math.min(x, y);
+      const b = Math.max(x, y);
       if (covered(a, b)) return;
       out.push(a * n + b);
       pairs++;

@@ -1,5 +1,5 @@
-import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { DedupeResult, ScoredPair } from './dedupe.ts';
 
@@ -23,7 +23,9 @@ export const evidenceText = (pair: ScoredPair, result?: Pick<DedupeResult, 'expl
  * The lines of the explain file: one scored pair per line with its decision and the
  * per-field evidence, strongest pairs first.
  */
-export function* pairCsvLines(result: Pick<DedupeResult, 'pairs' | 'explain' | 'clusterOf'>): Generator<string> {
+export function* pairCsvLines(
+  result: Pick<DedupeResult, 'pairs' | 'explain' | 'clusterOf'>,
+): Generator<string> {
   yield 'row_a,row_b,cluster_a,cluster_b,probability,weight,decision,held_back,evidence\n';
   for (const p of result.pairs) {
     yield [
@@ -36,7 +38,8 @@ export function* pairCsvLines(result: Pick<DedupeResult, 'pairs' | 'explain' | '
       p.decision,
       p.heldBack ? 'yes' : 'no',
       quote(evidenceText(p, result)),
-    ].join(',')
+    ]
+      .join(',')
       .concat('\n');
   }
 }

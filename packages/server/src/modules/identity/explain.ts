@@ -18,7 +18,7 @@ const round = (x: number): number => Math.round(x * 100) / 100;
 export const explainPattern = (
   model: LinkageModel,
   code: number,
-  valueOf: (f: number) => number,
+  valueIdOf: (f: number) => number,
 ): FieldEvidence[] => {
   const F = model.comparisons.length;
   const levels = new Uint8Array(F);
@@ -27,7 +27,7 @@ export const explainPattern = (
     const l = levels[f]!;
     if (l === 0) return { field: c.field, level: 'missing', weight: 0 };
     if (l === c.tfLevel && c.tfDict) {
-      const v = valueOf(f);
+      const v = valueIdOf(f);
       return {
         field: c.field,
         level: c.levels[l - 1]!,

@@ -1,4 +1,5 @@
 export { type BlockingRule, type BlockReport, DEFAULT_RULES } from './blocking.ts';
+export { type ClusterInput, type Clustering, clusterPairs } from './cluster.ts';
 export { clusterCsvLines, evidenceText, pairCsvLines, writeDedupeCsv, writeLines } from './csv.ts';
 export { type DedupeResult, type DedupeStats, dedupeRecords, type ScoredPair } from './dedupe.ts';
 export type { FieldEvidence } from './explain.ts';

@@ -63,15 +63,17 @@ export const estimateU = (
   const random = rng(seed);
   const n = e.n;
   const total = (n * (n - 1)) / 2;
+  const tally = (a: number, b: number): void => {
+    for (let f = 0; f < comps.length; f++) counts[f]![comps[f]!.level(a, b)]!++;
+  };
   if (total <= samples) {
-    for (let a = 0; a < n; a++)
-      for (let b = a + 1; b < n; b++) comps.forEach((c, f) => counts[f]![c.level(a, b)]!++);
+    for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) tally(a, b);
   } else {
     for (let s = 0; s < samples; s++) {
       const a = Math.floor(random() * n);
       let b = Math.floor(random() * (n - 1));
       if (b >= a) b++;
-      comps.forEach((c, f) => counts[f]![c.level(a, b)]!++);
+      tally(a, b);
     }
   }
   return comps.map((c, f) => {

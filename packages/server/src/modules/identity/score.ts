@@ -95,11 +95,7 @@ export const scorePairs = (
       (e.patronymicFrom(x, y) || e.patronymicFrom(y, x))
     ) {
       guard[k] = G_FATHER_SON;
-    } else if (
-      (first === 1 || first === 2) &&
-      birth === 5 &&
-      yearsApart(e, x, y) >= 14
-    ) {
+    } else if ((first === 1 || first === 2) && birth === 5 && yearsApart(e, x, y) >= 14) {
       guard[k] = G_GENERATION;
     }
   }

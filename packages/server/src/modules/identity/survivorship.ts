@@ -81,7 +81,9 @@ export const chooseGolden = (
     };
     if (rule === 'most_recent') golden[field] = pick(candidates[0]!);
     else if (rule === 'longest') {
-      golden[field] = pick(candidates.reduce((a, b) => (b.values[field]!.length > a.values[field]!.length ? b : a)));
+      golden[field] = pick(
+        candidates.reduce((a, b) => (b.values[field]!.length > a.values[field]!.length ? b : a)),
+      );
     } else if (rule === 'verified_then_frequent') {
       const verified = candidates.filter((r) => r.snilsVerified);
       golden[field] = vote(verified.length > 0 ? verified : candidates);
