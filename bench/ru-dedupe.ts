@@ -152,6 +152,13 @@ console.log(
   `  import ${(importMs / 1000).toFixed(1)} s (${Math.round(n / (importMs / 1000))} records/s, generation included); ` +
     `dedupe ${(dedupeMs / 1000).toFixed(1)} s (${Math.round(n / (dedupeMs / 1000))} records/s); peak RSS ${Math.round(mem)} MiB`,
 );
+if (process.env.VERBOSE) {
+  for (const b of result.stats.blocking) console.log('   ', JSON.stringify(b));
+  for (const f of result.stats.model.fields) {
+    console.log('   ', f.field, f.levels.map((l) => `${l.level} m=${l.m} u=${l.u} w=${l.weight}`).join('; '));
+  }
+  console.log('    lambda', result.stats.model.lambda);
+}
 if (process.env.DEBUG_NEGATIVES) {
   for (const neg of negatives) {
     const orig = firstRowOf.get(neg.related)!;

@@ -6,6 +6,8 @@ export interface BlockingRule {
   readonly features: readonly ((e: Encoded, i: number) => number)[];
   /** How an oversized block is walked instead: sorted by this, compared in a window. */
   readonly sortBy: 'name' | 'birth';
+  /** A coarse rule: its blocks are capped lower and walked with a narrower window. */
+  readonly coarse?: boolean;
 }
 
 export interface BlockReport {
@@ -73,9 +75,13 @@ export const DEFAULT_RULES: readonly BlockingRule[] = [
   { name: 'first_name+postcode', features: [f.firstGroup, f.postcode], sortBy: 'birth' },
   { name: 'postcode+street_number', features: [f.postcode, f.streetNumber], sortBy: 'name' },
   { name: 'address+street_number', features: [f.address, f.streetNumber], sortBy: 'name' },
-  { name: 'last_name+first_name', features: [f.last, f.firstGroup], sortBy: 'birth' },
-  { name: 'birth_date', features: [f.birthDate], sortBy: 'name' },
+  { name: 'last_name+first_name', features: [f.last, f.firstGroup], sortBy: 'birth', coarse: true },
+  { name: 'birth_date', features: [f.birthDate], sortBy: 'name', coarse: true },
 ];
+
+/** Coarse rules (surname + first name, birth date alone) grow quadratically with the data. */
+const COARSE_BLOCK = 24;
+const COARSE_WINDOW = 3;
 
 const hashKey = (e: Encoded, rule: BlockingRule, seed: number, i: number): number => {
   let h = seed | 0;
@@ -200,7 +206,7 @@ export const candidatePairs = (
       if (size > 1) {
         blocks++;
         if (size > largest) largest = size;
-        if (size <= maxBlock) {
+        if (size <= (rule.coarse ? Math.min(maxBlock, COARSE_BLOCK) : maxBlock)) {
           for (let x = start; x < end; x++) for (let y = x + 1; y < end; y++) emit(order[x]!, order[y]!);
         } else {
           oversized++;
@@ -213,7 +219,7 @@ export const candidatePairs = (
           const sig = rule.sortBy === 'name' ? sigs.name : sigs.birth;
           members.sort((x, y) => sig[x]! - sig[y]!);
           for (let x = 0; x < members.length; x++) {
-            const hi = Math.min(members.length, x + window + 1);
+            const hi = Math.min(members.length, x + (rule.coarse ? COARSE_WINDOW : window) + 1);
             for (let y = x + 1; y < hi; y++) emit(members[x]!, members[y]!);
           }
         }

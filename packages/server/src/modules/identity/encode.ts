@@ -1,10 +1,4 @@
-import {
-  foldCase,
-  fullNamesOf,
-  patronymicMatchesName,
-  sexFromPatronymic,
-  translitKey,
-} from '../normalise/index.ts';
+import { foldCase, fullNamesOf, patronymicStem, sexFromPatronymic, translitKey } from '../normalise/index.ts';
 import type { LinkRecord } from './record.ts';
 
 /** Interns strings to dense integer ids and counts how often each occurs. */
@@ -42,6 +36,24 @@ export class Interner {
     return n > 1 ? s / (n * (n - 1)) : 0;
   }
 
+  readonly #raw = new Map<string, number>();
+
+  /** Interns fn(raw), computing fn once per distinct raw value; −1 when it comes out empty. */
+  addVia(raw: string, fn: (v: string) => string): number {
+    let id = this.#raw.get(raw);
+    if (id === undefined) {
+      const v = fn(raw);
+      id = v.length === 0 ? -1 : this.add(v);
+      this.#raw.set(raw, id);
+      return id;
+    }
+    if (id >= 0) {
+      this.counts[id]!++;
+      this.nonNull++;
+    }
+    return id;
+  }
+
   /** Share of non-empty records holding this value (term frequency). */
   tf(id: number): number {
     return this.counts[id]! / Math.max(1, this.nonNull);
@@ -69,7 +81,23 @@ export class NameDict extends Interner {
     this.#canonical = canonical;
   }
 
+  readonly #byRaw = new Map<string, number>();
+
   addName(raw: string): number {
+    const known = this.#byRaw.get(raw);
+    if (known !== undefined) {
+      if (known >= 0) {
+        this.counts[known]!++;
+        this.nonNull++;
+      }
+      return known;
+    }
+    const id = this.#addNew(raw);
+    this.#byRaw.set(raw, id);
+    return id;
+  }
+
+  #addNew(raw: string): number {
     const key = translitKey(raw);
     if (key.length === 0) return -1;
     const before = this.values.length;
@@ -183,16 +211,16 @@ export class Encoded {
     if (i >= this.lastId.length) this.#grow(Math.max(1024, this.lastId.length * 2));
     this.n++;
     this.rows.push(r.row);
-    const text = (s: string | undefined, f: (v: string) => string = (v) => foldCase(v).trim()): string =>
-      s === undefined ? '' : f(s);
-    const intern = (dict: Interner, v: string): number => (v.length === 0 ? -1 : dict.add(v));
+    const fold = (v: string): string => foldCase(v).trim();
+    const intern = (dict: Interner, raw: string | undefined, f: (v: string) => string = fold): number =>
+      raw === undefined || raw === '' ? -1 : dict.addVia(raw, f);
     this.lastId[i] = r.lastName ? this.last.addName(r.lastName) : -1;
     this.firstId[i] = r.firstName ? this.first.addName(r.firstName) : -1;
     this.middleId[i] = r.middleName ? this.middle.addName(r.middleName) : -1;
     const b = r.birthDate ? digitsOnly(r.birthDate) : '';
     const ymd = b.length === 8 ? Number(b) : 0;
     this.birth[i] = ymd;
-    this.dateId[i] = ymd > 0 ? this.dates.add(b) : -1;
+    this.dateId[i] = ymd > 0 ? this.dates.addVia(b, (v) => v) : -1;
     const sx = (r.sex ?? '').toLowerCase();
     const fromPatronymic = r.middleName ? sexFromPatronymic(r.middleName) : undefined;
     this.sex[i] =
@@ -205,38 +233,43 @@ export class Encoded {
             : fromPatronymic === 'female'
               ? 2
               : 0;
-    this.phoneId[i] = intern(this.phones, text(r.phone, digitsOnly));
-    this.emailId[i] = intern(
-      this.emails,
-      text(r.email, (v) => v.trim().toLowerCase()),
+    // Unique-ish identifiers are cheap to clean: no per-value cache for them.
+    const direct = (dict: Interner, raw: string | undefined, f: (v: string) => string): number => {
+      const v = raw === undefined ? '' : f(raw);
+      return v.length === 0 ? -1 : dict.add(v);
+    };
+    this.phoneId[i] = direct(this.phones, r.phone, digitsOnly);
+    this.emailId[i] = direct(this.emails, r.email, (v) => v.trim().toLowerCase());
+    this.snilsId[i] = direct(this.snils, r.snils, digitsOnly);
+    this.omsId[i] = direct(this.oms, r.omsPolicy, digitsOnly);
+    this.nationalIdId[i] = direct(this.nationalIds, r.nationalId, (v) =>
+      foldCase(v).replace(/[^\p{L}\p{N}]/gu, ''),
     );
-    this.snilsId[i] = intern(this.snils, text(r.snils, digitsOnly));
-    this.omsId[i] = intern(this.oms, text(r.omsPolicy, digitsOnly));
-    this.nationalIdId[i] = intern(
-      this.nationalIds,
-      text(r.nationalId, (v) => foldCase(v).replace(/[^\p{L}\p{N}]/gu, '')),
-    );
-    this.addressId[i] = intern(this.addresses, text(r.address, addressKey));
-    this.cityId[i] = intern(this.cities, text(r.city, addressKey));
-    this.regionId[i] = intern(this.regions, text(r.region, addressKey));
-    this.postcodeId[i] = intern(
-      this.postcodes,
-      text(r.postcode, (v) => v.replace(/\s/g, '').toLowerCase()),
-    );
-    this.streetNumberId[i] = intern(
-      this.streetNumbers,
-      text(r.streetNumber, (v) => foldCase(v).replace(/\s/g, '')),
+    this.addressId[i] = intern(this.addresses, r.address, addressKey);
+    this.cityId[i] = intern(this.cities, r.city, addressKey);
+    this.regionId[i] = intern(this.regions, r.region, addressKey);
+    this.postcodeId[i] = intern(this.postcodes, r.postcode, (v) => v.replace(/\s/g, '').toLowerCase());
+    this.streetNumberId[i] = intern(this.streetNumbers, r.streetNumber, (v) =>
+      foldCase(v).replace(/\s/g, ''),
     );
     this.extraFields.forEach((f, k) => {
-      this.extraIds[k]![i] = intern(this.extras[k]!, text(r.extra?.[f], addressKey));
+      this.extraIds[k]![i] = intern(this.extras[k]!, r.extra?.[f], addressKey);
     });
   }
+
+  readonly #stems: (string | undefined)[] = [];
 
   /** Whether record b's patronymic is formed from record a's first name (a father of b). */
   patronymicFrom(a: number, b: number): boolean {
     const f = this.firstId[a]!;
     const m = this.middleId[b]!;
     if (f < 0 || m < 0 || this.first.isInitial[f] || this.middle.isInitial[m]) return false;
-    return patronymicMatchesName(this.middle.written[m]!, this.first.written[f]!);
+    let stem = this.#stems[f];
+    if (stem === undefined) {
+      stem = patronymicStem(this.first.written[f]!);
+      this.#stems[f] = stem;
+    }
+    const p = this.middle.values[m]!;
+    return stem.length >= 2 && p.startsWith(stem) && p.length - stem.length <= 6;
   }
 }

@@ -47,6 +47,7 @@ export const decodePattern = (code: number, fields: number, into: Uint8Array): v
 };
 
 const FLOOR = 1e-6;
+const DISAGREE_FLOOR = 1e-3;
 
 /**
  * u-probabilities from random pairs. For the exact level of a field with a value
@@ -171,7 +172,10 @@ export const trainModel = (
         su += uu[l]!;
       }
       for (let l = 1; l <= K; l++) {
-        m[f]![l] = Math.max(FLOOR, sm > 0 ? mm[l]! / sm : 1 / K);
+        // Outright disagreement always stays possible for a match (people move, change
+        // numbers, marry): a floor of 1/1000 keeps one field from vetoing a pair alone.
+        const floor = l === K ? DISAGREE_FLOOR : FLOOR;
+        m[f]![l] = Math.max(floor, sm > 0 ? mm[l]! / sm : 1 / K);
         uc[f]![l] = Math.max(FLOOR, su > 0 ? uu[l]! / su : 1 / K);
       }
     }
