@@ -25,6 +25,8 @@ export interface CandidatePairs {
   readonly a: Int32Array;
   readonly b: Int32Array;
   readonly count: number;
+  /** 1 where a pair shares the key of a non-coarse rule: the set EM learns from. */
+  readonly tight: Uint8Array;
   readonly report: readonly BlockReport[];
 }
 
@@ -151,6 +153,7 @@ export const candidatePairs = (
   const sigs = signatures(e);
   const earlierKeys: Int32Array[] = [];
   const earlierCapped: Uint8Array[] = [];
+  const earlierCoarse: boolean[] = [];
   const pack = n < 2 ** 22;
   const members: number[] = [];
   rules.forEach((rule, r) => {
@@ -228,6 +231,7 @@ export const candidatePairs = (
     }
     earlierKeys.push(keys);
     earlierCapped.push(capped);
+    earlierCoarse.push(rule.coarse === true);
     report.push({
       rule: rule.name,
       pairs,
@@ -249,5 +253,17 @@ export const candidatePairs = (
     a[k] = x;
     b[k] = c - x * n;
   }
-  return { a, b, count, report };
+  const tightKeys = earlierKeys.filter((_, q) => !earlierCoarse[q]);
+  const tight = new Uint8Array(count);
+  for (let k = 0; k < count; k++) {
+    const x = a[k]!;
+    const y = b[k]!;
+    for (const keys of tightKeys) {
+      if (keys[x]! >= 0 && keys[x] === keys[y]) {
+        tight[k] = 1;
+        break;
+      }
+    }
+  }
+  return { a, b, count, tight, report };
 };

@@ -1,5 +1,5 @@
 import type { Encoded, Interner, NameDict } from './encode.ts';
-import { jaroWinkler, osaDistance } from './similarity.ts';
+import { dateEdits, jaroWinkler, PairMemo, withinOneEdit } from './similarity.ts';
 
 /**
  * One field comparison. Level 0 means "a value is missing" (no evidence either way);
@@ -45,7 +45,7 @@ const swapped = (e: Encoded, a: number, b: number): boolean => {
   return e.last.values[lb]! === e.first.values[fa]!;
 };
 
-const lastName = (e: Encoded): Comparison => ({
+const lastName = (e: Encoded, memoLast = new PairMemo()): Comparison => ({
   field: 'last_name',
   levels: ['exact', 'jw_0.94', 'jw_0.88', 'swapped_with_first', 'different_female', 'different'],
   mInit: [0.85, 0.06, 0.03, 0.01, 0.02, 0.03],
@@ -57,7 +57,7 @@ const lastName = (e: Encoded): Comparison => ({
     const y = e.lastId[b]!;
     if (x < 0 || y < 0) return 0;
     if (x === y) return 1;
-    const jw = jaroWinkler(e.last.values[x]!, e.last.values[y]!);
+    const jw = memoLast.get(x, y, () => jaroWinkler(e.last.values[x]!, e.last.values[y]!));
     if (jw >= 0.94) return 2;
     if (jw >= 0.88) return 3;
     if (swapped(e, a, b)) return 4;
@@ -70,6 +70,7 @@ const firstLike = (e: Encoded, field: 'first_name' | 'middle_name'): Comparison 
   const col = field === 'first_name' ? e.firstId : e.middleId;
   const { canonAgree } = nameLevels(dict, col);
   const isFirst = field === 'first_name';
+  const memo = new PairMemo();
   return {
     field,
     levels: ['exact', 'same_name', 'initial', 'jw_0.92', 'jw_0.85', 'different'],
@@ -86,7 +87,7 @@ const firstLike = (e: Encoded, field: 'first_name' | 'middle_name'): Comparison 
       if (canonAgree(x, y)) return 2;
       if ((dict.isInitial[x] || dict.isInitial[y]) && dict.initial[x] === dict.initial[y]) return 3;
       if (dict.isInitial[x] || dict.isInitial[y]) return 6;
-      const jw = jaroWinkler(dict.values[x]!, dict.values[y]!);
+      const jw = memo.get(x, y, () => jaroWinkler(dict.values[x]!, dict.values[y]!));
       if (jw >= 0.92) return 4;
       if (jw >= 0.85) return 5;
       return 6;
@@ -113,7 +114,7 @@ const birthDate = (e: Encoded): Comparison => ({
     const da = x % 100;
     const db = y % 100;
     if (ya === yb && ma === db && da === mb) return 2;
-    const d = osaDistance(e.dates.values[e.dateId[a]!]!, e.dates.values[e.dateId[b]!]!, 2);
+    const d = dateEdits(x, y);
     return d === 1 ? 3 : d === 2 ? 4 : 5;
   },
 });
@@ -129,7 +130,7 @@ const identifier = (field: string, dict: Interner, col: Int32Array, tf: boolean)
     const y = col[b]!;
     if (x < 0 || y < 0) return 0;
     if (x === y) return 1;
-    return osaDistance(dict.values[x]!, dict.values[y]!, 1) <= 1 ? 2 : 3;
+    return withinOneEdit(dict.values[x]!, dict.values[y]!) ? 2 : 3;
   },
 });
 
@@ -149,7 +150,7 @@ const email = (e: Encoded): Comparison => ({
     const eb = e.emails.values[y]!;
     const la = ea.slice(0, ea.indexOf('@'));
     if (la.length > 3 && la === eb.slice(0, eb.indexOf('@'))) return 2;
-    return osaDistance(ea, eb, 1) <= 1 ? 2 : 3;
+    return withinOneEdit(ea, eb) ? 2 : 3;
   },
 });
 
@@ -160,6 +161,7 @@ const text = (
   high: number,
   low: number,
   tf: boolean,
+  memo?: PairMemo,
 ): Comparison => ({
   field,
   levels: ['exact', `jw_${high}`, `jw_${low}`, 'different'],
@@ -170,7 +172,9 @@ const text = (
     const y = col[b]!;
     if (x < 0 || y < 0) return 0;
     if (x === y) return 1;
-    const jw = jaroWinkler(dict.values[x]!, dict.values[y]!);
+    const jw = memo
+      ? memo.get(x, y, () => jaroWinkler(dict.values[x]!, dict.values[y]!))
+      : jaroWinkler(dict.values[x]!, dict.values[y]!);
     return jw >= high ? 2 : jw >= low ? 3 : 4;
   },
 });
@@ -201,7 +205,7 @@ export const buildComparisons = (e: Encoded): Comparison[] => {
     [identifier('oms_policy', e.oms, e.omsId, false), e.oms],
     [identifier('national_id', e.nationalIds, e.nationalIdId, false), e.nationalIds],
     [text('address', e.addresses, e.addressId, 0.92, 0.8, true), e.addresses],
-    [text('city', e.cities, e.cityId, 0.92, 0.8, false), e.cities],
+    [text('city', e.cities, e.cityId, 0.92, 0.8, false, new PairMemo()), e.cities],
     [identifier('region', e.regions, e.regionId, false), e.regions],
     [identifier('postcode', e.postcodes, e.postcodeId, false), e.postcodes],
     [identifier('street_number', e.streetNumbers, e.streetNumberId, false), e.streetNumbers],

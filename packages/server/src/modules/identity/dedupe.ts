@@ -3,9 +3,10 @@ import { clusterPairs } from './cluster.ts';
 import { buildComparisons } from './comparisons.ts';
 import { Encoded } from './encode.ts';
 import { explainPattern, type FieldEvidence } from './explain.ts';
-import { estimateU, type LinkageModel, patternOf, trainModel } from './model.ts';
+import { estimateU, type LinkageModel, patternOf } from './model.ts';
 import type { DedupeOptions, LinkRecord } from './record.ts';
 import { scorePairs } from './score.ts';
+import { trainModel } from './training.ts';
 
 export interface ScoredPair {
   readonly rowA: number;
@@ -39,6 +40,7 @@ export interface DedupeStats {
   readonly model: {
     readonly lambda: number;
     readonly emIterations: number;
+    readonly training: 'sessions' | 'global';
     readonly fields: readonly {
       field: string;
       levels: readonly { level: string; m: number; u: number; weight: number }[];
@@ -176,6 +178,7 @@ const linkEncoded = (
 const summarise = (model: LinkageModel): DedupeStats['model'] => ({
   lambda: model.lambda,
   emIterations: model.emIterations,
+  training: model.training,
   fields: model.comparisons.map((c, f) => ({
     field: c.field,
     levels: c.levels.map((level, l) => ({

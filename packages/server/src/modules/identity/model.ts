@@ -15,6 +15,8 @@ export interface LinkageModel {
   readonly lambda: number;
   readonly priorWeight: number;
   readonly emIterations: number;
+  /** `sessions`: EM per blocking session (enough data); `global`: one EM over all candidates. */
+  readonly training: 'sessions' | 'global';
 }
 
 /** Mulberry32: small, fast, seedable. */
@@ -46,8 +48,12 @@ export const decodePattern = (code: number, fields: number, into: Uint8Array): v
   }
 };
 
-const FLOOR = 1e-6;
-const DISAGREE_FLOOR = 1e-3;
+export const FLOOR = 1e-6;
+/**
+ * Outright disagreement always stays possible for a match (people move, change numbers,
+ * marry): a floor of 1/1000 keeps one field from vetoing a pair on its own.
+ */
+export const DISAGREE_FLOOR = 1e-3;
 
 /**
  * u-probabilities from random pairs. For the exact level of a field with a value
@@ -96,107 +102,29 @@ export const estimateU = (
   });
 };
 
-/**
- * Expectation–maximisation over the distinct agreement patterns of the candidate pairs
- * (a few thousand, whatever the number of pairs). m and the candidates' own u are both
- * free: blocking makes non-matches among candidates agree more often than random pairs
- * do, and fixing u at the random-pair values would credit that agreement to matches.
- */
-export const trainModel = (
-  e: Encoded,
+/** Weights from m and u, and the prior from λ. */
+export const buildModel = (
   comps: readonly Comparison[],
-  patterns: Float64Array,
-  count: number,
-  uRandom: readonly Float64Array[],
-  iterations: number,
+  m: readonly Float64Array[],
+  u: readonly Float64Array[],
+  lambda: number,
+  emIterations: number,
+  training: LinkageModel['training'],
 ): LinkageModel => {
-  const F = comps.length;
-  const freq = new Map<number, number>();
-  for (let k = 0; k < count; k++) {
-    const p = patterns[k]!;
-    freq.set(p, (freq.get(p) ?? 0) + 1);
-  }
-  const P = freq.size;
-  const levels = new Uint8Array(P * F);
-  const weightOf = new Float64Array(P);
-  let p = 0;
-  const row = new Uint8Array(F);
-  for (const [code, c] of freq) {
-    decodePattern(code, F, row);
-    levels.set(row, p * F);
-    weightOf[p++] = c;
-  }
-  const m = comps.map((c) => {
-    const arr = new Float64Array(c.levels.length + 1);
-    let s = 0;
-    for (let l = 1; l <= c.levels.length; l++) s += c.mInit[l - 1]!;
-    for (let l = 1; l <= c.levels.length; l++) arr[l] = c.mInit[l - 1]! / s;
-    return arr;
-  });
-  const uc = uRandom.map((u) => Float64Array.from(u));
-  let lambda = 0.1;
-  let iter = 0;
-  const post = new Float64Array(P);
-  for (; iter < iterations; iter++) {
-    let matchMass = 0;
-    let total = 0;
-    for (let q = 0; q < P; q++) {
-      let lm = Math.log(lambda);
-      let lu = Math.log(1 - lambda);
-      for (let f = 0; f < F; f++) {
-        const l = levels[q * F + f]!;
-        if (l === 0) continue;
-        lm += Math.log(m[f]![l]!);
-        lu += Math.log(uc[f]![l]!);
-      }
-      const d = lu - lm;
-      post[q] = d > 700 ? 0 : 1 / (1 + Math.exp(d));
-      matchMass += post[q]! * weightOf[q]!;
-      total += weightOf[q]!;
-    }
-    const newLambda = Math.min(0.999, Math.max(1e-6, matchMass / total));
-    for (let f = 0; f < F; f++) {
-      const K = comps[f]!.levels.length;
-      const mm = new Float64Array(K + 1);
-      const uu = new Float64Array(K + 1);
-      for (let q = 0; q < P; q++) {
-        const l = levels[q * F + f]!;
-        if (l === 0) continue;
-        mm[l]! += post[q]! * weightOf[q]!;
-        uu[l]! += (1 - post[q]!) * weightOf[q]!;
-      }
-      let sm = 0;
-      let su = 0;
-      for (let l = 1; l <= K; l++) {
-        sm += mm[l]!;
-        su += uu[l]!;
-      }
-      for (let l = 1; l <= K; l++) {
-        // Outright disagreement always stays possible for a match (people move, change
-        // numbers, marry): a floor of 1/1000 keeps one field from vetoing a pair alone.
-        const floor = l === K ? DISAGREE_FLOOR : FLOOR;
-        m[f]![l] = Math.max(floor, sm > 0 ? mm[l]! / sm : 1 / K);
-        uc[f]![l] = Math.max(FLOOR, su > 0 ? uu[l]! / su : 1 / K);
-      }
-    }
-    const delta = Math.abs(newLambda - lambda);
-    lambda = newLambda;
-    if (delta < 1e-7 && iter > 5) break;
-  }
   const weights = comps.map((c, f) => {
     const w = new Float64Array(c.levels.length + 1);
-    for (let l = 1; l <= c.levels.length; l++) w[l] = Math.log2(m[f]![l]! / uRandom[f]![l]!);
+    for (let l = 1; l <= c.levels.length; l++) w[l] = Math.log2(m[f]![l]! / u[f]![l]!);
     return w;
   });
-  const totalPairs = (e.n * (e.n - 1)) / 2;
-  const lambdaAll = Math.min(0.5, Math.max(1e-12, (lambda * count) / Math.max(1, totalPairs)));
+  const lam = Math.min(0.5, Math.max(1e-12, lambda));
   return {
     comparisons: comps,
     m,
-    u: uRandom,
+    u,
     weights,
-    lambda: lambdaAll,
-    priorWeight: Math.log2(lambdaAll / (1 - lambdaAll)),
-    emIterations: iter,
+    lambda: lam,
+    priorWeight: Math.log2(lam / (1 - lam)),
+    emIterations,
+    training,
   };
 };

@@ -90,3 +90,70 @@ export const osaDistance = (a: string, b: string, max = 3): number => {
   }
   return p1[lb]!;
 };
+
+/** Whether two strings are at most one edit apart (substitution, insertion, deletion or adjacent swap), in O(n). */
+export const withinOneEdit = (a: string, b: string): boolean => {
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > 1) return false;
+  let i = 0;
+  while (i < la && i < lb && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === la && i === lb) return true;
+  if (la === lb) {
+    // Substitution: the rest equal; or transposition of i and i+1.
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return (
+      i + 1 < la &&
+      a.charCodeAt(i) === b.charCodeAt(i + 1) &&
+      a.charCodeAt(i + 1) === b.charCodeAt(i) &&
+      a.slice(i + 2) === b.slice(i + 2)
+    );
+  }
+  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+};
+
+const digitsX = new Int8Array(8);
+const digitsY = new Int8Array(8);
+
+/**
+ * Edits between two YYYYMMDD dates: differing digits, an adjacent swap counting one
+ * (1985 ↔ 1958); 3 stands for three or more.
+ */
+export const dateEdits = (x: number, y: number): number => {
+  for (let k = 7; k >= 0; k--) {
+    digitsX[k] = x % 10;
+    digitsY[k] = y % 10;
+    x = Math.floor(x / 10);
+    y = Math.floor(y / 10);
+  }
+  let edits = 0;
+  for (let k = 0; k < 8; k++) {
+    if (digitsX[k] === digitsY[k]) continue;
+    if (
+      k < 7 &&
+      digitsX[k] === digitsY[k + 1] &&
+      digitsX[k + 1] === digitsY[k] &&
+      digitsX[k + 1] !== digitsY[k + 1]
+    )
+      k++;
+    if (++edits > 2) return 3;
+  }
+  return edits;
+};
+
+/**
+ * Memoises a symmetric similarity of two dictionary ids. Names and towns repeat across
+ * millions of pairs while their distinct values number in the thousands.
+ */
+export class PairMemo {
+  readonly #m = new Map<number, number>();
+  get(x: number, y: number, compute: () => number): number {
+    const key = x < y ? x * 67_108_864 + y : y * 67_108_864 + x;
+    let v = this.#m.get(key);
+    if (v === undefined) {
+      v = compute();
+      if (this.#m.size < 4_000_000) this.#m.set(key, v);
+    }
+    return v;
+  }
+}
