@@ -1,0 +1,16 @@
+export { type BlockingRule, type BlockReport, DEFAULT_RULES } from './blocking.ts';
+export { type ClusterInput, type Clustering, clusterPairs } from './cluster.ts';
+export { clusterCsvLines, evidenceText, pairCsvLines, writeDedupeCsv, writeLines } from './csv.ts';
+export { type DedupeResult, type DedupeStats, dedupeRecords, type ScoredPair } from './dedupe.ts';
+export type { FieldEvidence } from './explain.ts';
+export type { DedupeOptions, LinkRecord } from './record.ts';
+export { GUARDS, type Guard } from './score.ts';
+export { jaroWinkler, osaDistance } from './similarity.ts';
+export {
+  chooseGolden,
+  DEFAULT_SURVIVORSHIP,
+  type GoldenValue,
+  type SourceRecord,
+  type SurvivorshipRule,
+  type Validator,
+} from './survivorship.ts';
