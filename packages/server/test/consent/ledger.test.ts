@@ -9,13 +9,7 @@ import {
   type LedgerEvent,
   project,
 } from '../../src/modules/consent/index.ts';
-import {
-  createTestTenant,
-  registerTestPatient,
-  staffScope,
-  systemScope,
-  testCareloop,
-} from '../support/careloop.ts';
+import { createTestTenant, registerTestPatient, staffScope, testCareloop } from '../support/careloop.ts';
 
 let careloop: Careloop;
 let tenantId: string;

@@ -65,7 +65,7 @@ export class PreferenceService {
         .select(['id', 'status'])
         .where('id', '=', patientId)
         .executeTakeFirst();
-      if (!p || p.status !== 'active') throw new AppError('NOT_FOUND', 'No such patient.');
+      if (p?.status !== 'active') throw new AppError('NOT_FOUND', 'No such patient.');
       const token = await issueLink(tx, this.#deps.clock, {
         tenantId: scope.tenantId,
         patientId,
