@@ -34,7 +34,8 @@ describe('key rotation (R27)', () => {
       }>`SELECT id, identity_enc, key_version FROM patients ORDER BY id`.execute(tx),
     );
     expect(after.rows.every((x) => x.key_version === 2)).toBe(true);
-    for (const [i, x] of after.rows.entries()) expect(x.identity_enc.equals(before.rows[i]!.identity_enc)).toBe(true);
+    for (const [i, x] of after.rows.entries())
+      expect(x.identity_enc.equals(before.rows[i]!.identity_enc)).toBe(true);
     const card = await careloop.patients.card(
       staffScope(tenant.tenantId, 'front_desk', 'registry.operations'),
       ids[3]!,
