@@ -319,6 +319,72 @@ export interface PatientLinksTable {
   expires_at: Timestamp | null;
 }
 
+export interface ImportSourcesTable {
+  tenant_id: string;
+  id: string;
+  name: string;
+  mapping: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  created_by: string;
+  created_at: GeneratedTimestamp;
+}
+
+export interface ImportBatchesTable {
+  tenant_id: string;
+  id: string;
+  source_id: string;
+  file_name: string;
+  file_digest: Buffer | null;
+  format: string;
+  encoding: string | null;
+  delimiter: string | null;
+  status: Generated<'running' | 'completed' | 'failed'>;
+  counts: JsonDefault<Record<string, number>>;
+  error: string | null;
+  created_by: string;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
+export interface ImportQuarantineTable {
+  tenant_id: string;
+  id: string;
+  batch_id: string;
+  row_no: number;
+  verdict: 'rejected' | 'partial';
+  patient_id: string | null;
+  issues: ColumnType<{ field: string; reason: string; severity: string }[], string, string>;
+  key_version: number;
+  raw_enc: Buffer;
+  status: Generated<'open' | 'fixed' | 'dismissed'>;
+  created_at: Timestamp;
+  resolved_at: Timestamp | null;
+  resolved_by: string | null;
+}
+
+export interface PatientSourcesTable {
+  tenant_id: string;
+  source_id: string;
+  record_hmac: Buffer;
+  patient_id: string;
+  external_hmac: Buffer | null;
+  batch_id: string;
+  row_no: number;
+  first_seen_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+
+export interface PatientConditionsTable {
+  tenant_id: string;
+  id: string;
+  patient_id: string;
+  visit_id: string | null;
+  code_enc: Buffer;
+  onset: string | null;
+  clinical_status: string | null;
+  recorded_at: Timestamp;
+  batch_id: string | null;
+}
+
 export interface DB {
   tenants: TenantsTable;
   tenant_keys: TenantKeysTable;
@@ -343,4 +409,9 @@ export interface DB {
   consent_state: ConsentStateTable;
   subject_requests: SubjectRequestsTable;
   patient_links: PatientLinksTable;
+  import_sources: ImportSourcesTable;
+  import_batches: ImportBatchesTable;
+  import_quarantine: ImportQuarantineTable;
+  patient_sources: PatientSourcesTable;
+  patient_conditions: PatientConditionsTable;
 }

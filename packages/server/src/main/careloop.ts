@@ -8,6 +8,7 @@ import { KeyService, loadMasterKeys, Vault } from '../modules/crypto/index.ts';
 import { DemoService } from '../modules/demo/index.ts';
 import type { ModuleDeps } from '../modules/deps.ts';
 import { type Readiness, readiness } from '../modules/health/index.ts';
+import { ImportService } from '../modules/imports/index.ts';
 import { PatientService } from '../modules/patients/index.ts';
 import { PreferenceService } from '../modules/preferences/index.ts';
 import { RightsService } from '../modules/rights/index.ts';
@@ -33,6 +34,7 @@ export interface Careloop {
   readonly consents: ConsentService;
   readonly rights: RightsService;
   readonly preferences: PreferenceService;
+  readonly imports: ImportService;
   readiness(): Promise<Readiness>;
   close(): Promise<void>;
 }
@@ -92,6 +94,7 @@ export async function startCareloop(config: Config, opts: StartOptions = {}): Pr
       consents: new ConsentService(deps),
       rights: new RightsService(deps),
       preferences: new PreferenceService(deps),
+      imports: new ImportService(deps),
       readiness: () => readiness(db),
       close: () => db.close(),
     };

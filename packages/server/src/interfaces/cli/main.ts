@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isAppError } from '../../kernel/index.ts';
 import { auditCommand } from './commands/audit.ts';
 import { demoCommand } from './commands/demo.ts';
+import { importCommand } from './commands/import.ts';
 import { keysCommand } from './commands/keys.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -9,7 +10,15 @@ import { userCommand } from './commands/user.ts';
 import { warn } from './output.ts';
 
 /** Every command, registered from one table. */
-const COMMANDS = [serveCommand, migrateCommand, demoCommand, userCommand, keysCommand, auditCommand];
+const COMMANDS = [
+  serveCommand,
+  migrateCommand,
+  demoCommand,
+  userCommand,
+  importCommand,
+  keysCommand,
+  auditCommand,
+];
 
 export function program(): Command {
   const p = new Command('careloop')

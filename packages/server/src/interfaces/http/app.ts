@@ -17,6 +17,7 @@ import { handleError, handleNotFound } from './errors.ts';
 import { preferencePages } from './pages/preferences.ts';
 import { authRoutes } from './routes/auth.ts';
 import { consentDocumentRoutes } from './routes/consent-documents.ts';
+import { importRoutes } from './routes/imports.ts';
 import { patientRoutes } from './routes/patients.ts';
 import { rightsRoutes } from './routes/rights.ts';
 import { systemRoutes } from './routes/system.ts';
@@ -30,6 +31,7 @@ const ROUTES: readonly Routes[] = [
   patientRoutes,
   consentDocumentRoutes,
   rightsRoutes,
+  importRoutes,
   preferencePages,
 ];
 

@@ -74,6 +74,7 @@ export async function retireUnusedDataKeys(
     WHERE k.tenant_id = ${tenantId} AND k.purpose = 'data' AND k.retired_at IS NULL
       AND k.version < (SELECT max(version) FROM tenant_keys WHERE tenant_id = ${tenantId} AND purpose = 'data')
       AND NOT EXISTS (SELECT 1 FROM patients p WHERE p.key_version = k.version)
+      AND NOT EXISTS (SELECT 1 FROM import_quarantine q WHERE q.key_version = k.version)
     RETURNING k.version`.execute(tx);
   if (r.rows.length > 0) vault.forget(tenantId);
   return r.rows.map((x) => x.version);

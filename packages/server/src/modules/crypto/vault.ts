@@ -80,6 +80,26 @@ export class TenantKeys {
   }
 
   /**
+   * A full keyed HMAC, for exact identity of values that are not personal identifiers
+   * (an MIS record id, a source row's content): unlike `blind`, it is not truncated.
+   */
+  mac(kind: string, value: string): Buffer {
+    return createHmac('sha256', this.#index).update(`${kind}\u0000${value}`).digest();
+  }
+
+  /**
+   * Seals data that belongs to the tenant rather than one patient (a quarantined source
+   * row) under the current data key; the caller stores `version` beside it.
+   */
+  sealForTenant(plaintext: Buffer, aad: string): { version: number; sealed: Buffer } {
+    return { version: this.dataVersion, sealed: seal(this.#dataKey(this.dataVersion), plaintext, aad) };
+  }
+
+  openForTenant(version: number, sealed: Buffer, aad: string): Buffer {
+    return open(this.#dataKey(version), sealed, aad);
+  }
+
+  /**
    * A blind index: the leading bits of a keyed HMAC. Truncation is deliberate (R28):
    * each digest matches a handful of patients, so the index alone reveals neither
    * a value nor how common it is; lookups confirm candidates by decrypting them.

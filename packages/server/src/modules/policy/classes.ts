@@ -135,6 +135,43 @@ export const PATIENT_TABLE_CLASSES = {
     created_at: 'key',
     expires_at: 'key',
   },
+  import_quarantine: {
+    tenant_id: 'key',
+    id: 'key',
+    batch_id: 'key',
+    row_no: 'key',
+    verdict: 'key',
+    patient_id: 'key',
+    issues: 'key',
+    key_version: 'key',
+    raw_enc: 'identity',
+    status: 'key',
+    created_at: 'key',
+    resolved_at: 'key',
+    resolved_by: 'key',
+  },
+  patient_sources: {
+    tenant_id: 'key',
+    source_id: 'key',
+    record_hmac: 'key',
+    patient_id: 'key',
+    external_hmac: 'key',
+    batch_id: 'key',
+    row_no: 'key',
+    first_seen_at: 'key',
+    last_seen_at: 'key',
+  },
+  patient_conditions: {
+    tenant_id: 'key',
+    id: 'key',
+    patient_id: 'key',
+    visit_id: 'key',
+    code_enc: 'clinical',
+    onset: 'clinical',
+    clinical_status: 'clinical',
+    recorded_at: 'clinical',
+    batch_id: 'key',
+  },
 } as const satisfies { readonly [T in PatientTable]: Classified<T> };
 
 export type PatientTable =
@@ -147,7 +184,10 @@ export type PatientTable =
   | 'consent_state'
   | 'patient_representatives'
   | 'subject_requests'
-  | 'patient_links';
+  | 'patient_links'
+  | 'import_quarantine'
+  | 'patient_sources'
+  | 'patient_conditions';
 
 /** Attributes held inside the encrypted columns, with their classes. */
 export const IDENTITY_ATTRIBUTES = [

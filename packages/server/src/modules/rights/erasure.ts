@@ -45,6 +45,19 @@ export async function erasePatient(
     .deleteFrom('patient_representatives')
     .where('patient_id', '=', patientId)
     .executeTakeFirst();
+  const conditions = await tx
+    .deleteFrom('patient_conditions')
+    .where('patient_id', '=', patientId)
+    .executeTakeFirst();
+  const sources = await tx
+    .deleteFrom('patient_sources')
+    .where('patient_id', '=', patientId)
+    .executeTakeFirst();
+  // A source row imported for this patient still holds their data, encrypted under the tenant key.
+  const quarantined = await tx
+    .deleteFrom('import_quarantine')
+    .where('patient_id', '=', patientId)
+    .executeTakeFirst();
   const appts = await tx
     .updateTable('appointments')
     .set({ status: 'cancelled' })
@@ -84,6 +97,9 @@ export async function erasePatient(
     blindIndexEntries: Number(lookups.numDeletedRows),
     links: Number(links.numDeletedRows),
     representatives: Number(reps.numDeletedRows),
+    clinicalRecords: Number(conditions.numDeletedRows),
+    provenance: Number(sources.numDeletedRows),
+    quarantinedRows: Number(quarantined.numDeletedRows),
     cancelledAppointments: Number(appts.numUpdatedRows),
   };
   await appendAudit(tx, clock, auditContextOf(scope), [

@@ -1,0 +1,186 @@
+import type { ImportField } from '@careloop/contracts';
+import {
+  type FieldIssue,
+  inferSex,
+  normaliseBirthDate,
+  normaliseEmail,
+  normaliseNamePart,
+  normaliseOmsPolicy,
+  normalisePhone,
+  normalisePostcode,
+  normaliseSex,
+  normaliseSnils,
+  parseFullName,
+} from '../../normalise/index.ts';
+import type { NewPatient } from '../../patients/index.ts';
+
+/** What a tenant requires of every imported row (tenant settings `import.required`). */
+export interface ImportRules {
+  /** Fields that must be present and valid. */
+  readonly required: readonly ImportField[];
+  /** At least one of these must be present and valid, so a person can be told apart and reached. */
+  readonly oneOf: readonly ImportField[];
+  readonly today: Date;
+}
+
+export const DEFAULT_RULES: Omit<ImportRules, 'today'> = {
+  required: ['last_name', 'first_name'],
+  oneOf: ['birth_date', 'phone', 'email', 'snils'],
+};
+
+/** One source row turned into a patient, with every issue found on the way. */
+export interface RowVerdict {
+  /** `rejected`: not imported; `partial`: imported without the doubtful or invalid optional values; `ok`. */
+  readonly verdict: 'ok' | 'partial' | 'rejected';
+  readonly person?: NewPatient;
+  readonly externalId?: string;
+  readonly issues: readonly FieldIssue[];
+}
+
+const present = (v: string | undefined): v is string => v !== undefined && v.trim() !== '';
+
+/**
+ * Validates and normalises one row (pure). Names are split and their case fixed,
+ * dates read in every common format, phones put in E.164, e-mails and СНИЛС checked.
+ * Problems on required fields reject the row; on optional ones the value is left out
+ * and the row is imported as `partial`, so nothing is silently dropped.
+ */
+export function personFromRow(fields: Partial<Record<ImportField, string>>, rules: ImportRules): RowVerdict {
+  const issues: FieldIssue[] = [];
+  const keep = <T>(r: { ok: true; value: T } | (FieldIssue & { ok: false })): T | undefined => {
+    if (r.ok) return r.value;
+    issues.push({
+      field: r.field,
+      value: r.value,
+      reason: r.reason,
+      severity: r.severity,
+      message: r.message,
+    });
+    return undefined;
+  };
+
+  let lastName: string | undefined;
+  let firstName: string | undefined;
+  let middleName: string | undefined;
+  if (present(fields.last_name) || present(fields.first_name)) {
+    lastName = present(fields.last_name) ? keep(normaliseNamePart(fields.last_name, 'last_name')) : undefined;
+    firstName = present(fields.first_name)
+      ? keep(normaliseNamePart(fields.first_name, 'first_name'))
+      : undefined;
+    middleName = present(fields.middle_name)
+      ? keep(normaliseNamePart(fields.middle_name, 'middle_name'))
+      : undefined;
+  } else if (present(fields.full_name)) {
+    const parsed = parseFullName(fields.full_name, 'full_name');
+    const name = parsed.ok ? parsed.value : parsed.guess;
+    if (!parsed.ok)
+      issues.push({
+        field: parsed.field,
+        value: parsed.value,
+        reason: parsed.reason,
+        severity: parsed.severity,
+        message: parsed.message,
+      });
+    lastName = name?.lastName;
+    firstName = name?.firstName;
+    middleName = name?.middleName;
+  }
+  const birthDate = present(fields.birth_date)
+    ? keep(normaliseBirthDate(fields.birth_date, { today: rules.today }))
+    : undefined;
+  const phoneRaw = present(fields.phone) ? fields.phone : fields.phone_alt;
+  const phone = present(phoneRaw)
+    ? keep(normalisePhone(phoneRaw, { field: present(fields.phone) ? 'phone' : 'phone_alt' }))
+    : undefined;
+  const email = present(fields.email) ? keep(normaliseEmail(fields.email)) : undefined;
+  const snils = present(fields.snils) ? keep(normaliseSnils(fields.snils)) : undefined;
+  const oms = present(fields.oms_policy) ? keep(normaliseOmsPolicy(fields.oms_policy)) : undefined;
+  const postcode = present(fields.postcode) ? keep(normalisePostcode(fields.postcode)) : undefined;
+  let sex = present(fields.sex) ? keep(normaliseSex(fields.sex)) : undefined;
+  if (!sex && (middleName || firstName || lastName)) {
+    sex = inferSex({
+      ...(firstName ? { firstName } : {}),
+      ...(middleName ? { middleName } : {}),
+      ...(lastName ? { lastName } : {}),
+    })?.sex;
+  }
+
+  const valid: Partial<Record<ImportField, unknown>> = {
+    last_name: lastName,
+    first_name: firstName,
+    middle_name: middleName,
+    full_name: lastName && firstName ? lastName : undefined,
+    birth_date: birthDate,
+    phone,
+    email,
+    snils,
+    oms_policy: oms,
+  };
+  const missingRequired = rules.required.filter((f) => valid[f] === undefined);
+  for (const f of missingRequired) {
+    if (!issues.some((i) => i.field === f)) {
+      issues.push({
+        field: f,
+        value: '',
+        reason: 'missing',
+        severity: 'reject',
+        message: { ru: 'Обязательное поле не заполнено.', en: 'A required field is empty.' },
+      });
+    }
+  }
+  const hasOne = rules.oneOf.length === 0 || rules.oneOf.some((f) => valid[f] !== undefined);
+  if (!hasOne) {
+    issues.push({
+      field: rules.oneOf.join('|'),
+      value: '',
+      reason: 'missing',
+      severity: 'reject',
+      message: {
+        ru: `Нужно хотя бы одно из полей: ${rules.oneOf.join(', ')}.`,
+        en: `At least one of ${rules.oneOf.join(', ')} is needed.`,
+      },
+    });
+  }
+  // A required field with any issue, or a doubt about the name itself, keeps the row out.
+  const rejected =
+    missingRequired.length > 0 ||
+    !hasOne ||
+    !lastName ||
+    !firstName ||
+    issues.some((i) => i.severity === 'reject' && rules.required.includes(i.field as ImportField));
+  const cityFromAddress = present(fields.city) ? fields.city.trim() : undefined;
+  const address = [fields.address, fields.street_number].filter(present).join(', ') || undefined;
+  if (rejected)
+    return {
+      verdict: 'rejected',
+      issues,
+      ...(present(fields.external_id) ? { externalId: fields.external_id.trim() } : {}),
+    };
+  return {
+    verdict: issues.length > 0 ? 'partial' : 'ok',
+    issues,
+    ...(present(fields.external_id) ? { externalId: fields.external_id.trim() } : {}),
+    person: {
+      identity: {
+        lastName: lastName!,
+        firstName: firstName!,
+        ...(middleName ? { middleName } : {}),
+        ...(birthDate ? { birthDate } : {}),
+        ...(snils ? { snils: snils.formatted } : {}),
+        ...(oms ? { omsPolicy: oms } : {}),
+        ...(present(fields.national_id) ? { nationalId: fields.national_id.trim() } : {}),
+        ...(present(fields.card_no) ? { cardNo: fields.card_no.trim() } : {}),
+      },
+      contact: {
+        ...(phone ? { phone: phone.e164 } : {}),
+        ...(email ? { email: email.address } : {}),
+        ...(address ? { address } : {}),
+        ...(postcode ? { postcode } : {}),
+      },
+      profile: {
+        ...(sex ? { sex } : {}),
+        ...(cityFromAddress ? { city: cityFromAddress } : {}),
+      },
+    },
+  };
+}

@@ -1,0 +1,298 @@
+import type { ImportField } from '@careloop/contracts';
+import { AppError, actorId, newId, type Scope } from '../../kernel/index.ts';
+import { appendAudit, auditContextOf } from '../audit/index.ts';
+import type { ModuleDeps } from '../deps.ts';
+import { requireClasses } from '../policy/index.ts';
+import { type MappingSpec, mappingFromJson, mappingToJson, toMappingSpec } from './mapping.ts';
+import { openImport } from './open.ts';
+import { importFhir } from './pipeline/fhir.ts';
+import { DEFAULT_RULES, type ImportRules } from './pipeline/person.ts';
+import {
+  dismissQuarantined,
+  fixQuarantined,
+  listQuarantine,
+  type QuarantineItem,
+} from './pipeline/quarantine.ts';
+import { type ChunkCounts, emptyCounts, writeChunk } from './pipeline/writer.ts';
+import type { ImportRow } from './rows.ts';
+import type { ImportSource } from './source.ts';
+import { previewTabular, type TabularOptions } from './tabular.ts';
+
+export interface ImportInput {
+  readonly source: ImportSource;
+  readonly fileName: string;
+  /** The system the file came from; its saved mapping is reused. */
+  readonly sourceName?: string;
+  readonly mapping?: string | MappingSpec;
+  /** Keep the mapping used for the next file from this source. */
+  readonly saveMapping?: boolean;
+  readonly encoding?: TabularOptions['encoding'];
+  readonly onProgress?: (rows: number, bytes: number) => void;
+}
+
+export interface ImportReport extends ChunkCounts {
+  readonly batchId: string;
+  readonly sourceId: string;
+  readonly format: string;
+  readonly encoding: string | null;
+  readonly delimiter: string | null;
+  readonly columns: readonly { name: string; field: string | null }[];
+  readonly quarantined: number;
+  readonly visits: number;
+  readonly conditions: number;
+  readonly skippedResources: number;
+}
+
+const CHUNK = 5_000;
+
+/** Imports files from the clinic's systems into the patient registry. */
+export class ImportService {
+  readonly #deps: ModuleDeps;
+  constructor(deps: ModuleDeps) {
+    this.#deps = deps;
+  }
+
+  async #source(scope: Scope, name: string): Promise<{ id: string; mapping: MappingSpec | null }> {
+    return this.#deps.db.tenant(scope.tenantId, async (tx) => {
+      const found = await tx
+        .selectFrom('import_sources')
+        .selectAll()
+        .where('name', '=', name)
+        .executeTakeFirst();
+      if (found)
+        return {
+          id: found.id,
+          mapping: found.mapping ? mappingFromJson(JSON.stringify(found.mapping)) : null,
+        };
+      const id = newId();
+      await tx
+        .insertInto('import_sources')
+        .values({ tenant_id: scope.tenantId, id, name, created_by: actorId(scope.actor) })
+        .execute();
+      return { id, mapping: null };
+    });
+  }
+
+  async #rules(scope: Scope): Promise<ImportRules> {
+    const s = await this.#deps.db.tenant(scope.tenantId, (tx) =>
+      tx
+        .selectFrom('tenants')
+        .select('settings')
+        .where('tenant_id', '=', scope.tenantId)
+        .executeTakeFirstOrThrow(),
+    );
+    const configured = (s.settings as { import?: Partial<ImportRules> }).import ?? {};
+    return { ...DEFAULT_RULES, ...configured, today: this.#deps.clock.now() };
+  }
+
+  /**
+   * Runs one import: every row ends up created, updated, unchanged or in the
+   * quarantine with its reasons. Memory stays flat: rows stream in chunks.
+   */
+  async run(scope: Scope, input: ImportInput): Promise<ImportReport> {
+    requireImporter(scope);
+    requireClasses(scope, 'write', ['identity', 'contact', 'demographic']);
+    const { db, clock, vault } = this.#deps;
+    const source = await this.#source(scope, input.sourceName ?? 'default');
+    // The source's saved mapping applies unless this run names one (FHIR ignores mappings).
+    const mapping = input.mapping ?? source.mapping;
+    const reader = await openImport(input.source, {
+      fileName: input.fileName,
+      ...(mapping ? { mapping } : {}),
+      ...(input.encoding ? { encoding: input.encoding } : {}),
+    });
+    const batchId = newId();
+    const keys = await db.tenant(scope.tenantId, (tx) => vault.forTenant(tx, scope.tenantId));
+    const meta = reader.kind === 'tabular' ? reader.reader.meta : null;
+    await db.tenant(scope.tenantId, (tx) =>
+      tx
+        .insertInto('import_batches')
+        .values({
+          tenant_id: scope.tenantId,
+          id: batchId,
+          source_id: source.id,
+          file_name: input.fileName.slice(-200),
+          file_digest: null,
+          format: meta?.format ?? reader.reader.meta.format,
+          encoding: meta?.encoding?.encoding ?? null,
+          delimiter: meta?.delimiter?.delimiter ?? null,
+          created_by: actorId(scope.actor),
+          started_at: clock.now(),
+        })
+        .execute(),
+    );
+    const ctx = { db, clock, keys, scope, sourceId: source.id, batchId, rules: await this.#rules(scope) };
+    const total = emptyCounts();
+    const add = (c: ChunkCounts): void => {
+      for (const k of Object.keys(total) as (keyof ChunkCounts)[]) total[k] += c[k];
+    };
+    let extra = { visits: 0, conditions: 0, skipped: 0 };
+    try {
+      if (reader.kind === 'tabular') {
+        let chunk: ImportRow[] = [];
+        for await (const row of reader.reader) {
+          chunk.push(row);
+          if (chunk.length >= CHUNK) {
+            add(await writeChunk(ctx, chunk));
+            chunk = [];
+            input.onProgress?.(total.rows, reader.reader.bytesRead);
+          }
+        }
+        if (chunk.length > 0) add(await writeChunk(ctx, chunk));
+        input.onProgress?.(total.rows, reader.reader.bytesRead);
+      } else {
+        extra = await importFhir(ctx, reader.reader, add, (n) =>
+          input.onProgress?.(n, reader.reader.bytesRead),
+        );
+      }
+    } catch (e) {
+      await db.tenant(scope.tenantId, (tx) =>
+        tx
+          .updateTable('import_batches')
+          .set({
+            status: 'failed',
+            error: (e as Error).message.slice(0, 500),
+            finished_at: clock.now(),
+            counts: JSON.stringify(total),
+          })
+          .where('id', '=', batchId)
+          .execute(),
+      );
+      throw e;
+    } finally {
+      await reader.reader.close();
+    }
+    const counts = { ...total, quarantined: total.partial + total.rejected, ...extra };
+    await db.tenant(scope.tenantId, async (tx) => {
+      await tx
+        .updateTable('import_batches')
+        .set({ status: 'completed', finished_at: clock.now(), counts: JSON.stringify(counts) })
+        .where('id', '=', batchId)
+        .execute();
+      if (meta && input.saveMapping) {
+        await tx
+          .updateTable('import_sources')
+          .set({ mapping: mappingToJson(toMappingSpec(meta.mapping)) })
+          .where('id', '=', source.id)
+          .execute();
+      }
+      await appendAudit(tx, clock, auditContextOf(scope), [
+        {
+          action: 'import.completed',
+          outcome: 'done',
+          subjectType: 'import_batch',
+          subjectId: batchId,
+          details: counts,
+        },
+      ]);
+    });
+    if (total.created + total.updated > 10_000)
+      await db.vacuum(['patients', 'patient_lookup', 'patient_sources']);
+    return {
+      batchId,
+      sourceId: source.id,
+      format: meta?.format ?? reader.reader.meta.format,
+      encoding: meta?.encoding?.encoding ?? null,
+      delimiter: meta?.delimiter?.delimiter ?? null,
+      columns: meta ? meta.mapping.columns.map((c) => ({ name: c.name, field: c.field ?? null })) : [],
+      ...total,
+      quarantined: counts.quarantined,
+      visits: extra.visits,
+      conditions: extra.conditions,
+      skippedResources: extra.skipped,
+    };
+  }
+
+  async batches(scope: Scope): Promise<BatchView[]> {
+    requireImporter(scope);
+    const rows = await this.#deps.db.tenant(scope.tenantId, (tx) =>
+      tx
+        .selectFrom('import_batches as b')
+        .innerJoin('import_sources as s', (j) =>
+          j.onRef('s.tenant_id', '=', 'b.tenant_id').onRef('s.id', '=', 'b.source_id'),
+        )
+        .select([
+          'b.id',
+          'b.file_name',
+          'b.format',
+          'b.status',
+          'b.counts',
+          'b.started_at',
+          'b.finished_at',
+          's.name as source',
+        ])
+        .orderBy('b.started_at', 'desc')
+        .limit(100)
+        .execute(),
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      fileName: r.file_name,
+      source: r.source,
+      format: r.format,
+      status: r.status,
+      counts: r.counts,
+      startedAt: new Date(r.started_at),
+      finishedAt: r.finished_at ? new Date(r.finished_at) : null,
+    }));
+  }
+
+  async quarantine(
+    scope: Scope,
+    filter: { batchId?: string; status?: 'open' | 'fixed' | 'dismissed'; limit?: number; after?: number },
+  ): Promise<QuarantineItem[]> {
+    requireImporter(scope);
+    const { db, vault, clock } = this.#deps;
+    return db.tenant(scope.tenantId, async (tx) =>
+      listQuarantine(tx, await vault.forTenant(tx, scope.tenantId), clock, scope, filter),
+    );
+  }
+
+  async fix(scope: Scope, id: string, fields: Partial<Record<ImportField, string>>) {
+    requireImporter(scope);
+    const rules = await this.#rules(scope);
+    const { db, vault, clock } = this.#deps;
+    return db.tenant(scope.tenantId, async (tx) =>
+      fixQuarantined(tx, await vault.forTenant(tx, scope.tenantId), clock, scope, id, fields, rules),
+    );
+  }
+
+  async dismiss(scope: Scope, id: string, reason: string): Promise<void> {
+    requireImporter(scope);
+    await this.#deps.db.tenant(scope.tenantId, (tx) =>
+      dismissQuarantined(tx, this.#deps.clock, scope, id, reason),
+    );
+  }
+
+  /** The first rows of a file as the import would read them, for the wizard's mapping step. */
+  async preview(
+    scope: Scope,
+    source: ImportSource,
+    opts: { fileName: string; mapping?: string; encoding?: TabularOptions['encoding'] },
+  ) {
+    requireImporter(scope);
+    return previewTabular(source, {
+      fileName: opts.fileName,
+      limit: 20,
+      ...(opts.mapping ? { mapping: opts.mapping } : {}),
+      ...(opts.encoding ? { encoding: opts.encoding } : {}),
+    });
+  }
+}
+
+export interface BatchView {
+  readonly id: string;
+  readonly fileName: string;
+  readonly source: string;
+  readonly format: string;
+  readonly status: string;
+  readonly counts: Record<string, number>;
+  readonly startedAt: Date;
+  readonly finishedAt: Date | null;
+}
+
+/** Imports are registry work: the owner and the front desk. */
+function requireImporter(scope: Scope): void {
+  if (scope.actor.kind === 'staff' && !['owner', 'front_desk'].includes(scope.actor.role))
+    throw new AppError('ROLE_NOT_PERMITTED');
+}
