@@ -15,8 +15,9 @@ export type Tx = Transaction<DB>;
 export interface BulkOptions {
   /**
    * Skip per-row triggers, foreign-key checks included, as pg_restore does. Only for
-   * data whose integrity the producer guarantees (the demo generator and benchmarks),
-   * never for imported files. Ignored where the session may not do it.
+   * rows whose references the producer guarantees by construction (ids it created in
+   * the same load: the demo generator, the import writer); CHECK and NOT NULL
+   * constraints still hold. Ignored where the session may not do it.
    */
   readonly skipTriggers?: boolean;
 }

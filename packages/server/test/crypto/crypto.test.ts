@@ -69,3 +69,16 @@ describe('blind indexes (R28)', () => {
     expect(values.filter((v) => keys.blind('phone', v) === keys.blind('snils', v)).length).toBeLessThan(5);
   });
 });
+
+describe('HMAC-SHA-256 with prepared pads', () => {
+  it('matches node:crypto for keys and messages of every awkward length', async () => {
+    const { Hmac256, referenceHmac } = await import('../../src/modules/crypto/hmac.ts');
+    for (const keyLen of [0, 1, 32, 63, 64, 65, 200]) {
+      const key = Buffer.alloc(keyLen, 7);
+      const h = new Hmac256(key);
+      for (const msg of ['', 'a', 'phone\u000079161234567', 'ё'.repeat(100), 'x'.repeat(1000)]) {
+        expect(h.digest(msg).equals(referenceHmac(key, msg))).toBe(true);
+      }
+    }
+  });
+});

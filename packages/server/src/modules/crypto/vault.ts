@@ -1,7 +1,8 @@
-import { createHmac, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { Tx } from '../../db/index.ts';
 import { AppError } from '../../kernel/index.ts';
 import { type Key, keyObject, newKey, open, seal } from './aead.ts';
+import { Hmac256 } from './hmac.ts';
 import type { MasterKeys } from './master-keys.ts';
 
 /**
@@ -23,6 +24,7 @@ export class TenantKeys {
   readonly blindIndexBits: number;
   readonly #data: ReadonlyMap<number, KeyObject>;
   readonly #index: KeyObject;
+  readonly #mac: Hmac256;
 
   constructor(
     tenantId: string,
@@ -34,6 +36,7 @@ export class TenantKeys {
     const asKey = (k: Buffer | KeyObject): KeyObject => (Buffer.isBuffer(k) ? keyObject(k) : k);
     this.#data = new Map([...data].map(([v, k]) => [v, asKey(k)]));
     this.#index = asKey(index);
+    this.#mac = new Hmac256(this.#index);
     this.dataVersion = Math.max(...data.keys());
     this.blindIndexBits = blindIndexBits;
   }
@@ -84,7 +87,7 @@ export class TenantKeys {
    * (an MIS record id, a source row's content): unlike `blind`, it is not truncated.
    */
   mac(kind: string, value: string): Buffer {
-    return createHmac('sha256', this.#index).update(`${kind}\u0000${value}`).digest();
+    return this.#mac.digest(`${kind}\u0000${value}`);
   }
 
   /**
@@ -105,8 +108,7 @@ export class TenantKeys {
    * a value nor how common it is; lookups confirm candidates by decrypting them.
    */
   blind(kind: string, canonical: string): number {
-    const mac = createHmac('sha256', this.#index).update(`${kind}\u0000${canonical}`).digest();
-    return mac.readUInt32BE(0) >>> (32 - this.blindIndexBits);
+    return this.#mac.digest(`${kind}\u0000${canonical}`).readUInt32BE(0) >>> (32 - this.blindIndexBits);
   }
 }
 

@@ -7,6 +7,8 @@ import { type MappingSpec, mappingFromJson, mappingToJson, toMappingSpec } from 
 import { openImport } from './open.ts';
 import { importFhir } from './pipeline/fhir.ts';
 import { DEFAULT_RULES, type ImportRules } from './pipeline/person.ts';
+import { PreparePool } from './pipeline/pool.ts';
+import type { PreparedRow } from './pipeline/prepare.ts';
 import {
   dismissQuarantined,
   fixQuarantined,
@@ -121,7 +123,30 @@ export class ImportService {
         })
         .execute(),
     );
-    const ctx = { db, clock, keys, scope, sourceId: source.id, batchId, rules: await this.#rules(scope) };
+    const rules = await this.#rules(scope);
+    const ctx = {
+      db,
+      clock,
+      keys,
+      scope,
+      sourceId: source.id,
+      batchId,
+      rules,
+      createdIn: new Map<string, string>(),
+    };
+    const pool = new PreparePool({
+      tenantId: scope.tenantId,
+      sourceId: source.id,
+      batchId,
+      rules,
+      keys: keys.material(),
+      now: clock.now(),
+    });
+    // Chunks are prepared on worker threads while earlier ones are written, in order.
+    const inflight: Promise<PreparedRow[]>[] = [];
+    const drain = async (keep: number): Promise<void> => {
+      while (inflight.length > keep) add(await writeChunk(ctx, await inflight.shift()!));
+    };
     const total = emptyCounts();
     const add = (c: ChunkCounts): void => {
       for (const k of Object.keys(total) as (keyof ChunkCounts)[]) total[k] += c[k];
@@ -133,16 +158,22 @@ export class ImportService {
         for await (const row of reader.reader) {
           chunk.push(row);
           if (chunk.length >= CHUNK) {
-            add(await writeChunk(ctx, chunk));
+            inflight.push(pool.prepare(chunk));
             chunk = [];
+            await drain(3);
             input.onProgress?.(total.rows, reader.reader.bytesRead);
           }
         }
-        if (chunk.length > 0) add(await writeChunk(ctx, chunk));
+        if (chunk.length > 0) inflight.push(pool.prepare(chunk));
+        await drain(0);
         input.onProgress?.(total.rows, reader.reader.bytesRead);
       } else {
-        extra = await importFhir(ctx, reader.reader, add, (n) =>
-          input.onProgress?.(n, reader.reader.bytesRead),
+        extra = await importFhir(
+          ctx,
+          reader.reader,
+          (rows) => pool.prepare(rows),
+          add,
+          (n) => input.onProgress?.(n, reader.reader.bytesRead),
         );
       }
     } catch (e) {
@@ -160,6 +191,8 @@ export class ImportService {
       );
       throw e;
     } finally {
+      await Promise.allSettled(inflight);
+      await pool.close();
       await reader.reader.close();
     }
     const counts = { ...total, quarantined: total.partial + total.rejected, ...extra };

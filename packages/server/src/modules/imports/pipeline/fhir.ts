@@ -4,6 +4,7 @@ import { sealJson } from '../../crypto/index.ts';
 import type { FhirReader } from '../fhir-reader.ts';
 import type { FhirCondition, FhirEncounter } from '../fhir-types.ts';
 import type { ImportRow } from '../rows.ts';
+import { type PreparedRow, sourceKey } from './prepare.ts';
 import { type BatchContext, type ChunkCounts, writeChunk } from './writer.ts';
 
 const CHUNK = 2_000;
@@ -26,6 +27,7 @@ function stableId(mac: Buffer): string {
 export async function importFhir(
   ctx: BatchContext,
   reader: FhirReader,
+  prepare: (rows: ImportRow[]) => Promise<PreparedRow[]>,
   add: (c: ChunkCounts) => void,
   progress: (rows: number) => void,
 ): Promise<{ visits: number; conditions: number; skipped: number }> {
@@ -36,7 +38,7 @@ export async function importFhir(
   const conditions: FhirCondition[] = [];
   const flush = async (): Promise<void> => {
     if (chunk.length === 0) return;
-    add(await writeChunk(ctx, chunk));
+    add(await writeChunk(ctx, await prepare(chunk)));
     rows += chunk.length;
     chunk = [];
     progress(rows);
@@ -91,7 +93,7 @@ async function clinicalRecords(
     ),
   ];
   if (refs.length === 0) return { visits: 0, conditions: 0 };
-  const byHmac = new Map(refs.map((id) => [keys.mac('external', `${sourceId}|${id}`).toString('hex'), id]));
+  const byHmac = new Map(refs.map((id) => [sourceKey(keys, 'external', sourceId, id).toString('hex'), id]));
   const found = await tx
     .selectFrom('patient_sources as s')
     .innerJoin('patients as p', (j) =>

@@ -3,17 +3,15 @@ import { type CopyValue, CopyWriter, type Database } from '../../../db/index.ts'
 import { type Clock, newId, type Scope } from '../../../kernel/index.ts';
 import { appendAudit, auditContextOf } from '../../audit/index.ts';
 import { sealJson, type TenantKeys } from '../../crypto/index.ts';
-import type { FieldIssue } from '../../normalise/index.ts';
 import {
   contactAad,
   identityAad,
   lookupValues,
   type NewPatient,
   PATIENT_COPY_COLUMNS,
-  sealPatient,
 } from '../../patients/index.ts';
-import type { ImportRow } from '../rows.ts';
-import { type ImportRules, personFromRow, type RowVerdict } from './person.ts';
+import type { ImportRules } from './person.ts';
+import type { PreparedRow } from './prepare.ts';
 
 export interface ChunkCounts {
   rows: number;
@@ -41,30 +39,8 @@ export interface BatchContext {
   readonly sourceId: string;
   readonly batchId: string;
   readonly rules: ImportRules;
-}
-
-/** A stable text of the person, so a row seen before is recognised whatever its row number. */
-const canonical = (p: NewPatient): string => JSON.stringify([p.identity, p.contact, p.profile]);
-
-const STRUCTURE_ISSUE = { ru: 'Строка файла повреждена.', en: 'The file row is malformed.' };
-
-/** Turns a reader row into a verdict: structural problems reject it before validation. */
-export function judge(row: ImportRow, rules: ImportRules): RowVerdict {
-  if (row.problems.length > 0) {
-    return {
-      verdict: 'rejected',
-      issues: row.problems.map(
-        (p): FieldIssue => ({
-          field: p.column ?? 'row',
-          value: '',
-          reason: p.code as never,
-          severity: 'reject',
-          message: STRUCTURE_ISSUE,
-        }),
-      ),
-    };
-  }
-  return personFromRow(row.fields, rules);
+  /** MIS ids created earlier in this batch: a card seen twice in one file is one patient. */
+  readonly createdIn: Map<string, string>;
 }
 
 /**
@@ -73,22 +49,13 @@ export function judge(row: ImportRow, rules: ImportRules): RowVerdict {
  * a known MIS id with new data updates that patient under its own key; every
  * rejected or partial row goes to the quarantine, encrypted. One audit entry per chunk.
  */
-export async function writeChunk(ctx: BatchContext, rows: readonly ImportRow[]): Promise<ChunkCounts> {
+export async function writeChunk(ctx: BatchContext, prepared: readonly PreparedRow[]): Promise<ChunkCounts> {
   const { db, clock, keys, scope, sourceId, batchId } = ctx;
   const t = scope.tenantId;
   const now = clock.now();
   const counts = emptyCounts();
-  counts.rows = rows.length;
-  const judged = rows.map((row) => {
-    const v = judge(row, ctx.rules);
-    return {
-      row,
-      v,
-      record: v.person ? keys.mac('import-row', `${sourceId}|${canonical(v.person)}`) : null,
-      external: v.externalId ? keys.mac('external', `${sourceId}|${v.externalId}`) : null,
-    };
-  });
-  const accepted = judged.filter((j) => j.v.person);
+  counts.rows = prepared.length;
+  const accepted = prepared.filter((p) => p.person && p.record);
   const known = await db.tenant(t, async (tx) => {
     if (accepted.length === 0) return { seen: new Set<string>(), byExternal: new Map<string, string>() };
     const seen = await tx
@@ -98,10 +65,10 @@ export async function writeChunk(ctx: BatchContext, rows: readonly ImportRow[]):
       .where(
         'record_hmac',
         'in',
-        accepted.map((a) => a.record!),
+        accepted.map((a) => Buffer.from(a.record!, 'hex')),
       )
       .execute();
-    const externals = accepted.filter((a) => a.external).map((a) => a.external!);
+    const externals = accepted.filter((a) => a.external).map((a) => Buffer.from(a.external!, 'hex'));
     const ext = externals.length
       ? await tx
           .selectFrom('patient_sources')
@@ -132,102 +99,90 @@ export async function writeChunk(ctx: BatchContext, rows: readonly ImportRow[]):
   const lookups = new CopyWriter();
   const sources = new CopyWriter();
   const quarantine = new CopyWriter();
-  const updates: {
-    patientId: string;
-    person: NewPatient;
-    record: Buffer;
-    external: Buffer | null;
-    rowNo: number;
-  }[] = [];
-  const createdIn = new Map<string, string>(); // a MIS id seen twice in one file is one patient
-  for (const j of judged) {
+  const updates: Update[] = [];
+  for (const p of prepared) {
     let patientId: string | null = null;
-    if (j.v.person && j.record) {
-      if (known.seen.has(j.record.toString('hex'))) {
+    if (p.person && p.record) {
+      if (known.seen.has(p.record)) {
         counts.unchanged++;
         continue;
       }
-      const ext = j.external?.toString('hex');
-      const existing = ext ? (known.byExternal.get(ext) ?? createdIn.get(ext)) : undefined;
+      const existing = p.external
+        ? (known.byExternal.get(p.external) ?? ctx.createdIn.get(p.external))
+        : undefined;
+      const record = Buffer.from(p.record, 'hex');
+      const external = p.external ? Buffer.from(p.external, 'hex') : null;
       if (existing) {
-        updates.push({
-          patientId: existing,
-          person: j.v.person,
-          record: j.record,
-          external: j.external,
-          rowNo: j.row.rowNo,
-        });
+        updates.push({ patientId: existing, person: p.person, record, external, rowNo: p.rowNo });
         patientId = existing;
         counts.updated++;
       } else {
-        const sealed = sealPatient(keys, { ...j.v.person, createdAt: now }, now);
-        patientId = sealed.patient.id;
-        if (ext) createdIn.set(ext, patientId);
-        patients.values(PATIENT_COPY_COLUMNS.map((c) => sealed.patient[c]));
-        for (const l of sealed.lookups) lookups.line(`${t}\t${l.kind}\t${l.digest}\t${patientId}\n`);
-        sources.values([t, sourceId, j.record, patientId, j.external, batchId, j.row.rowNo, now, now]);
+        patientId = p.patientId!;
+        if (p.external) ctx.createdIn.set(p.external, patientId);
+        patients.line(p.patientLine!);
+        if (p.lookupLines) lookups.line(p.lookupLines);
+        sources.values([t, sourceId, record, patientId, external, batchId, p.rowNo, now, now]);
         counts.created++;
       }
     }
-    if (j.v.verdict === 'ok') continue;
-    if (j.v.verdict === 'partial') counts.partial++;
+    if (p.verdict === 'ok' || !p.raw) continue;
+    if (p.verdict === 'partial') counts.partial++;
     else counts.rejected++;
-    const id = newId();
-    const raw = keys.sealForTenant(
-      Buffer.from(JSON.stringify(j.row.raw)),
-      `${t}/import/${batchId}/${j.row.rowNo}`,
-    );
-    const issues = j.v.issues.map((i) => ({ field: i.field, reason: i.reason, severity: i.severity }));
     const row: CopyValue[] = [
       t,
-      id,
+      newId(),
       batchId,
-      j.row.rowNo,
-      j.v.verdict,
+      p.rowNo,
+      p.verdict,
       patientId,
-      JSON.stringify(issues),
-      raw.version,
-      raw.sealed,
+      JSON.stringify(p.issues),
+      p.raw.version,
+      Buffer.from(p.raw.sealed),
       now,
     ];
     quarantine.values(row);
   }
 
-  await db.bulkLoad(async (copy) => {
-    await copy('patients', PATIENT_COPY_COLUMNS, patients.finish());
-    await copy('patient_lookup', ['tenant_id', 'kind', 'digest', 'patient_id'], lookups.finish());
-    await copy(
-      'patient_sources',
-      [
-        'tenant_id',
-        'source_id',
-        'record_hmac',
-        'patient_id',
-        'external_hmac',
-        'batch_id',
-        'row_no',
-        'first_seen_at',
-        'last_seen_at',
-      ],
-      sources.finish(),
-    );
-    await copy(
-      'import_quarantine',
-      [
-        'tenant_id',
-        'id',
-        'batch_id',
-        'row_no',
-        'verdict',
-        'patient_id',
-        'issues',
-        'key_version',
-        'raw_enc',
-        'created_at',
-      ],
-      quarantine.finish(),
-    );
-  });
+  // Every reference in these rows is to a patient created in this same load.
+  await db.bulkLoad(
+    async (copy) => {
+      await copy('patients', PATIENT_COPY_COLUMNS, patients.finish());
+      await copy('patient_lookup', ['tenant_id', 'kind', 'digest', 'patient_id'], lookups.finish());
+      await copy(
+        'patient_sources',
+        [
+          'tenant_id',
+          'source_id',
+          'record_hmac',
+          'patient_id',
+          'external_hmac',
+          'batch_id',
+          'row_no',
+          'first_seen_at',
+          'last_seen_at',
+        ],
+        sources.finish(),
+      );
+      await copy(
+        'import_quarantine',
+        [
+          'tenant_id',
+          'id',
+          'batch_id',
+          'row_no',
+          'verdict',
+          'patient_id',
+          'issues',
+          'key_version',
+          'raw_enc',
+          'created_at',
+        ],
+        quarantine.finish(),
+      );
+    },
+    { skipTriggers: true },
+  );
+
   await db.tenant(t, async (tx) => {
     if (updates.length > 0) await applyUpdates(tx, keys, sourceId, batchId, now, updates);
     await appendAudit(tx, clock, auditContextOf(scope), [
@@ -241,6 +196,14 @@ export async function writeChunk(ctx: BatchContext, rows: readonly ImportRow[]):
     ]);
   });
   return counts;
+}
+
+interface Update {
+  patientId: string;
+  person: NewPatient;
+  record: Buffer;
+  external: Buffer | null;
+  rowNo: number;
 }
 
 /** Newer data for patients known by their MIS id: re-sealed under each patient's own key, set-based. */
