@@ -9,6 +9,8 @@
  * - `phone_alt`: a second phone column (home, work) when an export has two.
  * - `street_number`: a house number kept apart from the street, as FEBRL and some
  *   registries store it.
+ * - `consent_*`: consents recorded in the MIS (yes/no or the date given); they enter the
+ *   ledger as `mis_import` grants of the clinic's published consent texts.
  */
 export const IMPORT_FIELDS = [
   'external_id',
@@ -30,6 +32,11 @@ export const IMPORT_FIELDS = [
   'snils',
   'national_id',
   'oms_policy',
+  'consent_marketing',
+  'consent_sms',
+  'consent_email',
+  'consent_messenger',
+  'consent_calls',
 ] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 

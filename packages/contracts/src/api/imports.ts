@@ -26,6 +26,7 @@ export const ImportReportView = Type.Object({
   partial: Type.Integer(),
   rejected: Type.Integer(),
   quarantined: Type.Integer(),
+  consents: Type.Integer(),
   visits: Type.Integer(),
   conditions: Type.Integer(),
   skippedResources: Type.Integer(),

@@ -242,3 +242,44 @@ describe('import over the API', () => {
     await app.close();
   });
 });
+
+describe('consents recorded in the MIS', () => {
+  it('enter the ledger as mis_import grants of the published texts; minors and unreadable marks go to review', async () => {
+    const { DEFAULT_TEMPLATES } = await import('../../src/modules/consent/index.ts');
+    const t = await createTestTenant(careloop, ['owner', 'front_desk']);
+    const owner = staffScope(t.tenantId, 'owner', 'registry.operations');
+    for (const kind of ['pd.marketing', 'ads.receive.sms']) {
+      const d = await careloop.consents.draft(owner, DEFAULT_TEMPLATES.find((x) => x.kind === kind)!);
+      await careloop.consents.publish(owner, d.id);
+    }
+    const scope = staffScope(t.tenantId, 'front_desk', 'registry.operations');
+    const csv = [
+      'ФИО;Дата рождения;Телефон;Согласие на рассылку;Согласие на SMS;Согласие на e-mail',
+      'Орлова Вера Ивановна;01.01.1980;+79160000001;да;12.03.2024;да',
+      'Орлов Лев Сергеевич;01.01.2012;+79160000002;да;;',
+      'Орлова Нина Петровна;02.02.1960;+79160000003;может быть;нет;',
+    ].join('\n');
+    const r = await careloop.imports.run(scope, { source: Buffer.from(csv), fileName: 'c.csv' });
+    // Vera: marketing + SMS (the e-mail text is not published here); Lev is a minor; Nina's mark is unreadable.
+    expect(r).toMatchObject({ created: 3, consents: 2, partial: 2 });
+    const [vera] = await careloop.patients.search(scope, { phone: '+79160000001' });
+    const history = await careloop.consents.history(scope, vera!.id);
+    expect(history.map((h) => `${h.kind}:${h.captureMethod}`).sort()).toEqual([
+      'ads.receive.sms:mis_import',
+      'pd.marketing:mis_import',
+    ]);
+    expect(
+      history
+        .find((h) => h.kind === 'ads.receive.sms')
+        ?.occurredAt.toISOString()
+        .slice(0, 10),
+    ).toBe('2024-03-12');
+    const q = await careloop.imports.quarantine(scope, { batchId: r.batchId });
+    expect(q.flatMap((x) => x.issues.map((i) => i.reason)).sort()).toEqual([
+      'consent_minor',
+      'consent_value',
+    ]);
+    const again = await careloop.imports.run(scope, { source: Buffer.from(csv), fileName: 'c.csv' });
+    expect(again).toMatchObject({ created: 0, consents: 0 });
+  });
+});

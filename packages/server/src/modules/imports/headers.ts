@@ -186,6 +186,37 @@ export const HEADER_SYNONYMS: Readonly<Record<ImportField, readonly string[]>> =
     'енп',
     'единый номер полиса',
   ],
+  consent_marketing: [
+    'consent_marketing',
+    'marketing consent',
+    'согласие на рассылку',
+    'согласие на рекламу',
+    'согласие маркетинг',
+  ],
+  consent_sms: [
+    'consent_sms',
+    'sms consent',
+    'согласие смс',
+    'согласие на смс',
+    'согласие на sms',
+    'согласие sms',
+    'смс рассылка',
+  ],
+  consent_email: [
+    'consent_email',
+    'email consent',
+    'согласие email',
+    'согласие на email',
+    'согласие на e-mail',
+    'email рассылка',
+  ],
+  consent_messenger: [
+    'consent_messenger',
+    'messenger consent',
+    'согласие мессенджер',
+    'согласие на мессенджер',
+  ],
+  consent_calls: ['consent_calls', 'calls consent', 'согласие на звонки', 'согласие звонки'],
 };
 
 /**

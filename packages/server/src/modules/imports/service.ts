@@ -124,6 +124,16 @@ export class ImportService {
         .execute(),
     );
     const rules = await this.#rules(scope);
+    // Consents in the file agree to the clinic's published texts.
+    const documents = await db.tenant(scope.tenantId, async (tx) => {
+      const docs = await tx
+        .selectFrom('consent_documents')
+        .select(['id', 'kind', 'body_hash'])
+        .where('status', '=', 'published')
+        .where('locale', '=', 'ru')
+        .execute();
+      return new Map(docs.map((d) => [d.kind, { id: d.id, hash: d.body_hash }]));
+    });
     const ctx = {
       db,
       clock,
@@ -133,6 +143,7 @@ export class ImportService {
       batchId,
       rules,
       createdIn: new Map<string, string>(),
+      documents,
     };
     const pool = new PreparePool({
       tenantId: scope.tenantId,

@@ -39,6 +39,18 @@ export const ISSUE_REASONS = {
   },
   sex_unknown: { ru: 'Пол не распознан.', en: 'The sex value is not recognised.' },
   postcode_invalid: { ru: 'Почтовый индекс должен состоять из 6 цифр.', en: 'A postcode has 6 digits.' },
+  consent_value: {
+    ru: 'Отметка о согласии не распознана (ожидается «да», «нет» или дата).',
+    en: 'The consent mark is not recognised (yes, no or a date).',
+  },
+  consent_minor: {
+    ru: 'Согласие несовершеннолетнего принимается только от законного представителя.',
+    en: 'A minor consents only through a legal representative.',
+  },
+  consent_no_text: {
+    ru: 'В клинике нет опубликованного текста этого согласия.',
+    en: 'The clinic has no published text for this consent.',
+  },
 } as const;
 
 export type IssueReason = keyof typeof ISSUE_REASONS;

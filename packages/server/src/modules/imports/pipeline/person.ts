@@ -1,8 +1,10 @@
 import type { ImportField } from '@careloop/contracts';
 import {
   type FieldIssue,
+  ISSUE_REASONS,
   inferSex,
   normaliseBirthDate,
+  normaliseDate,
   normaliseEmail,
   normaliseNamePart,
   normaliseOmsPolicy,
@@ -28,12 +30,61 @@ export const DEFAULT_RULES: Omit<ImportRules, 'today'> = {
   oneOf: ['birth_date', 'phone', 'email', 'snils'],
 };
 
+/** Consent columns of an MIS export and the ledger kinds they are. */
+export const CONSENT_FIELDS = {
+  consent_marketing: 'pd.marketing',
+  consent_sms: 'ads.receive.sms',
+  consent_email: 'ads.receive.email',
+  consent_messenger: 'ads.receive.messenger',
+  consent_calls: 'ads.receive.call',
+} as const satisfies Partial<Record<ImportField, string>>;
+
+/** A consent the MIS recorded, given on a date when the export says which. */
+export interface ImportedConsent {
+  readonly kind: string;
+  readonly at: string | null;
+}
+
+const YES = new Set([
+  'да',
+  'yes',
+  'y',
+  '1',
+  'true',
+  '+',
+  'x',
+  'х',
+  'v',
+  '✓',
+  '✔',
+  'согласен',
+  'согласна',
+  'есть',
+  'д',
+]);
+const NO = new Set(['нет', 'no', 'n', '0', 'false', '-', 'отказ', 'н']);
+
+function consentMark(value: string, today: Date): { given: boolean; at: string | null } | null {
+  const v = value.trim().toLowerCase();
+  if (YES.has(v)) return { given: true, at: null };
+  if (NO.has(v)) return { given: false, at: null };
+  const d = normaliseDate(value, { today, birth: false });
+  return d.ok && d.value <= today.toISOString().slice(0, 10) ? { given: true, at: d.value } : null;
+}
+
+const isMinorOn = (birthDate: string, day: string): boolean => {
+  const age =
+    Number(day.slice(0, 4)) - Number(birthDate.slice(0, 4)) - (day.slice(5) < birthDate.slice(5) ? 1 : 0);
+  return age < 18;
+};
+
 /** One source row turned into a patient, with every issue found on the way. */
 export interface RowVerdict {
   /** `rejected`: not imported; `partial`: imported without the doubtful or invalid optional values; `ok`. */
   readonly verdict: 'ok' | 'partial' | 'rejected';
   readonly person?: NewPatient;
   readonly externalId?: string;
+  readonly consents?: readonly ImportedConsent[];
   readonly issues: readonly FieldIssue[];
 }
 
@@ -148,6 +199,34 @@ export function personFromRow(fields: Partial<Record<ImportField, string>>, rule
     !lastName ||
     !firstName ||
     issues.some((i) => i.severity === 'reject' && rules.required.includes(i.field as ImportField));
+  const consents: ImportedConsent[] = [];
+  for (const [field, kind] of Object.entries(CONSENT_FIELDS) as [keyof typeof CONSENT_FIELDS, string][]) {
+    const raw = fields[field];
+    if (!present(raw)) continue;
+    const mark = consentMark(raw, rules.today);
+    if (!mark) {
+      issues.push({
+        field,
+        value: raw,
+        reason: 'consent_value',
+        severity: 'doubt',
+        message: ISSUE_REASONS.consent_value,
+      });
+    } else if (
+      mark.given &&
+      birthDate &&
+      isMinorOn(birthDate, mark.at ?? rules.today.toISOString().slice(0, 10))
+    ) {
+      // A minor's consent comes only through a recorded representative (R11): not from a file.
+      issues.push({
+        field,
+        value: raw,
+        reason: 'consent_minor',
+        severity: 'doubt',
+        message: ISSUE_REASONS.consent_minor,
+      });
+    } else if (mark.given) consents.push({ kind, at: mark.at });
+  }
   const cityFromAddress = present(fields.city) ? fields.city.trim() : undefined;
   const address = [fields.address, fields.street_number].filter(present).join(', ') || undefined;
   if (rejected)
@@ -160,6 +239,7 @@ export function personFromRow(fields: Partial<Record<ImportField, string>>, rule
     verdict: issues.length > 0 ? 'partial' : 'ok',
     issues,
     ...(present(fields.external_id) ? { externalId: fields.external_id.trim() } : {}),
+    ...(consents.length > 0 ? { consents } : {}),
     person: {
       identity: {
         lastName: lastName!,

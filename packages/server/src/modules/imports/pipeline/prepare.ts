@@ -4,7 +4,7 @@ import { TenantKeys } from '../../crypto/index.ts';
 import type { FieldIssue } from '../../normalise/index.ts';
 import { type NewPatient, PATIENT_COPY_COLUMNS, sealPatient } from '../../patients/index.ts';
 import type { ImportRow } from '../rows.ts';
-import { type ImportRules, personFromRow, type RowVerdict } from './person.ts';
+import { type ImportedConsent, type ImportRules, personFromRow, type RowVerdict } from './person.ts';
 
 /** Everything the CPU-bound part of an import needs; cloneable to a worker thread. */
 export interface PrepareContext {
@@ -22,6 +22,7 @@ export interface PreparedRow {
   readonly verdict: RowVerdict['verdict'];
   readonly issues: readonly { field: string; reason: string; severity: string }[];
   readonly person: NewPatient | null;
+  readonly consents: readonly ImportedConsent[];
   /** HMAC of the row's content within the source: the same row again changes nothing. */
   readonly record: string | null;
   /** HMAC of the MIS id within the source. */
@@ -85,6 +86,7 @@ export function prepareRows(ctx: PrepareContext, rows: readonly ImportRow[]): Pr
       verdict: v.verdict,
       issues: v.issues.map((i) => ({ field: i.field, reason: i.reason, severity: i.severity })),
       person: v.person ?? null,
+      consents: v.consents ?? [],
       record: v.person
         ? sourceKey(keys, 'import-row', ctx.sourceId, canonical(v.person)).toString('hex')
         : null,

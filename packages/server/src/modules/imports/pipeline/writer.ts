@@ -20,6 +20,8 @@ export interface ChunkCounts {
   unchanged: number;
   partial: number;
   rejected: number;
+  /** Consents entered into the ledger from the file. */
+  consents: number;
 }
 
 export const emptyCounts = (): ChunkCounts => ({
@@ -29,6 +31,7 @@ export const emptyCounts = (): ChunkCounts => ({
   unchanged: 0,
   partial: 0,
   rejected: 0,
+  consents: 0,
 });
 
 export interface BatchContext {
@@ -41,6 +44,8 @@ export interface BatchContext {
   readonly rules: ImportRules;
   /** MIS ids created earlier in this batch: a card seen twice in one file is one patient. */
   readonly createdIn: Map<string, string>;
+  /** The clinic's published consent texts by kind: imported consents agree to these. */
+  readonly documents: ReadonlyMap<string, { id: string; hash: Buffer }>;
 }
 
 /**
@@ -100,6 +105,7 @@ export async function writeChunk(ctx: BatchContext, prepared: readonly PreparedR
   const sources = new CopyWriter();
   const quarantine = new CopyWriter();
   const updates: Update[] = [];
+  const consents: { patientId: string; kind: string; at: Date }[] = [];
   for (const p of prepared) {
     let patientId: string | null = null;
     if (p.person && p.record) {
@@ -124,6 +130,10 @@ export async function writeChunk(ctx: BatchContext, prepared: readonly PreparedR
         sources.values([t, sourceId, record, patientId, external, batchId, p.rowNo, now, now]);
         counts.created++;
       }
+    }
+    if (patientId) {
+      for (const c of p.consents)
+        consents.push({ patientId, kind: c.kind, at: c.at ? new Date(`${c.at}T12:00:00Z`) : now });
     }
     if (p.verdict === 'ok' || !p.raw) continue;
     if (p.verdict === 'partial') counts.partial++;
@@ -185,6 +195,7 @@ export async function writeChunk(ctx: BatchContext, prepared: readonly PreparedR
 
   await db.tenant(t, async (tx) => {
     if (updates.length > 0) await applyUpdates(tx, keys, sourceId, batchId, now, updates);
+    counts.consents = await recordImportedConsents(tx, ctx, consents, now);
     await appendAudit(tx, clock, auditContextOf(scope), [
       {
         action: 'import.chunk',
@@ -285,4 +296,46 @@ async function applyUpdates(
     )
     .onConflict((oc) => oc.doNothing())
     .execute();
+}
+
+/**
+ * Consents the MIS recorded enter the ledger as `mis_import` grants of the clinic's
+ * published texts, set-based, with the projection updated in the same transaction.
+ * A grant no newer than the current state changes nothing, so re-imports add nothing.
+ */
+async function recordImportedConsents(
+  tx: Parameters<Parameters<Database['tenant']>[1]>[0],
+  ctx: BatchContext,
+  consents: readonly { patientId: string; kind: string; at: Date }[],
+  now: Date,
+): Promise<number> {
+  const rows = consents.flatMap((c) => {
+    const doc = ctx.documents.get(c.kind);
+    return doc
+      ? [{ ...c, doc, id: newId(), channel: c.kind.startsWith('ads.receive.') ? c.kind.slice(12) : null }]
+      : [];
+  });
+  if (rows.length === 0) return 0;
+  const r = await sql<{ n: number }>`
+    WITH input AS (
+      SELECT * FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.patientId)}::uuid[], ${rows.map((r) => r.kind)}::text[],
+                           ${rows.map((r) => r.channel)}::text[], ${rows.map((r) => r.doc.id)}::uuid[], ${rows.map((r) => r.doc.hash)}::bytea[],
+                           ${rows.map((r) => r.at)}::timestamptz[])
+        AS i(id, patient_id, kind, channel, document_id, document_hash, at)
+      WHERE NOT EXISTS (SELECT 1 FROM consent_state s WHERE s.patient_id = i.patient_id AND s.kind = i.kind AND s.since >= i.at)
+    ), ev AS (
+      INSERT INTO consent_events (tenant_id, id, patient_id, kind, channel, event, document_id, document_hash, capture_method, actor, occurred_at, recorded_at)
+      SELECT ${ctx.scope.tenantId}, id, patient_id, kind, channel, 'granted', document_id, document_hash, 'mis_import', 'system:import', at, ${now}
+      FROM input
+      RETURNING id, patient_id, kind, channel, document_id, occurred_at
+    ), st AS (
+      INSERT INTO consent_state (tenant_id, patient_id, kind, channel, status, since, event_id, document_id)
+      SELECT ${ctx.scope.tenantId}, patient_id, kind, channel, 'granted', occurred_at, id, document_id FROM ev
+      ON CONFLICT (tenant_id, patient_id, kind) DO UPDATE SET
+        status = 'granted', since = EXCLUDED.since, expires_at = NULL, event_id = EXCLUDED.event_id, document_id = EXCLUDED.document_id
+      WHERE consent_state.since <= EXCLUDED.since
+      RETURNING 1
+    )
+    SELECT count(*)::int AS n FROM ev`.execute(tx);
+  return r.rows[0]?.n ?? 0;
 }
