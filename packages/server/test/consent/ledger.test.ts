@@ -307,3 +307,34 @@ describe('consent ledger', () => {
     );
   });
 });
+
+describe('consent proof (R2)', () => {
+  it('holds the events with evidence, the exact texts with recomputable hashes, and their journal entries', async () => {
+    const p = await registerTestPatient(careloop, tenantId);
+    await careloop.consents.record(
+      desk(),
+      p,
+      grant('tracking.web', {
+        captureMethod: 'web_form',
+        evidence: { ip: '198.51.100.4', userAgent: 'Safari' },
+      }),
+    );
+    await careloop.consents.record(desk(), p, {
+      kind: 'tracking.web',
+      event: 'withdrawn',
+      captureMethod: 'preference_page',
+    });
+    const proof = await careloop.consents.proof(staffScope(tenantId, 'auditor', 'subject.rights'), p);
+    expect(proof.events.map((e) => e.event)).toEqual(['granted', 'withdrawn']);
+    expect(proof.events[0]?.evidence).toEqual({ ip: '198.51.100.4', userAgent: 'Safari' });
+    expect(proof.documents).toHaveLength(1);
+    const { createHash } = await import('node:crypto');
+    expect(createHash('sha256').update(proof.documents[0]!.body.normalize('NFC')).digest('hex')).toBe(
+      proof.documents[0]!.sha256,
+    );
+    expect(proof.documents[0]?.verified).toBe(true);
+    expect(proof.journal.map((j) => j.action)).toEqual(['consent.granted', 'consent.withdrawn']);
+    expect(proof.journal.map((j) => j.eventId)).toEqual(proof.events.map((e) => e.id));
+    expect(proof.chainHead.seq).toBeGreaterThanOrEqual(proof.journal.at(-1)!.seq);
+  });
+});

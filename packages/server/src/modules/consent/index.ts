@@ -18,6 +18,7 @@ export {
   recordConsent,
 } from './ledger.ts';
 export { type LedgerEvent, type ProjectedState, project } from './projection.ts';
+export { type ConsentProof, consentProof } from './proof.ts';
 export {
   type ConsentEventView,
   type ConsentStateView,

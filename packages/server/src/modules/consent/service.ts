@@ -4,6 +4,7 @@ import type { ModuleDeps } from '../deps.ts';
 import { listTenants } from '../tenants/index.ts';
 import { type ConsentDocument, draftDocument, listDocuments, publishDocument } from './documents.ts';
 import { addRepresentative, type ConsentInput, type ConsentOutcome, recordConsent } from './ledger.ts';
+import { type ConsentProof, consentProof } from './proof.ts';
 import {
   type ConsentEventView,
   type ConsentStateView,
@@ -51,6 +52,17 @@ export class ConsentService {
       { action: 'consent.history_read', subjectType: 'patient', subjectId: patientId },
       async (tx) =>
         consentHistory(tx, await vault.forTenant(tx, scope.tenantId), clock, scope, patientId, withEvidence),
+    );
+  }
+
+  proof(scope: Scope, patientId: string): Promise<ConsentProof> {
+    const { db, vault, clock } = this.#deps;
+    return guarded(
+      db,
+      clock,
+      scope,
+      { action: 'consent.proof', subjectType: 'patient', subjectId: patientId },
+      async (tx) => consentProof(tx, await vault.forTenant(tx, scope.tenantId), clock, scope, patientId),
     );
   }
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../../config/index.ts';
 import { type Careloop, startCareloop } from '../../../main/careloop.ts';
+import { startJobs } from '../../../main/jobs.ts';
 import { DEMO_CREDENTIALS } from '../../../modules/demo/index.ts';
 import { buildApp } from '../../http/app.ts';
 import { progress, say, warn } from '../output.ts';
@@ -53,7 +54,9 @@ export function serveCommand(program: Command): void {
           );
         }
         const app = await buildApp(careloop);
+        const stopJobs = startJobs(careloop, (msg, err) => app.log.error({ err }, msg));
         const stop = async (): Promise<void> => {
+          stopJobs();
           await app.close();
           await careloop.close();
           process.exit(0);

@@ -148,6 +148,27 @@ export const patientRoutes: Routes = (app, { careloop }) => {
     },
   );
 
+  app.get(
+    '/api/patients/:id/consent-proof',
+    {
+      schema: {
+        tags: ['consents'],
+        summary:
+          'A verifiable proof of the patient’s consents: events, evidence, exact texts with their hashes, journal entries (R2)',
+        params: IdParams,
+        response: { 200: Type.Unknown(), ...errorResponses(401, 403, 404) },
+      },
+      preHandler: requireStaff('owner', 'auditor'),
+    },
+    async (req) =>
+      wire(
+        await careloop.consents.proof(
+          staffScope(req, req.staff!.role === 'auditor' ? 'subject.rights' : 'registry.operations'),
+          req.params.id,
+        ),
+      ),
+  );
+
   app.post(
     '/api/patients/:id/representatives',
     {
