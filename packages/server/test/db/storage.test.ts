@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, migrations } from '../../src/db/index.ts';
@@ -19,6 +20,14 @@ beforeAll(async () => {
 });
 afterAll(async () => db?.close());
 
+const FROZEN_MIGRATIONS: Record<string, string> = {
+  '2026-11-23T1200_foundation': '437107bc1ef2ec9760e5113445580c219190e53be9da1c975d06f448a35aa6df',
+  '2026-11-23T1300_audit_log': 'a6f2d3613fb49e62999068905830ad14c9566c0c0662f5356721891dc7566c61',
+  '2026-11-23T1400_consent_ledger': '66b5a8d21750da3abef0df1717613f00e2c43b0f9ffa12d1c99c3878cca9f1fb',
+  '2026-11-23T1500_subject_rights': '23b85f7c2fa48ff2a7c7a236b7fb99ce5ca51732352bcf6389a2cb6bad9d010c',
+  '2026-11-23T1600_imports': '3480911080cc529dfc707cb20a02cd147278771953e5dc8df0ef0c33fade1eb2',
+};
+
 describe(`storage contract (${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded'})`, () => {
   it('migrations are date-named, listed in order, and match the files', () => {
     const names = Object.keys(migrations);
@@ -28,6 +37,21 @@ describe(`storage contract (${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedde
       .filter((f) => f !== 'index.ts')
       .map((f) => f.replace(/\.ts$/, ''));
     expect(files.sort()).toEqual(names);
+  });
+
+  it('landed migrations are frozen: each file still has the hash it landed with', () => {
+    // A landed migration has run on clinics' databases; changing it forks their schemas.
+    // Fix forward with a new migration, and record a new file's hash when it lands.
+    const dir = new URL('../../src/db/migrations/', import.meta.url);
+    const hashes = Object.fromEntries(
+      Object.keys(migrations).map((name) => [
+        name,
+        createHash('sha256')
+          .update(readFileSync(new URL(`${name}.ts`, dir)))
+          .digest('hex'),
+      ]),
+    );
+    expect(hashes).toEqual(FROZEN_MIGRATIONS);
   });
 
   it('the schema is current after migrating', async () => {

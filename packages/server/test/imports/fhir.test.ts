@@ -1,20 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type FhirItem, type FhirPatient, openFhir, openImport } from '../../src/modules/imports/index.ts';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
-const repoRoot = resolve(import.meta.dirname, '../../../..');
-
-/** The shared Synthea bundles: CARELOOP_SYNTHEA_DIR, else shared/ beside the repo (or beside a worktree's parent). */
-function syntheaDir(): string | undefined {
-  const candidates = [
-    process.env.CARELOOP_SYNTHEA_DIR,
-    join(repoRoot, '../shared/bench/synthea-fhir'),
-    join(repoRoot, '../../shared/bench/synthea-fhir'),
-  ];
-  return candidates.find((d): d is string => d !== undefined && existsSync(d));
-}
 
 async function collect(items: AsyncIterable<FhirItem>): Promise<FhirItem[]> {
   const out: FhirItem[] = [];
@@ -187,41 +176,5 @@ describe('FHIR NDJSON reader', () => {
     });
     expect(items[3]).toMatchObject({ code: 'invalid_json' });
     expect(items[5]).toMatchObject({ code: 'unsupported_resource_type', resourceType: 'Claim' });
-  });
-});
-
-const synthea = syntheaDir();
-
-describe.skipIf(synthea === undefined)('Synthea bundles from the shared folder', () => {
-  it('reads every resource of every bundle into a record or a counted problem', async () => {
-    const dir = synthea!;
-    const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
-    expect(files.length).toBeGreaterThan(0);
-    for (const file of files) {
-      const path = join(dir, file);
-      const bundle = JSON.parse(readFileSync(path, 'utf8')) as {
-        entry: { resource: { resourceType: string } }[];
-      };
-      const items = await collect(await openFhir(path));
-      // Nothing dropped: one item per entry, in order.
-      expect(items.map((i) => i.index)).toEqual(bundle.entry.map((_, i) => i + 1));
-      const byType = (t: string) => bundle.entry.filter((e) => e.resource.resourceType === t).length;
-      const count = (k: FhirItem['kind']) => items.filter((i) => i.kind === k).length;
-      expect(count('patient')).toBe(1);
-      expect(count('encounter')).toBe(byType('Encounter'));
-      expect(count('condition')).toBe(byType('Condition'));
-      expect(count('practitioner')).toBe(byType('Practitioner'));
-
-      const patient = items.find((i): i is FhirPatient => i.kind === 'patient')!;
-      expect(patient.fields.birth_date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-      expect(patient.fields.national_id).toMatch(/^999-\d{2}-\d{4}$/);
-      expect(patient.fields.card_no).toBeDefined();
-      expect(patient.fields.phone).toMatch(/^555-/);
-      for (const item of items) {
-        if (item.kind === 'encounter' || item.kind === 'condition') {
-          expect(item.patient?.id).toBe(patient.id);
-        }
-      }
-    }
   });
 });
