@@ -3,6 +3,8 @@ export { type ClusterInput, type Clustering, clusterPairs } from './cluster.ts';
 export { clusterCsvLines, evidenceText, pairCsvLines, writeDedupeCsv, writeLines } from './csv.ts';
 export { type DedupeResult, type DedupeStats, dedupeRecords, type ScoredPair } from './dedupe.ts';
 export type { FieldEvidence } from './explain.ts';
+export { type DedupeFileOptions, type DedupeFileResult, dedupeFile } from './file-mode.ts';
+export { linkRecordFromFields } from './link-fields.ts';
 export type { DedupeOptions, LinkRecord } from './record.ts';
 export { GUARDS, type Guard } from './score.ts';
 export { jaroWinkler, osaDistance } from './similarity.ts';
