@@ -42,7 +42,7 @@ const clustersOf = (path: string): Map<number, number> => {
 // In clinic-dupes.csv (24 data rows): 1≈4 (case, ISO date, phone format), 2≈8, 9≈10 (ё/е),
 // 14≈21, 3≈17; 6 and 7 are twins (same surname, birthday and phone, different first
 // names); 12 and 13 a father and son sharing surname, first name and almost a phone.
-const DUPLICATES = [
+const DUPLICATES: readonly (readonly [number, number])[] = [
   [1, 4],
   [2, 8],
   [9, 10],
