@@ -8,6 +8,7 @@ import { KeyService, loadMasterKeys, Vault } from '../modules/crypto/index.ts';
 import { DemoService } from '../modules/demo/index.ts';
 import type { ModuleDeps } from '../modules/deps.ts';
 import { type Readiness, readiness } from '../modules/health/index.ts';
+import { IdentityService } from '../modules/identity/index.ts';
 import { ImportService } from '../modules/imports/index.ts';
 import { PatientService } from '../modules/patients/index.ts';
 import { PreferenceService } from '../modules/preferences/index.ts';
@@ -35,6 +36,7 @@ export interface Careloop {
   readonly rights: RightsService;
   readonly preferences: PreferenceService;
   readonly imports: ImportService;
+  readonly identity: IdentityService;
   readiness(): Promise<Readiness>;
   close(): Promise<void>;
 }
@@ -95,6 +97,7 @@ export async function startCareloop(config: Config, opts: StartOptions = {}): Pr
       rights: new RightsService(deps),
       preferences: new PreferenceService(deps),
       imports: new ImportService(deps),
+      identity: new IdentityService(deps),
       readiness: () => readiness(db),
       close: () => db.close(),
     };
