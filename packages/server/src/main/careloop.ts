@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Config } from '../config/index.ts';
 import { type Database, openDatabase } from '../db/index.ts';
-import { AppError, type Clock, systemClock } from '../kernel/index.ts';
+import { AppError, type Clock, systemActor, systemClock } from '../kernel/index.ts';
 import { AuditService } from '../modules/audit/index.ts';
 import { ConsentService } from '../modules/consent/index.ts';
 import { KeyService, loadMasterKeys, Vault } from '../modules/crypto/index.ts';
@@ -81,6 +81,7 @@ export async function startCareloop(config: Config, opts: StartOptions = {}): Pr
     const vault = new Vault(master);
     await db.system((tx) => vault.verify(tx));
     const deps: ModuleDeps = { db, clock, vault };
+    const identity = new IdentityService(deps);
     return {
       config,
       db,
@@ -89,7 +90,14 @@ export async function startCareloop(config: Config, opts: StartOptions = {}): Pr
       sessions: new StaffSessions(db, clock, { idleMinutes: config.sessionIdleMinutes, absoluteHours: 12 }),
       staff: new StaffService(deps),
       tenants: new TenantService(deps),
-      demo: new DemoService(deps),
+      // The demo's planted duplicates wait in the review queue; nothing is merged behind the visitor's back.
+      demo: new DemoService(deps, {
+        afterGenerate: (tenantId) =>
+          identity.resolve(
+            { tenantId, actor: systemActor('demo'), purpose: 'registry.operations' },
+            { autoMerge: false },
+          ),
+      }),
       audit: new AuditService(deps),
       keys: new KeyService(deps),
       patients: new PatientService(deps),
@@ -97,7 +105,7 @@ export async function startCareloop(config: Config, opts: StartOptions = {}): Pr
       rights: new RightsService(deps),
       preferences: new PreferenceService(deps),
       imports: new ImportService(deps),
-      identity: new IdentityService(deps),
+      identity,
       readiness: () => readiness(db),
       close: () => db.close(),
     };
