@@ -104,7 +104,12 @@ export async function startCareloop(config: Config, opts: StartOptions = {}): Pr
       consents: new ConsentService(deps),
       rights: new RightsService(deps),
       preferences: new PreferenceService(deps),
-      imports: new ImportService(deps),
+      imports: new ImportService(deps, {
+        resolve: async (scope, batchId) => {
+          const r = await identity.resolve(scope, { batchId });
+          return { mode: r.mode, merged: r.merged, queued: r.queued };
+        },
+      }),
       identity,
       readiness: () => readiness(db),
       close: () => db.close(),

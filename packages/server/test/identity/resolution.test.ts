@@ -413,6 +413,59 @@ describe('identity resolution in the database', () => {
     });
   }, 120_000);
 
+  it('an import ends with an incremental run: the batch against the base, found through the blind indexes', async () => {
+    const s = await seed();
+    const csv = Buffer.from(
+      'Фамилия;Имя;Отчество;Дата рождения;Телефон\n' +
+        'Семенова;Анна;Петровна;05.03.1984;8 916 000-00-01\n' +
+        'Кузнецов;Дмитрий;Олегович;17.09.2001;+7 917 222-33-44\n' +
+        'Новиков;Пётр;Ильич;01.01.1990;+7 999 111 22 33\n',
+    );
+    const report = await careloop.imports.run(desk(s.tenantId), {
+      source: new Uint8Array(csv),
+      fileName: 'mis.csv',
+      resolveIdentities: true,
+    });
+    expect(report).toMatchObject({ created: 3, identity: { mode: 'incremental' } });
+    expect(report.identity!.merged + report.identity!.queued).toBeGreaterThanOrEqual(2);
+    const run = await careloop.db.tenant(s.tenantId, (tx) =>
+      tx
+        .selectFrom('identity_runs')
+        .selectAll()
+        .where('batch_id', '=', report.batchId)
+        .executeTakeFirstOrThrow(),
+    );
+    expect(run).toMatchObject({ mode: 'incremental', status: 'completed' });
+    // Only pairs with a patient of the batch were recorded: the base's own twins were not looked at again.
+    const touched = await careloop.db.tenant(s.tenantId, async (tx) => {
+      const batch = (
+        await tx
+          .selectFrom('patient_sources')
+          .select('patient_id')
+          .where('batch_id', '=', report.batchId)
+          .execute()
+      ).map((r) => r.patient_id);
+      const pairs = await tx
+        .selectFrom('identity_candidates')
+        .select(['patient_a', 'patient_b'])
+        .where('run_id', '=', run.id)
+        .execute();
+      const merges = await tx.selectFrom('patient_merges').select(['survivor_id', 'merged_id']).execute();
+      return { batch, pairs, merges };
+    });
+    for (const p of touched.pairs)
+      expect(touched.batch.includes(p.patient_a) || touched.batch.includes(p.patient_b)).toBe(true);
+    for (const m of touched.merges)
+      expect(touched.batch.includes(m.survivor_id) || touched.batch.includes(m.merged_id)).toBe(true);
+    // The imported Anna is the same person as the two in the base; the imported Dmitry a twin's duplicate.
+    const annaPairs = [
+      ...touched.pairs.map((p) => [p.patient_a, p.patient_b]),
+      ...touched.merges.map((m) => [m.survivor_id, m.merged_id]),
+    ];
+    expect(annaPairs.some((p) => p.includes(s.anna) || p.includes(s.annaDup))).toBe(true);
+    expect((await patientRow(s, s.twinB)).status).toBe('active');
+  }, 120_000);
+
   it('an incremental run compares only an import batch against the base', async () => {
     const s = await seed();
     const report = await careloop.identity.resolve(systemScope(s.tenantId), { batchId: newId() });

@@ -16,6 +16,8 @@ const READ_BATCH = 2_000;
 const WRITE_BATCH = 500;
 /** An import batch larger than this is resolved against the base with a full run. */
 const INCREMENTAL_LIMIT = 50_000;
+/** Other patients read alongside an incremental batch, for the engine's estimates. */
+const BACKGROUND = 3_000;
 
 export interface ResolutionOptions extends Pick<DedupeOptions, 'matchThreshold' | 'reviewThreshold'> {
   /** Only the patients of this import batch, against the base (found through the blind indexes). */
@@ -117,6 +119,7 @@ async function incrementalScope(
       .where('batch_id', '=', batchId)
       .execute();
     if (batch.length > INCREMENTAL_LIMIT) return null;
+    if (batch.length === 0) return { batch: new Set<string>(), all: [] };
     const near = await sql<{ patient_id: string }>`
       SELECT DISTINCT l2.patient_id
       FROM patient_sources s
@@ -125,6 +128,16 @@ async function incrementalScope(
       WHERE s.batch_id = ${batchId}`.execute(tx);
     const ids = new Set(batch.map((b) => b.patient_id));
     for (const r of near.rows) ids.add(r.patient_id);
+    // A background of other patients gives the engine enough pairs to estimate its
+    // parameters; only pairs involving the batch are kept.
+    const background = await tx
+      .selectFrom('patients')
+      .select('id')
+      .where('status', '=', 'active')
+      .orderBy('id', 'desc')
+      .limit(BACKGROUND)
+      .execute();
+    for (const r of background) ids.add(r.id);
     return { batch: new Set(batch.map((b) => b.patient_id)), all: [...ids].sort() };
   });
 }
