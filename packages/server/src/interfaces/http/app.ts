@@ -17,6 +17,7 @@ import { handleError, handleNotFound } from './errors.ts';
 import { preferencePages } from './pages/preferences.ts';
 import { authRoutes } from './routes/auth.ts';
 import { consentDocumentRoutes } from './routes/consent-documents.ts';
+import { identityRoutes } from './routes/identity.ts';
 import { importRoutes } from './routes/imports.ts';
 import { patientRoutes } from './routes/patients.ts';
 import { rightsRoutes } from './routes/rights.ts';
@@ -33,6 +34,7 @@ const ROUTES: readonly Routes[] = [
   rightsRoutes,
   importRoutes,
   preferencePages,
+  identityRoutes,
 ];
 
 export interface AppOptions {

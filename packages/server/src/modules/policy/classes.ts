@@ -172,6 +172,39 @@ export const PATIENT_TABLE_CLASSES = {
     recorded_at: 'clinical',
     batch_id: 'key',
   },
+  identity_candidates: {
+    tenant_id: 'key',
+    id: 'key',
+    patient_a: 'key',
+    patient_b: 'key',
+    probability: 'key',
+    weight: 'key',
+    reason: 'key',
+    evidence: 'identity',
+    status: 'key',
+    run_id: 'key',
+    created_at: 'key',
+    updated_at: 'key',
+    resolved_by: 'key',
+    resolved_at: 'key',
+  },
+  patient_merges: {
+    tenant_id: 'key',
+    id: 'key',
+    survivor_id: 'key',
+    merged_id: 'key',
+    candidate_id: 'key',
+    method: 'key',
+    probability: 'key',
+    previous_identity_enc: 'identity',
+    previous_contact_enc: 'contact',
+    previous_profile: 'demographic',
+    moves: 'key',
+    actor: 'key',
+    merged_at: 'key',
+    undone_by: 'key',
+    undone_at: 'key',
+  },
 } as const satisfies { readonly [T in PatientTable]: Classified<T> };
 
 export type PatientTable =
@@ -187,7 +220,9 @@ export type PatientTable =
   | 'patient_links'
   | 'import_quarantine'
   | 'patient_sources'
-  | 'patient_conditions';
+  | 'patient_conditions'
+  | 'identity_candidates'
+  | 'patient_merges';
 
 /** Attributes held inside the encrypted columns, with their classes. */
 export const IDENTITY_ATTRIBUTES = [
