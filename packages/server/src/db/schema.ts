@@ -385,6 +385,75 @@ export interface PatientConditionsTable {
   batch_id: string | null;
 }
 
+export interface CampaignsTable {
+  tenant_id: string;
+  id: string;
+  playbook: string;
+  name: string;
+  purpose: string;
+  channel: 'email' | 'sms' | 'messenger' | 'call';
+  template_key: string;
+  params: JsonDefault<Record<string, unknown>>;
+  schedule: 'once' | 'daily';
+  control_pct: ColumnType<number, number | undefined, number>;
+  seed: number;
+  attribution_days: ColumnType<number, number | undefined, number>;
+  status: Generated<'draft' | 'active' | 'paused' | 'finished'>;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CampaignRunsTable {
+  tenant_id: string;
+  id: string;
+  campaign_id: string;
+  occurrence: string;
+  started_at: Timestamp;
+  eligible: Generated<number>;
+  treatment: Generated<number>;
+  control: Generated<number>;
+  queued: Generated<number>;
+  started_by: string;
+}
+
+export interface CampaignMembersTable {
+  tenant_id: string;
+  campaign_id: string;
+  patient_id: string;
+  occurrence: string;
+  run_id: string;
+  arm: 'treatment' | 'control';
+  enrolled_at: Timestamp;
+  ref_id: string | null;
+  slot_ids: ColumnType<string[], string[] | undefined, string[]>;
+}
+
+export interface CampaignLinksTable {
+  tenant_id: string;
+  token_hash: Buffer;
+  kind: 'offer' | 'survey';
+  campaign_id: string;
+  run_id: string;
+  patient_id: string;
+  slot_ids: ColumnType<string[], string[] | undefined, string[]>;
+  visit_id: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface SurveyResponsesTable {
+  tenant_id: string;
+  token_hash: Buffer;
+  campaign_id: string;
+  patient_id: string;
+  visit_id: string | null;
+  nps: number | null;
+  csat: number | null;
+  answered_at: Timestamp;
+}
+
 export interface DB {
   tenants: TenantsTable;
   tenant_keys: TenantKeysTable;
@@ -414,4 +483,9 @@ export interface DB {
   import_quarantine: ImportQuarantineTable;
   patient_sources: PatientSourcesTable;
   patient_conditions: PatientConditionsTable;
+  campaigns: CampaignsTable;
+  campaign_runs: CampaignRunsTable;
+  campaign_members: CampaignMembersTable;
+  campaign_links: CampaignLinksTable;
+  survey_responses: SurveyResponsesTable;
 }

@@ -172,6 +172,41 @@ export const PATIENT_TABLE_CLASSES = {
     recorded_at: 'clinical',
     batch_id: 'key',
   },
+  // Being messaged by a campaign, and what a survey answered, is engagement data.
+  campaign_members: {
+    tenant_id: 'key',
+    campaign_id: 'engagement',
+    patient_id: 'key',
+    occurrence: 'engagement',
+    run_id: 'key',
+    arm: 'engagement',
+    enrolled_at: 'engagement',
+    ref_id: 'key',
+    slot_ids: 'visit_timing',
+  },
+  campaign_links: {
+    tenant_id: 'key',
+    token_hash: 'key',
+    kind: 'key',
+    campaign_id: 'engagement',
+    run_id: 'key',
+    patient_id: 'key',
+    slot_ids: 'visit_timing',
+    visit_id: 'key',
+    created_at: 'key',
+    expires_at: 'key',
+    used_at: 'engagement',
+  },
+  survey_responses: {
+    tenant_id: 'key',
+    token_hash: 'key',
+    campaign_id: 'engagement',
+    patient_id: 'key',
+    visit_id: 'key',
+    nps: 'engagement',
+    csat: 'engagement',
+    answered_at: 'engagement',
+  },
 } as const satisfies { readonly [T in PatientTable]: Classified<T> };
 
 export type PatientTable =
@@ -187,7 +222,10 @@ export type PatientTable =
   | 'patient_links'
   | 'import_quarantine'
   | 'patient_sources'
-  | 'patient_conditions';
+  | 'patient_conditions'
+  | 'campaign_members'
+  | 'campaign_links'
+  | 'survey_responses';
 
 /** Attributes held inside the encrypted columns, with their classes. */
 export const IDENTITY_ATTRIBUTES = [
