@@ -385,6 +385,43 @@ export interface PatientConditionsTable {
   batch_id: string | null;
 }
 
+export interface ContentBlocksTable {
+  tenant_id: string;
+  id: string;
+  version: number;
+  key: string;
+  kind: 'greeting' | 'body' | 'offer' | 'call_to_action' | 'legal_footer';
+  content: ColumnType<unknown, string, string>;
+  url: string | null;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export interface ContentTemplatesTable {
+  tenant_id: string;
+  id: string;
+  key: string;
+  send_purpose: string;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export interface ContentTemplateVersionsTable {
+  tenant_id: string;
+  template_id: string;
+  version: number;
+  state: 'draft' | 'in_review' | 'approved' | 'retired';
+  author_id: string;
+  content: ColumnType<unknown, string, string>;
+  fingerprint: string;
+  lint: ColumnType<unknown, string | null, string | null>;
+  review_note: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  submitted_at: Timestamp | null;
+  approved_by: string | null;
+  approved_at: Timestamp | null;
+  retired_at: Timestamp | null;
 export interface CampaignsTable {
   tenant_id: string;
   id: string;
@@ -483,6 +520,9 @@ export interface DB {
   import_quarantine: ImportQuarantineTable;
   patient_sources: PatientSourcesTable;
   patient_conditions: PatientConditionsTable;
+  content_blocks: ContentBlocksTable;
+  content_templates: ContentTemplatesTable;
+  content_template_versions: ContentTemplateVersionsTable;
   outbox_messages: OutboxMessagesTable;
   contact_pressure: ContactPressureTable;
   delivery_suppressions: DeliverySuppressionsTable;
