@@ -385,6 +385,73 @@ export interface PatientConditionsTable {
   batch_id: string | null;
 }
 
+export interface PatientFactsTable {
+  tenant_id: string;
+  patient_id: string;
+  sex: 'female' | 'male' | null;
+  birth_year: number | null;
+  birth_md: number | null;
+  city: string | null;
+  home_branch_id: string | null;
+  language: Generated<'ru' | 'en'>;
+  preferred_channel: 'email' | 'sms' | 'messenger' | 'call' | null;
+  preferred_time: 'morning' | 'afternoon' | 'evening' | null;
+  first_visit_at: Timestamp | null;
+  last_visit_at: Timestamp | null;
+  visit_count: Generated<number>;
+  last_booked_at: Timestamp | null;
+  consent_bits: Generated<number>;
+  consent_expires_at: Timestamp | null;
+  last_messaged_at: Timestamp | null;
+}
+
+export interface PatientVisitFactsTable {
+  tenant_id: string;
+  patient_id: string;
+  dim: 'specialty' | 'service';
+  key: string;
+  first_at: Timestamp;
+  last_at: Timestamp;
+  visits: number;
+}
+
+export interface SegmentsTable {
+  tenant_id: string;
+  id: string;
+  name: string;
+  description: string | null;
+  rule: ColumnType<unknown, string, string>;
+  requested_purpose: string;
+  purpose: string;
+  channel: 'email' | 'sms' | 'messenger' | 'call' | null;
+  health_based: boolean;
+  data_classes: string[];
+  version: Generated<number>;
+  created_by: string;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface SegmentSnapshotsTable {
+  tenant_id: string;
+  id: string;
+  segment_id: string | null;
+  rule: ColumnType<unknown, string, string>;
+  purpose: string;
+  channel: 'email' | 'sms' | 'messenger' | 'call' | null;
+  health_based: boolean;
+  consent_kinds: string[];
+  size: number;
+  taken_at: Timestamp;
+  created_by: string;
+}
+
+export interface SegmentSnapshotMembersTable {
+  tenant_id: string;
+  snapshot_id: string;
+  patient_id: string;
+}
+
 export interface ContentBlocksTable {
   tenant_id: string;
   id: string;
@@ -422,6 +489,8 @@ export interface ContentTemplateVersionsTable {
   approved_by: string | null;
   approved_at: Timestamp | null;
   retired_at: Timestamp | null;
+}
+
 export interface CampaignsTable {
   tenant_id: string;
   id: string;
@@ -520,6 +589,11 @@ export interface DB {
   import_quarantine: ImportQuarantineTable;
   patient_sources: PatientSourcesTable;
   patient_conditions: PatientConditionsTable;
+  patient_facts: PatientFactsTable;
+  patient_visit_facts: PatientVisitFactsTable;
+  segments: SegmentsTable;
+  segment_snapshots: SegmentSnapshotsTable;
+  segment_snapshot_members: SegmentSnapshotMembersTable;
   content_blocks: ContentBlocksTable;
   content_templates: ContentTemplatesTable;
   content_template_versions: ContentTemplateVersionsTable;

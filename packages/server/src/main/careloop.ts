@@ -13,6 +13,7 @@ import { ImportService } from '../modules/imports/index.ts';
 import { PatientService } from '../modules/patients/index.ts';
 import { PreferenceService } from '../modules/preferences/index.ts';
 import { RightsService } from '../modules/rights/index.ts';
+import { SegmentService } from '../modules/segments/index.ts';
 import { StaffService, StaffSessions } from '../modules/staff/index.ts';
 import { TenantService } from '../modules/tenants/index.ts';
 
@@ -36,6 +37,7 @@ export interface Careloop {
   readonly rights: RightsService;
   readonly preferences: PreferenceService;
   readonly imports: ImportService;
+  readonly segments: SegmentService;
   readonly content: ContentService;
   readiness(): Promise<Readiness>;
   close(): Promise<void>;
@@ -97,6 +99,7 @@ export async function startCareloop(config: Config, opts: StartOptions = {}): Pr
       rights: new RightsService(deps),
       preferences: new PreferenceService(deps),
       imports: new ImportService(deps),
+      segments: new SegmentService(deps),
       content: new ContentService(deps),
       readiness: () => readiness(db),
       close: () => db.close(),

@@ -61,17 +61,28 @@ const slotText = (d: Detail, lang: 'ru' | 'en' = 'ru'): NonNullable<RenderContex
   };
 };
 
-async function details(tx: Tx, table: 'slots' | 'appointments', ids: readonly string[]): Promise<Map<string, Detail>> {
+async function details(
+  tx: Tx,
+  table: 'slots' | 'appointments',
+  ids: readonly string[],
+): Promise<Map<string, Detail>> {
   if (ids.length === 0) return new Map();
   const rows = await tx
     .selectFrom(`${table} as x` as 'slots as x')
-    .innerJoin('doctors as d', (j) => j.onRef('d.tenant_id', '=', 'x.tenant_id').onRef('d.id', '=', 'x.doctor_id'))
-    .innerJoin('branches as b', (j) => j.onRef('b.tenant_id', '=', 'x.tenant_id').onRef('b.id', '=', 'x.branch_id'))
+    .innerJoin('doctors as d', (j) =>
+      j.onRef('d.tenant_id', '=', 'x.tenant_id').onRef('d.id', '=', 'x.doctor_id'),
+    )
+    .innerJoin('branches as b', (j) =>
+      j.onRef('b.tenant_id', '=', 'x.tenant_id').onRef('b.id', '=', 'x.branch_id'),
+    )
     .select(['x.id', 'x.starts_at', 'd.full_name', 'b.name_ru', 'b.time_zone'])
     .where('x.id', 'in', [...ids])
     .execute();
   return new Map(
-    rows.map((r) => [r.id, { at: new Date(r.starts_at), tz: r.time_zone, branch: r.name_ru, doctor: r.full_name }]),
+    rows.map((r) => [
+      r.id,
+      { at: new Date(r.starts_at), tz: r.time_zone, branch: r.name_ru, doctor: r.full_name },
+    ]),
   );
 }
 
@@ -244,11 +255,7 @@ async function messageContexts(
     case 'gap_fill': {
       const p = campaign.params as { offerHours: number };
       const tokens = await links('offer', p.offerHours);
-      const slots = await details(
-        tx,
-        'slots',
-        batch.map((m) => m.slot_ids[0]!).filter(Boolean),
-      );
+      const slots = await details(tx, 'slots', batch.map((m) => m.slot_ids[0]!).filter(Boolean));
       return batch.map((m, i) => {
         const first = slots.get(m.slot_ids[0] ?? '');
         return {
@@ -263,11 +270,7 @@ async function messageContexts(
       return tokens.map((t) => ({ links: { survey: `${base}/s/${t}` } }));
     }
     case 'reminder': {
-      const appts = await details(
-        tx,
-        'appointments',
-        batch.map((m) => m.ref_id!).filter(Boolean),
-      );
+      const appts = await details(tx, 'appointments', batch.map((m) => m.ref_id!).filter(Boolean));
       return batch.map((m) => {
         const a = appts.get(m.ref_id ?? '');
         return a ? { slot: slotText(a) } : undefined;

@@ -34,8 +34,18 @@ export async function resolveCampaignLink(
   const row = await db.system((tx) =>
     tx
       .selectFrom('campaign_links as l')
-      .innerJoin('patients as p', (j) => j.onRef('p.tenant_id', '=', 'l.tenant_id').onRef('p.id', '=', 'l.patient_id'))
-      .select(['l.tenant_id', 'l.token_hash', 'l.kind', 'l.campaign_id', 'l.patient_id', 'l.slot_ids', 'l.visit_id'])
+      .innerJoin('patients as p', (j) =>
+        j.onRef('p.tenant_id', '=', 'l.tenant_id').onRef('p.id', '=', 'l.patient_id'),
+      )
+      .select([
+        'l.tenant_id',
+        'l.token_hash',
+        'l.kind',
+        'l.campaign_id',
+        'l.patient_id',
+        'l.slot_ids',
+        'l.visit_id',
+      ])
       .select(['l.expires_at', 'l.used_at', 'p.status'])
       .where('l.token_hash', '=', tokenHash(token))
       .executeTakeFirst(),
@@ -82,8 +92,12 @@ async function offeredSlots(tx: Tx, ids: readonly string[], now: Date): Promise<
   if (ids.length === 0) return [];
   const rows = await tx
     .selectFrom('slots as s')
-    .innerJoin('doctors as d', (j) => j.onRef('d.tenant_id', '=', 's.tenant_id').onRef('d.id', '=', 's.doctor_id'))
-    .innerJoin('branches as b', (j) => j.onRef('b.tenant_id', '=', 's.tenant_id').onRef('b.id', '=', 's.branch_id'))
+    .innerJoin('doctors as d', (j) =>
+      j.onRef('d.tenant_id', '=', 's.tenant_id').onRef('d.id', '=', 's.doctor_id'),
+    )
+    .innerJoin('branches as b', (j) =>
+      j.onRef('b.tenant_id', '=', 's.tenant_id').onRef('b.id', '=', 's.branch_id'),
+    )
     .select(['s.id', 's.starts_at', 's.status', 'd.full_name', 'b.name_ru', 'b.time_zone'])
     .where('s.id', 'in', [...ids])
     .orderBy('s.starts_at')
@@ -99,8 +113,16 @@ async function offeredSlots(tx: Tx, ids: readonly string[], now: Date): Promise<
 }
 
 const clinicAndLang = async (tx: Tx, link: CampaignLink) => {
-  const t = await tx.selectFrom('tenants').select('name').where('tenant_id', '=', link.tenantId).executeTakeFirstOrThrow();
-  const p = await tx.selectFrom('patients').select('language').where('id', '=', link.patientId).executeTakeFirstOrThrow();
+  const t = await tx
+    .selectFrom('tenants')
+    .select('name')
+    .where('tenant_id', '=', link.tenantId)
+    .executeTakeFirstOrThrow();
+  const p = await tx
+    .selectFrom('patients')
+    .select('language')
+    .where('id', '=', link.patientId)
+    .executeTakeFirstOrThrow();
   return { clinic: t.name, lang: p.language };
 };
 
@@ -135,7 +157,12 @@ export type BookingOutcome =
  * update (free → booked), so of several patients offered the same slot exactly one wins
  * and the others are told it is taken; the unique index on booked slots backs it up.
  */
-export async function bookOffer(db: Database, clock: Clock, token: string, slotId: string): Promise<BookingOutcome> {
+export async function bookOffer(
+  db: Database,
+  clock: Clock,
+  token: string,
+  slotId: string,
+): Promise<BookingOutcome> {
   const link = await resolveCampaignLink(db, clock, token, 'offer');
   if (!link.slotIds.includes(slotId)) throw new AppError('NOT_FOUND', 'This slot was not offered.');
   return db.tenant(link.tenantId, async (tx) => {
@@ -183,7 +210,11 @@ export async function bookOffer(db: Database, clock: Clock, token: string, slotI
         created_at: now,
       })
       .execute();
-    await tx.updateTable('campaign_links').set({ used_at: now }).where('token_hash', '=', link.tokenHash).execute();
+    await tx
+      .updateTable('campaign_links')
+      .set({ used_at: now })
+      .where('token_hash', '=', link.tokenHash)
+      .execute();
     await appendAudit(tx, clock, auditContextOf(scope), [
       {
         action: 'campaign.offer_booked',
@@ -248,9 +279,15 @@ export async function answerSurvey(
         csat,
         answered_at: now,
       })
-      .onConflict((oc) => oc.columns(['tenant_id', 'token_hash']).doUpdateSet({ nps, csat, answered_at: now }))
+      .onConflict((oc) =>
+        oc.columns(['tenant_id', 'token_hash']).doUpdateSet({ nps, csat, answered_at: now }),
+      )
       .execute();
-    await tx.updateTable('campaign_links').set({ used_at: now }).where('token_hash', '=', link.tokenHash).execute();
+    await tx
+      .updateTable('campaign_links')
+      .set({ used_at: now })
+      .where('token_hash', '=', link.tokenHash)
+      .execute();
     await appendAudit(tx, clock, auditContextOf(selfScope(link)), [
       { action: 'survey.answered', outcome: 'done', subjectType: 'campaign', subjectId: link.campaignId },
     ]);

@@ -105,7 +105,11 @@ export class CampaignService {
     return s;
   }
 
-  #params<K extends PlaybookKey>(key: K, given: Record<string, unknown> | undefined, base?: PlaybookParams[K]) {
+  #params<K extends PlaybookKey>(
+    key: K,
+    given: Record<string, unknown> | undefined,
+    base?: PlaybookParams[K],
+  ) {
     const merged = { ...(base ?? PLAYBOOKS[key].defaults), ...(given ?? {}) };
     const schema = PlaybookParamSchemas[key];
     if (!Value.Check(schema, merged)) {
@@ -253,8 +257,22 @@ export class CampaignService {
         { action: 'campaign.previewed', outcome: 'done', subjectType: 'campaign', subjectId: c.id },
       ]);
       return suppress
-        ? { count: null, fewerThan: SMALL_COUNT, treatment: null, control: null, purpose: pb.purpose, healthBased: pb.healthBased }
-        : { count: n, fewerThan: null, treatment: n - ctl, control: ctl, purpose: pb.purpose, healthBased: pb.healthBased };
+        ? {
+            count: null,
+            fewerThan: SMALL_COUNT,
+            treatment: null,
+            control: null,
+            purpose: pb.purpose,
+            healthBased: pb.healthBased,
+          }
+        : {
+            count: n,
+            fewerThan: null,
+            treatment: n - ctl,
+            control: ctl,
+            purpose: pb.purpose,
+            healthBased: pb.healthBased,
+          };
     });
   }
 
@@ -297,7 +315,9 @@ export class CampaignService {
                 .select('r.id')
                 .whereRef('r.tenant_id', '=', 'c.tenant_id')
                 .whereRef('r.campaign_id', '=', 'c.id')
-                .where(sql<boolean>`r.occurrence = to_char(${this.#deps.clock.now()}::timestamptz AT TIME ZONE t.time_zone, 'YYYY-MM-DD')`),
+                .where(
+                  sql<boolean>`r.occurrence = to_char(${this.#deps.clock.now()}::timestamptz AT TIME ZONE t.time_zone, 'YYYY-MM-DD')`,
+                ),
             ),
           ),
         )
@@ -306,7 +326,11 @@ export class CampaignService {
     let runs = 0;
     let failed = 0;
     for (const d of due) {
-      const scope: Scope = { tenantId: d.tenant_id, actor: systemActor('campaigns'), purpose: 'marketing.general' };
+      const scope: Scope = {
+        tenantId: d.tenant_id,
+        actor: systemActor('campaigns'),
+        purpose: 'marketing.general',
+      };
       try {
         const r = await this.launch(scope, d.id);
         if (r.created) runs++;
@@ -352,12 +376,20 @@ export class CampaignService {
 }
 
 const actorLabel = (s: Scope): string =>
-  s.actor.kind === 'staff' ? `staff:${s.actor.userId}` : s.actor.kind === 'system' ? `system:${s.actor.name}` : 'patient';
+  s.actor.kind === 'staff'
+    ? `staff:${s.actor.userId}`
+    : s.actor.kind === 'system'
+      ? `system:${s.actor.name}`
+      : 'patient';
 
 const marketingRole = (s: Scope): boolean =>
   s.actor.kind === 'staff' && (s.actor.role === 'marketer' || s.actor.role === 'analyst');
 
 async function tenantZone(tx: Tx, tenantId: string): Promise<string> {
-  const t = await tx.selectFrom('tenants').select('time_zone').where('tenant_id', '=', tenantId).executeTakeFirst();
+  const t = await tx
+    .selectFrom('tenants')
+    .select('time_zone')
+    .where('tenant_id', '=', tenantId)
+    .executeTakeFirst();
   return t?.time_zone ?? 'Europe/Moscow';
 }

@@ -172,6 +172,36 @@ export const PATIENT_TABLE_CLASSES = {
     recorded_at: 'clinical',
     batch_id: 'key',
   },
+  // Segment facts: derived from the columns above, each with the class of its source.
+  patient_facts: {
+    tenant_id: 'key',
+    patient_id: 'key',
+    sex: 'demographic',
+    birth_year: 'demographic',
+    birth_md: 'demographic',
+    city: 'demographic',
+    home_branch_id: 'visit_timing',
+    language: 'preference',
+    preferred_channel: 'preference',
+    preferred_time: 'preference',
+    first_visit_at: 'visit_timing',
+    last_visit_at: 'visit_timing',
+    visit_count: 'visit_timing',
+    last_booked_at: 'visit_timing',
+    consent_bits: 'preference',
+    consent_expires_at: 'preference',
+    last_messaged_at: 'engagement',
+  },
+  patient_visit_facts: {
+    tenant_id: 'key',
+    patient_id: 'key',
+    dim: 'visit_clinical',
+    key: 'visit_clinical',
+    first_at: 'visit_timing',
+    last_at: 'visit_timing',
+    visits: 'visit_timing',
+  },
+  segment_snapshot_members: { tenant_id: 'key', snapshot_id: 'key', patient_id: 'key' },
   outbox_messages: {
     tenant_id: 'key',
     id: 'key',
@@ -271,6 +301,9 @@ export type PatientTable =
   | 'import_quarantine'
   | 'patient_sources'
   | 'patient_conditions'
+  | 'patient_facts'
+  | 'patient_visit_facts'
+  | 'segment_snapshot_members'
   | 'outbox_messages'
   | 'contact_pressure'
   | 'delivery_suppressions'
