@@ -3,8 +3,9 @@ import type { Config } from '../config/index.ts';
 import { type Database, openDatabase } from '../db/index.ts';
 import { AppError, type Clock, systemClock } from '../kernel/index.ts';
 import { AuditService } from '../modules/audit/index.ts';
+import { CampaignService } from '../modules/campaigns/index.ts';
 import { ConsentService } from '../modules/consent/index.ts';
-import { ContentService } from '../modules/content/index.ts';
+import { ContentService, loadApproved } from '../modules/content/index.ts';
 import { KeyService, loadMasterKeys, Vault } from '../modules/crypto/index.ts';
 import { DemoService } from '../modules/demo/index.ts';
 import type { ModuleDeps } from '../modules/deps.ts';
@@ -39,6 +40,7 @@ export interface Careloop {
   readonly imports: ImportService;
   readonly segments: SegmentService;
   readonly content: ContentService;
+  readonly campaigns: CampaignService;
   readiness(): Promise<Readiness>;
   close(): Promise<void>;
 }
@@ -101,6 +103,16 @@ export async function startCareloop(config: Config, opts: StartOptions = {}): Pr
       imports: new ImportService(deps),
       segments: new SegmentService(deps),
       content: new ContentService(deps),
+      campaigns: new CampaignService(deps, {
+        publicUrl: config.publicUrl,
+        // Playbooks send the approved version of their template key from the content library.
+        templates: {
+          resolve: async (tx, _tenantId, key) => {
+            const v = (await loadApproved(tx, [key])).get(key)?.version;
+            return v ? { templateId: v.templateId, version: v.version } : null;
+          },
+        },
+      }),
       readiness: () => readiness(db),
       close: () => db.close(),
     };
