@@ -175,7 +175,7 @@ describe('recall playbook', () => {
     const before = await members(campaignId);
     clock.advance(86_400_000);
     try {
-      const r = await careloop.campaigns.runDue();
+      const r = await careloop.campaigns.runDue({ tenantId: clinic.tenantId });
       expect(r.failed).toBe(0);
       expect(r.runs).toBeGreaterThanOrEqual(1);
       const after = await members(campaignId);
@@ -189,7 +189,7 @@ describe('recall playbook', () => {
         after.filter((m) => m.run_id === runs[0]!.id && firstRun.has(`${m.patient_id}|${m.occurrence}`)),
       ).toHaveLength(0);
       // Running the job again the same day does nothing.
-      expect((await careloop.campaigns.runDue()).runs).toBe(0);
+      expect((await careloop.campaigns.runDue({ tenantId: clinic.tenantId })).runs).toBe(0);
     } finally {
       clock.advance(-86_400_000);
     }

@@ -62,12 +62,12 @@ export async function campaignResults(
     LEFT JOIN LATERAL (
       SELECT true AS hit FROM appointments a
       WHERE a.tenant_id = m.tenant_id AND a.patient_id = m.patient_id AND a.status <> 'cancelled'
-        AND a.created_at >= m.enrolled_at AND a.created_at < m.enrolled_at + ${window}
+        AND a.created_at > m.enrolled_at AND a.created_at <= m.enrolled_at + ${window}
       LIMIT 1) b ON true
     LEFT JOIN LATERAL (
       SELECT true AS hit FROM visits x
       WHERE x.tenant_id = m.tenant_id AND x.patient_id = m.patient_id
-        AND x.visited_at >= m.enrolled_at AND x.visited_at < m.enrolled_at + ${window}
+        AND x.visited_at > m.enrolled_at AND x.visited_at <= m.enrolled_at + ${window}
       LIMIT 1) v ON true
     LEFT JOIN LATERAL (
       SELECT true AS hit FROM outbox_messages om

@@ -300,7 +300,7 @@ export class CampaignService {
    * unless it already did (then nothing is enrolled or queued twice). One transaction per
    * campaign, so one failing campaign does not hold back the others.
    */
-  async runDue(): Promise<{ runs: number; failed: number }> {
+  async runDue(only?: { tenantId: string }): Promise<{ runs: number; failed: number }> {
     const due = await this.#deps.db.system((tx) =>
       tx
         .selectFrom('campaigns as c')
@@ -308,6 +308,7 @@ export class CampaignService {
         .select(['c.tenant_id', 'c.id', 'c.schedule', 't.time_zone'])
         .where('c.status', '=', 'active')
         .where('c.schedule', '=', 'daily')
+        .$if(Boolean(only), (q) => q.where('c.tenant_id', '=', only?.tenantId ?? ''))
         .where(({ not, exists, selectFrom }) =>
           not(
             exists(
