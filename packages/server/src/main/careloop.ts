@@ -5,6 +5,7 @@ import { AppError, type Clock, systemClock } from '../kernel/index.ts';
 import { AuditService } from '../modules/audit/index.ts';
 import { ConsentService } from '../modules/consent/index.ts';
 import { KeyService, loadMasterKeys, Vault } from '../modules/crypto/index.ts';
+import { DeliveryService } from '../modules/delivery/index.ts';
 import { DemoService } from '../modules/demo/index.ts';
 import type { ModuleDeps } from '../modules/deps.ts';
 import { type Readiness, readiness } from '../modules/health/index.ts';
@@ -35,6 +36,7 @@ export interface Careloop {
   readonly rights: RightsService;
   readonly preferences: PreferenceService;
   readonly imports: ImportService;
+  readonly delivery: DeliveryService;
   readiness(): Promise<Readiness>;
   close(): Promise<void>;
 }
@@ -95,6 +97,7 @@ export async function startCareloop(config: Config, opts: StartOptions = {}): Pr
       rights: new RightsService(deps),
       preferences: new PreferenceService(deps),
       imports: new ImportService(deps),
+      delivery: new DeliveryService(deps),
       readiness: () => readiness(db),
       close: () => db.close(),
     };
