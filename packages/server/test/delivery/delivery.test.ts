@@ -97,7 +97,6 @@ const rows = () =>
   careloop.db.tenant(tenantId, (tx) =>
     tx.selectFrom('outbox_messages').selectAll().orderBy('created_at').orderBy('id').execute(),
   );
-const mailsTo = (address: string) => smtp.received.filter((m) => m.to === address);
 const grant = (patientId: string, kind: string) =>
   careloop.consents.record(staffScope(tenantId, 'front_desk', 'registry.operations'), patientId, {
     kind,
@@ -204,7 +203,7 @@ describe(`delivery (${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded'})`, (
     const [row] = await rows();
     expect(row?.state).toBe('skipped');
     expect(row?.skip_reason).toBe('consent_missing');
-    expect((row?.decision as { missing: string[] }).missing).toEqual(['ads.receive.email']);
+    expect((row?.decision as { missing?: string[] } | undefined)?.missing).toEqual(['ads.receive.email']);
   });
 
   it('R22: quiet hours 21:00–09:00 in the patient’s zone defer the message to 09:00 local, not skip it', async () => {
@@ -290,7 +289,7 @@ describe(`delivery (${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded'})`, (
     expect(await w.drain()).toMatchObject({ sent: 0, skipped: 1 });
     const [row] = await rows();
     expect(row?.skip_reason).toBe('render_failed');
-    expect((row?.decision as { errors: string[] }).errors).toContain('NOT_SENDABLE');
+    expect((row?.decision as { errors?: string[] } | undefined)?.errors).toContain('NOT_SENDABLE');
   });
 
   it('preferred channel: the patient’s choice when allowed, else another consented channel', async () => {
