@@ -7,6 +7,7 @@ import { CampaignService } from '../modules/campaigns/index.ts';
 import { ConsentService } from '../modules/consent/index.ts';
 import { ContentService, loadApproved } from '../modules/content/index.ts';
 import { KeyService, loadMasterKeys, Vault } from '../modules/crypto/index.ts';
+import { DeliveryService } from '../modules/delivery/index.ts';
 import { DemoService } from '../modules/demo/index.ts';
 import type { ModuleDeps } from '../modules/deps.ts';
 import { type Readiness, readiness } from '../modules/health/index.ts';
@@ -41,6 +42,7 @@ export interface Careloop {
   readonly segments: SegmentService;
   readonly content: ContentService;
   readonly campaigns: CampaignService;
+  readonly delivery: DeliveryService;
   readiness(): Promise<Readiness>;
   close(): Promise<void>;
 }
@@ -113,6 +115,7 @@ export async function startCareloop(config: Config, opts: StartOptions = {}): Pr
           },
         },
       }),
+      delivery: new DeliveryService(deps),
       readiness: () => readiness(db),
       close: () => db.close(),
     };

@@ -3,6 +3,10 @@
  * hours and the contact-pressure budget in one transaction, channel adapters behind one port,
  * retries, reconciliation after a crash, provider webhooks and message history.
  */
+export { type HttpGatewaySettings, httpChannel } from './channels/http.ts';
+export { type MailTransport, messageIdHeader, type SmtpSettings, smtpChannel } from './channels/smtp.ts';
+export { worklistChannel } from './channels/worklist.ts';
+export { type Decision, decideChannel, type PatientFacts, quietUntil } from './decide.ts';
 export { type EnqueueOptions, type EnqueueResult, enqueueMessages } from './enqueue.ts';
 export {
   BUDGETED_PURPOSES,
@@ -30,3 +34,16 @@ export type {
   SendOutcome,
   WorklistPort,
 } from './ports.ts';
+export { currentPressure, type PressureRow, spend, weekStartOf } from './pressure.ts';
+export type { CampaignStats, MessageHistoryItem } from './reads.ts';
+export { catalogueRenderer } from './renderer.ts';
+export { DeliveryService } from './service.ts';
+export {
+  type InboundMessage,
+  isStopKeyword,
+  RECEIPT_STATUSES,
+  type Receipt,
+  type ReceiptStatus,
+  STOP_KEYWORDS,
+} from './webhooks.ts';
+export { backoffMs, DeliveryWorker, type PassResult, type WorkerOptions } from './worker.ts';
