@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Config } from '../config/index.ts';
 import { type Database, openDatabase } from '../db/index.ts';
 import { AppError, type Clock, systemClock } from '../kernel/index.ts';
+import { AnalyticsService } from '../modules/analytics/index.ts';
 import { AuditService } from '../modules/audit/index.ts';
 import { ConsentService } from '../modules/consent/index.ts';
 import { KeyService, loadMasterKeys, Vault } from '../modules/crypto/index.ts';
@@ -35,6 +36,7 @@ export interface Careloop {
   readonly rights: RightsService;
   readonly preferences: PreferenceService;
   readonly imports: ImportService;
+  readonly analytics: AnalyticsService;
   readiness(): Promise<Readiness>;
   close(): Promise<void>;
 }
@@ -95,6 +97,7 @@ export async function startCareloop(config: Config, opts: StartOptions = {}): Pr
       rights: new RightsService(deps),
       preferences: new PreferenceService(deps),
       imports: new ImportService(deps),
+      analytics: new AnalyticsService(deps),
       readiness: () => readiness(db),
       close: () => db.close(),
     };

@@ -16,6 +16,7 @@ import type { Careloop } from '../../main/careloop.ts';
 import { DEFAULT_WEB_ROOT, notFoundWithDashboard, registerDashboard } from './dashboard.ts';
 import { handleError } from './errors.ts';
 import { preferencePages } from './pages/preferences.ts';
+import { analyticsRoutes } from './routes/analytics.ts';
 import { authRoutes } from './routes/auth.ts';
 import { consentDocumentRoutes } from './routes/consent-documents.ts';
 import { importRoutes } from './routes/imports.ts';
@@ -34,6 +35,7 @@ const ROUTES: readonly Routes[] = [
   rightsRoutes,
   importRoutes,
   preferencePages,
+  analyticsRoutes,
 ];
 
 export interface AppOptions {
