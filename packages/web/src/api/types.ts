@@ -26,3 +26,4 @@ export type QuarantineFixResult = Static<typeof C.QuarantineFixResult>;
 export type SubjectRequestView = Static<typeof C.SubjectRequestView>;
 export type AuditEntryView = Static<typeof C.AuditEntryView>;
 export type { Language, Role } from '@careloop/contracts/vocab';
+export type OverviewView = Static<typeof C.OverviewView>;

@@ -25,6 +25,8 @@ interface I18n {
   readonly lang: Language;
   readonly setLang: (lang: Language) => void;
   readonly t: Translate;
+  /** For keys built from server values ('status.' + status): the fallback when there is no message. */
+  readonly maybe: (key: string, fallback: string) => string;
   readonly formatNumber: (n: number) => string;
   readonly formatDate: (iso: string) => string;
   readonly formatDateTime: (iso: string) => string;
@@ -55,6 +57,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
         const text = dict[key] ?? key;
         return vars ? text.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? `{${k}}`)) : text;
       },
+      maybe: (key, fallback) => (dict as Readonly<Record<string, string>>)[key] ?? fallback,
       formatNumber: (n) => num.format(n),
       formatDate: (iso) => date.format(new Date(iso)),
       formatDateTime: (iso) => dateTime.format(new Date(iso)),
