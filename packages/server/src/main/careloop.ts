@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Config } from '../config/index.ts';
 import { type Database, openDatabase } from '../db/index.ts';
 import { AppError, type Clock, systemActor, systemClock } from '../kernel/index.ts';
+import { AnalyticsService } from '../modules/analytics/index.ts';
 import { AuditService } from '../modules/audit/index.ts';
 import { CampaignService } from '../modules/campaigns/index.ts';
 import { ConsentService } from '../modules/consent/index.ts';
@@ -45,6 +46,7 @@ export interface Careloop {
   readonly content: ContentService;
   readonly campaigns: CampaignService;
   readonly delivery: DeliveryService;
+  readonly analytics: AnalyticsService;
   readiness(): Promise<Readiness>;
   close(): Promise<void>;
 }
@@ -132,6 +134,7 @@ export async function startCareloop(config: Config, opts: StartOptions = {}): Pr
         },
       }),
       delivery: new DeliveryService(deps),
+      analytics: new AnalyticsService(deps),
       readiness: () => readiness(db),
       close: () => db.close(),
     };
