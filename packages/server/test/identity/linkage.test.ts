@@ -231,6 +231,24 @@ describe('dedupeRecords: look-alikes that are different people', () => {
     expect(linked(res, 1001 + base, 1002 + base)).toBe(false);
   });
 
+  it('does not count a mailbox made from the name twice: namesakes at two providers', async () => {
+    const name = { lastName: 'Смирнова', firstName: 'Ольга', city: 'г. Москва' };
+    const res = await run([
+      ...dupes,
+      { ...name, birthDate: '1979-05-14', email: 'olga.smirnova@mail.ru' },
+      { ...name, birthDate: '1992-11-30', email: 'olga.smirnova@yandex.ru' },
+      { ...name, lastName: 'Орлова', birthDate: '1965-03-03', email: 'orlova1965@mail.ru' },
+      { ...name, lastName: 'Орлова', birthDate: '1965-03-03', email: 'orlova1965@gmail.com' },
+    ]);
+    expect(linked(res, 1001 + base, 1002 + base)).toBe(false);
+    // A name-shaped mailbox is no evidence either way; a distinctive one still is.
+    const namesakes = pair(res, 1001 + base, 1002 + base);
+    if (namesakes) expect(namesakes.evidence!.find((e) => e.field === 'email')?.level).toBe('missing');
+    const same = pair(res, 1003 + base, 1004 + base)!;
+    expect(same.evidence!.find((e) => e.field === 'email')?.level).toBe('same_mailbox_or_one_edit');
+    expect(linked(res, 1003 + base, 1004 + base)).toBe(true);
+  });
+
   it('keeps a father and his son of the same name apart', async () => {
     const family = {
       lastName: 'Соболев',

@@ -134,6 +134,9 @@ const identifier = (field: string, dict: Interner, col: Int32Array, tf: boolean)
   },
 });
 
+/** A local part made only of name-like words: `ivan.petrov`, `petrova_anna`, `i-petrov`. */
+const NAME_SHAPED_MAILBOX = /^[a-z]+(?:[._-][a-z]+)*$/;
+
 const email = (e: Encoded): Comparison => ({
   field: 'email',
   levels: ['exact', 'same_mailbox_or_one_edit', 'different'],
@@ -148,9 +151,15 @@ const email = (e: Encoded): Comparison => ({
     if (x === y) return 1;
     const ea = e.emails.values[x]!;
     const eb = e.emails.values[y]!;
+    if (withinOneEdit(ea, eb)) return 2;
     const la = ea.slice(0, ea.indexOf('@'));
-    if (la.length > 3 && la === eb.slice(0, eb.indexOf('@'))) return 2;
-    return withinOneEdit(ea, eb) ? 2 : 3;
+    if (la.length > 3 && la === eb.slice(0, eb.indexOf('@'))) {
+      // The same mailbox at another provider is strong evidence only when it is distinctive:
+      // `ivan.petrov@` is made from the name, so namesakes share it and it would count the
+      // names twice. Such a pair gets no e-mail evidence either way.
+      return NAME_SHAPED_MAILBOX.test(la) ? 0 : 2;
+    }
+    return 3;
   },
 });
 
