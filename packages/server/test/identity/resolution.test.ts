@@ -154,6 +154,7 @@ describe('identity resolution in the database', () => {
       anna: await patientRow(s, s.anna),
       dup: await patientRow(s, s.annaDup),
       annaConsent: await consentOf(s, s.anna),
+      dupConsent: await consentOf(s, s.annaDup),
       annaLookups: await lookupCount(s, s.anna),
       dupLookups: await lookupCount(s, s.annaDup),
     };
@@ -173,6 +174,10 @@ describe('identity resolution in the database', () => {
     expect(await patientRow(s, s.annaDup)).toMatchObject({ status: 'merged', merged_into: s.anna });
     // Never wider: the withdrawal applies to the survivor, the other record's grant stays behind.
     expect(await consentOf(s, s.anna)).toEqual({ 'pd.marketing': 'granted', 'ads.receive.sms': 'withdrawn' });
+    expect(await consentOf(s, s.annaDup)).toEqual({
+      'ads.receive.sms': 'withdrawn',
+      'ads.receive.email': 'superseded',
+    });
     const ledger = await careloop.db.tenant(s.tenantId, (tx) =>
       tx
         .selectFrom('consent_events')
@@ -189,6 +194,16 @@ describe('identity resolution in the database', () => {
         kind: 'ads.receive.sms',
       },
     ]);
+    // The merged record's grant was not moved, and nothing can reach the merged record either.
+    const superseded = await careloop.db.tenant(s.tenantId, (tx) =>
+      tx
+        .selectFrom('consent_events')
+        .select(['event', 'kind'])
+        .where('patient_id', '=', s.annaDup)
+        .where('capture_method', '=', 'merge')
+        .execute(),
+    );
+    expect(superseded).toEqual([{ event: 'superseded', kind: 'ads.receive.email' }]);
     // The survivor's golden record kept the e-mail and СНИЛС only the original had.
     const card = await careloop.patients.card(desk1, s.anna, ['snils', 'email']);
     expect(card.identity).toMatchObject({ lastName: 'Семёнова', snils: '112-233-445 95' });
@@ -205,6 +220,7 @@ describe('identity resolution in the database', () => {
     expect(after.contact_enc!.equals(before.anna.contact_enc!)).toBe(true);
     expect(await patientRow(s, s.annaDup)).toMatchObject({ status: 'active', merged_into: null });
     expect(await consentOf(s, s.anna)).toEqual(before.annaConsent);
+    expect(await consentOf(s, s.annaDup)).toEqual(before.dupConsent);
     expect(await lookupCount(s, s.anna)).toBe(before.annaLookups);
     expect(await lookupCount(s, s.annaDup)).toBe(before.dupLookups);
     await expect(careloop.identity.unmerge(desk1, merged.mergeId)).rejects.toMatchObject({
