@@ -2,9 +2,13 @@ import { existsSync } from 'node:fs';
 import type { Config } from '../config/index.ts';
 import { type Database, openDatabase } from '../db/index.ts';
 import { AppError, type Clock, systemActor, systemClock } from '../kernel/index.ts';
+import { AnalyticsService } from '../modules/analytics/index.ts';
 import { AuditService } from '../modules/audit/index.ts';
+import { CampaignService } from '../modules/campaigns/index.ts';
 import { ConsentService } from '../modules/consent/index.ts';
+import { ContentService, loadApproved } from '../modules/content/index.ts';
 import { KeyService, loadMasterKeys, Vault } from '../modules/crypto/index.ts';
+import { DeliveryService } from '../modules/delivery/index.ts';
 import { DemoService } from '../modules/demo/index.ts';
 import type { ModuleDeps } from '../modules/deps.ts';
 import { type Readiness, readiness } from '../modules/health/index.ts';
@@ -13,6 +17,7 @@ import { ImportService } from '../modules/imports/index.ts';
 import { PatientService } from '../modules/patients/index.ts';
 import { PreferenceService } from '../modules/preferences/index.ts';
 import { RightsService } from '../modules/rights/index.ts';
+import { SegmentService } from '../modules/segments/index.ts';
 import { StaffService, StaffSessions } from '../modules/staff/index.ts';
 import { TenantService } from '../modules/tenants/index.ts';
 
@@ -37,6 +42,11 @@ export interface Careloop {
   readonly preferences: PreferenceService;
   readonly imports: ImportService;
   readonly identity: IdentityService;
+  readonly segments: SegmentService;
+  readonly content: ContentService;
+  readonly campaigns: CampaignService;
+  readonly delivery: DeliveryService;
+  readonly analytics: AnalyticsService;
   readiness(): Promise<Readiness>;
   close(): Promise<void>;
 }
@@ -111,6 +121,20 @@ export async function startCareloop(config: Config, opts: StartOptions = {}): Pr
         },
       }),
       identity,
+      segments: new SegmentService(deps),
+      content: new ContentService(deps),
+      campaigns: new CampaignService(deps, {
+        publicUrl: config.publicUrl,
+        // Playbooks send the approved version of their template key from the content library.
+        templates: {
+          resolve: async (tx, _tenantId, key) => {
+            const v = (await loadApproved(tx, [key])).get(key)?.version;
+            return v ? { templateId: v.templateId, version: v.version } : null;
+          },
+        },
+      }),
+      delivery: new DeliveryService(deps),
+      analytics: new AnalyticsService(deps),
       readiness: () => readiness(db),
       close: () => db.close(),
     };
