@@ -15,6 +15,8 @@ const summary = await careloop.demo.generate({
   patients,
   asOf: new Date('2026-11-23T00:00:00Z'),
   batchSize: 25_000,
+  // Generation alone; bench/identity.ts times resolution.
+  resolveIdentities: false,
   onProgress: (done, total) => {
     peak = Math.max(peak, process.memoryUsage().rss);
     if (done % 100_000 < 25_000) {

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/kernel/index.ts';
 import type { Careloop } from '../../src/main/careloop.ts';
-import { DEFAULT_TEMPLATES } from '../../src/modules/consent/index.ts';
-import { type NewPatient, sealPatient } from '../../src/modules/patients/index.ts';
 import { createTestTenant, staffScope, systemScope, testCareloop } from '../support/careloop.ts';
-import { population } from './fixtures/population.ts';
+import { type Seeded, seedIdentityTenant } from './fixtures/seed.ts';
 
 let careloop: Careloop;
 
@@ -15,102 +13,6 @@ afterAll(async () => careloop?.close());
 
 const owner = (t: string) => staffScope(t, 'owner', 'registry.operations');
 const desk = (t: string) => staffScope(t, 'front_desk', 'registry.operations');
-
-interface Seeded {
-  tenantId: string;
-  anna: string;
-  annaDup: string;
-  twinA: string;
-  twinB: string;
-  branchId: string;
-  docs: Map<string, string>;
-}
-
-const person = (
-  lastName: string,
-  firstName: string,
-  middleName: string | undefined,
-  birthDate: string,
-  sex: 'male' | 'female',
-  contact: NewPatient['contact'],
-  extra: Partial<NewPatient['identity']> = {},
-): NewPatient => ({
-  id: newId(),
-  identity: { lastName, firstName, ...(middleName ? { middleName } : {}), birthDate, ...extra },
-  contact,
-  profile: { sex, city: 'Москва' },
-});
-
-/**
- * A tenant with a background of distinct people (so the engine has a base to learn
- * from), one planted duplicate (case, ё/е, no СНИЛС on the second registration) and a
- * pair of twins who share surname, patronymic, birthday, phone and address.
- */
-async function seed(): Promise<Seeded> {
-  const { tenantId } = await createTestTenant(careloop, ['owner']);
-  const background: NewPatient[] = population(150).map((r) => ({
-    id: newId(),
-    identity: {
-      lastName: r.lastName!,
-      firstName: r.firstName!,
-      middleName: r.middleName!,
-      birthDate: r.birthDate!,
-    },
-    contact: { phone: r.phone!, ...(r.email ? { email: r.email } : {}) },
-    profile: { sex: r.sex as 'male' | 'female', city: r.city! },
-  }));
-  const anna = person(
-    'Семёнова',
-    'Анна',
-    'Петровна',
-    '1984-03-05',
-    'female',
-    { phone: '+79160000001', email: 'anna.s@mail.ru' },
-    { snils: '112-233-445 95' },
-  );
-  const annaDup = person('СЕМЕНОВА', 'Анна', 'Петровна', '1984-03-05', 'female', { phone: '+79160000001' });
-  const home = { phone: '+79172223344', address: 'Москва, ул. Лесная, 5' };
-  const twinA = person('Кузнецов', 'Дмитрий', 'Олегович', '2001-09-17', 'male', home);
-  const twinB = person('Кузнецов', 'Сергей', 'Олегович', '2001-09-17', 'male', home);
-  const branchId = newId();
-  await careloop.db.tenant(tenantId, async (tx) => {
-    await tx
-      .insertInto('branches')
-      .values({
-        tenant_id: tenantId,
-        id: branchId,
-        code: 'main',
-        name_ru: 'Главный',
-        name_en: 'Main',
-        time_zone: 'Europe/Moscow',
-      })
-      .execute();
-    const keys = await careloop.vault.forTenant(tx, tenantId);
-    // The original registered first: ids are time-ordered, so it is the older record.
-    for (const p of [anna, annaDup, twinA, twinB, ...background]) {
-      const s = sealPatient(keys, p, careloop.clock.now());
-      await tx.insertInto('patients').values(s.patient).execute();
-      if (s.lookups.length > 0) await tx.insertInto('patient_lookup').values(s.lookups).execute();
-    }
-  });
-  const docs = new Map<string, string>();
-  for (const t of DEFAULT_TEMPLATES.filter((x) =>
-    ['pd.marketing', 'ads.receive.sms', 'ads.receive.email'].includes(x.kind),
-  )) {
-    const doc = await careloop.consents.draft(owner(tenantId), t);
-    await careloop.consents.publish(owner(tenantId), doc.id);
-    docs.set(t.kind, doc.id);
-  }
-  return {
-    tenantId,
-    anna: anna.id!,
-    annaDup: annaDup.id!,
-    twinA: twinA.id!,
-    twinB: twinB.id!,
-    branchId,
-    docs,
-  };
-}
 
 const addVisits = (s: Seeded, patientId: string, n: number): Promise<string[]> =>
   careloop.db.tenant(s.tenantId, async (tx) => {
@@ -183,7 +85,7 @@ async function queued(s: Seeded, x: string, y: string) {
 
 describe('identity resolution in the database', () => {
   it('merges above the upper threshold automatically, and never merges twins', async () => {
-    const s = await seed();
+    const s = await seedIdentityTenant(careloop);
     const report = await careloop.identity.resolve(owner(s.tenantId));
     expect(report).toMatchObject({ mode: 'full', patients: 154 });
     expect(report.merged).toBeGreaterThanOrEqual(1);
@@ -203,7 +105,7 @@ describe('identity resolution in the database', () => {
   }, 120_000);
 
   it('R31: the queue shows both records side by side, masked, with per-field evidence; no values stored', async () => {
-    const s = await seed();
+    const s = await seedIdentityTenant(careloop);
     await careloop.identity.resolve(owner(s.tenantId), { autoMerge: false });
     const item = await queued(s, s.anna, s.annaDup);
     expect(item).toBeDefined();
@@ -228,7 +130,7 @@ describe('identity resolution in the database', () => {
   }, 120_000);
 
   it('merge then unmerge restores visits, identity, blind indexes and consent exactly (R1, R8)', async () => {
-    const s = await seed();
+    const s = await seedIdentityTenant(careloop);
     const desk1 = desk(s.tenantId);
     const annaVisits = await addVisits(s, s.anna, 2);
     const dupVisits = await addVisits(s, s.annaDup, 3);
@@ -252,6 +154,7 @@ describe('identity resolution in the database', () => {
       anna: await patientRow(s, s.anna),
       dup: await patientRow(s, s.annaDup),
       annaConsent: await consentOf(s, s.anna),
+      dupConsent: await consentOf(s, s.annaDup),
       annaLookups: await lookupCount(s, s.anna),
       dupLookups: await lookupCount(s, s.annaDup),
     };
@@ -271,6 +174,10 @@ describe('identity resolution in the database', () => {
     expect(await patientRow(s, s.annaDup)).toMatchObject({ status: 'merged', merged_into: s.anna });
     // Never wider: the withdrawal applies to the survivor, the other record's grant stays behind.
     expect(await consentOf(s, s.anna)).toEqual({ 'pd.marketing': 'granted', 'ads.receive.sms': 'withdrawn' });
+    expect(await consentOf(s, s.annaDup)).toEqual({
+      'ads.receive.sms': 'withdrawn',
+      'ads.receive.email': 'superseded',
+    });
     const ledger = await careloop.db.tenant(s.tenantId, (tx) =>
       tx
         .selectFrom('consent_events')
@@ -287,6 +194,16 @@ describe('identity resolution in the database', () => {
         kind: 'ads.receive.sms',
       },
     ]);
+    // The merged record's grant was not moved, and nothing can reach the merged record either.
+    const superseded = await careloop.db.tenant(s.tenantId, (tx) =>
+      tx
+        .selectFrom('consent_events')
+        .select(['event', 'kind'])
+        .where('patient_id', '=', s.annaDup)
+        .where('capture_method', '=', 'merge')
+        .execute(),
+    );
+    expect(superseded).toEqual([{ event: 'superseded', kind: 'ads.receive.email' }]);
     // The survivor's golden record kept the e-mail and СНИЛС only the original had.
     const card = await careloop.patients.card(desk1, s.anna, ['snils', 'email']);
     expect(card.identity).toMatchObject({ lastName: 'Семёнова', snils: '112-233-445 95' });
@@ -303,6 +220,7 @@ describe('identity resolution in the database', () => {
     expect(after.contact_enc!.equals(before.anna.contact_enc!)).toBe(true);
     expect(await patientRow(s, s.annaDup)).toMatchObject({ status: 'active', merged_into: null });
     expect(await consentOf(s, s.anna)).toEqual(before.annaConsent);
+    expect(await consentOf(s, s.annaDup)).toEqual(before.dupConsent);
     expect(await lookupCount(s, s.anna)).toBe(before.annaLookups);
     expect(await lookupCount(s, s.annaDup)).toBe(before.dupLookups);
     await expect(careloop.identity.unmerge(desk1, merged.mergeId)).rejects.toMatchObject({
@@ -330,7 +248,7 @@ describe('identity resolution in the database', () => {
   }, 180_000);
 
   it('a rejected pair is never proposed or merged again', async () => {
-    const s = await seed();
+    const s = await seedIdentityTenant(careloop);
     await careloop.identity.resolve(owner(s.tenantId), { autoMerge: false });
     const item = (await queued(s, s.anna, s.annaDup))!;
     await careloop.identity.reject(desk(s.tenantId), item.id);
@@ -348,7 +266,7 @@ describe('identity resolution in the database', () => {
   }, 180_000);
 
   it("another tenant's candidate and merge answer not found", async () => {
-    const s = await seed();
+    const s = await seedIdentityTenant(careloop);
     const other = (await createTestTenant(careloop, ['owner'])).tenantId;
     await careloop.identity.resolve(owner(s.tenantId), { autoMerge: false });
     const item = (await queued(s, s.anna, s.annaDup))!;
@@ -362,7 +280,7 @@ describe('identity resolution in the database', () => {
   }, 120_000);
 
   it('R45: roles the policy does not allow are denied, and the denial is audited', async () => {
-    const s = await seed();
+    const s = await seedIdentityTenant(careloop);
     await careloop.identity.resolve(owner(s.tenantId), { autoMerge: false });
     const item = (await queued(s, s.anna, s.annaDup))!;
     const analyst = staffScope(s.tenantId, 'analyst', 'registry.operations');
@@ -395,7 +313,7 @@ describe('identity resolution in the database', () => {
   }, 120_000);
 
   it('R35: erasing the survivor erases the record merged into it too', async () => {
-    const s = await seed();
+    const s = await seedIdentityTenant(careloop);
     await careloop.identity.resolve(owner(s.tenantId));
     expect((await patientRow(s, s.annaDup)).status).toBe('merged');
     const act = await careloop.rights.erase(staffScope(s.tenantId, 'auditor', 'subject.rights'), s.anna);
@@ -414,7 +332,7 @@ describe('identity resolution in the database', () => {
   }, 120_000);
 
   it('an import ends with an incremental run: the batch against the base, found through the blind indexes', async () => {
-    const s = await seed();
+    const s = await seedIdentityTenant(careloop);
     const csv = Buffer.from(
       'Фамилия;Имя;Отчество;Дата рождения;Телефон\n' +
         'Семенова;Анна;Петровна;05.03.1984;8 916 000-00-01\n' +
@@ -467,7 +385,7 @@ describe('identity resolution in the database', () => {
   }, 120_000);
 
   it('an incremental run compares only an import batch against the base', async () => {
-    const s = await seed();
+    const s = await seedIdentityTenant(careloop);
     const report = await careloop.identity.resolve(systemScope(s.tenantId), { batchId: newId() });
     // An unknown batch has no patients: nothing is read, nothing merged.
     expect(report).toMatchObject({ mode: 'incremental', patients: 0, merged: 0, queued: 0 });

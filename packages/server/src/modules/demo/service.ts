@@ -16,9 +16,11 @@ export class DemoService {
     return (await listTenants(this.#deps.db)).find((t) => t.slug === DEMO_SLUG && t.isDemo);
   }
 
-  async generate(opts: DemoOptions): Promise<DemoSummary> {
-    const summary = await generateDemo(this.#deps, opts);
-    await this.#afterGenerate?.(summary.tenantId);
+  /** `resolveIdentities: false` skips the hook (benchmarks time generation alone). */
+  async generate(opts: DemoOptions & { readonly resolveIdentities?: boolean }): Promise<DemoSummary> {
+    const { resolveIdentities = true, ...rest } = opts;
+    const summary = await generateDemo(this.#deps, rest);
+    if (resolveIdentities) await this.#afterGenerate?.(summary.tenantId);
     return summary;
   }
 }

@@ -26,8 +26,9 @@ interface ConsentRow {
   document_id: string | null;
 }
 
-/** A withdrawal the merge carried over to the survivor, with the state it replaced. */
+/** A consent state the merge ended (survivor: withdrawn; merged record: superseded), with the state it replaced. */
 interface ConsentChange {
+  readonly patientId: string;
   readonly kind: string;
   readonly eventId: string;
   readonly previous: {
@@ -310,11 +311,18 @@ export async function mergePatients(
         appointmentsMoved: moved.appointments,
         conditionsMoved: moved.conditions,
         sourcesMoved: moved.sources,
-        consentWithdrawn: consent.map((c) => c.kind),
+        consentWithdrawn: consent.filter((c) => c.patientId === s).map((c) => c.kind),
+        consentSuperseded: consent.filter((c) => c.patientId === m).map((c) => c.kind),
       },
     },
   ]);
-  return { mergeId, survivorId: s, mergedId: m, moved, consentWithdrawn: consent.map((c) => c.kind) };
+  return {
+    mergeId,
+    survivorId: s,
+    mergedId: m,
+    moved,
+    consentWithdrawn: consent.filter((c) => c.patientId === s).map((c) => c.kind),
+  };
 }
 
 const consentStates = async (tx: Tx, patientId: string): Promise<ConsentRow[]> =>
@@ -325,9 +333,61 @@ const consentStates = async (tx: Tx, patientId: string): Promise<ConsentRow[]> =
     .forUpdate()
     .execute();
 
+/** Ends one consent state on the ledger (`withdrawn` or `superseded`, method `merge`), keeping what it replaced. */
+async function endConsent(
+  tx: Tx,
+  scope: Scope,
+  now: Date,
+  patientId: string,
+  prev: ConsentRow,
+  event: 'withdrawn' | 'superseded',
+): Promise<ConsentChange> {
+  const eventId = newId();
+  await tx
+    .insertInto('consent_events')
+    .values({
+      tenant_id: scope.tenantId,
+      id: eventId,
+      patient_id: patientId,
+      kind: prev.kind,
+      channel: prev.channel as 'email' | 'sms' | 'messenger' | 'call' | null,
+      event,
+      document_id: null,
+      document_hash: null,
+      capture_method: 'merge',
+      evidence_enc: null,
+      representative_id: null,
+      actor: actorId(scope.actor),
+      occurred_at: now,
+      recorded_at: now,
+      expires_at: null,
+    })
+    .execute();
+  await tx
+    .updateTable('consent_state')
+    .set({ status: event, since: now, expires_at: null, event_id: eventId })
+    .where('patient_id', '=', patientId)
+    .where('kind', '=', prev.kind)
+    .execute();
+  return {
+    patientId,
+    kind: prev.kind,
+    eventId,
+    previous: {
+      status: prev.status,
+      since: prev.since.toISOString(),
+      expiresAt: prev.expires_at?.toISOString() ?? null,
+      eventId: prev.event_id,
+      documentId: prev.document_id,
+    },
+  };
+}
+
 /**
- * A kind withdrawn on the merged record and granted on the survivor is withdrawn on
- * the survivor too: whoever the person told "no" on either record, the answer stands.
+ * Consent never widens on a merge. A kind withdrawn on the merged record and granted on
+ * the survivor is withdrawn on the survivor too: whoever the person told "no" on either
+ * record, the answer stands. The merged record's own grants are not carried over; they
+ * are superseded on the ledger, so nothing can reach the merged record either.
  */
 async function carryWithdrawals(
   tx: Tx,
@@ -341,47 +401,10 @@ async function carryWithdrawals(
   const changes: ConsentChange[] = [];
   const now = clock.now();
   for (const w of mStates) {
-    if (w.status !== 'withdrawn') continue;
     const prev = granted.get(w.kind);
-    if (!prev) continue;
-    const eventId = newId();
-    await tx
-      .insertInto('consent_events')
-      .values({
-        tenant_id: scope.tenantId,
-        id: eventId,
-        patient_id: survivorId,
-        kind: w.kind,
-        channel: prev.channel as 'email' | 'sms' | 'messenger' | 'call' | null,
-        event: 'withdrawn',
-        document_id: null,
-        document_hash: null,
-        capture_method: 'merge',
-        evidence_enc: null,
-        representative_id: null,
-        actor: actorId(scope.actor),
-        occurred_at: now,
-        recorded_at: now,
-        expires_at: null,
-      })
-      .execute();
-    await tx
-      .updateTable('consent_state')
-      .set({ status: 'withdrawn', since: now, expires_at: null, event_id: eventId })
-      .where('patient_id', '=', survivorId)
-      .where('kind', '=', w.kind)
-      .execute();
-    changes.push({
-      kind: w.kind,
-      eventId,
-      previous: {
-        status: prev.status,
-        since: prev.since.toISOString(),
-        expiresAt: prev.expires_at?.toISOString() ?? null,
-        eventId: prev.event_id,
-        documentId: prev.document_id,
-      },
-    });
+    if (w.status === 'withdrawn' && prev)
+      changes.push(await endConsent(tx, scope, now, survivorId, prev, 'withdrawn'));
+    if (w.status === 'granted') changes.push(await endConsent(tx, scope, now, mergedId, w, 'superseded'));
   }
   if (changes.length > 0) {
     await appendAudit(
@@ -389,11 +412,11 @@ async function carryWithdrawals(
       clock,
       auditContextOf(scope),
       changes.map((c) => ({
-        action: 'consent.withdrawn',
+        action: c.patientId === survivorId ? 'consent.withdrawn' : 'consent.superseded',
         outcome: 'done' as const,
         subjectType: 'patient',
-        subjectId: survivorId,
-        details: { kind: c.kind, method: 'merge', eventId: c.eventId, from: mergedId },
+        subjectId: c.patientId,
+        details: { kind: c.kind, method: 'merge', eventId: c.eventId },
       })),
     );
   }
@@ -504,7 +527,8 @@ export async function unmergePatients(
   const restoredM = openPatient(keys, M);
   await reindex(tx, keys, s, restoredS.identity, restoredS.contact);
   await reindex(tx, keys, m, restoredM.identity, restoredM.contact);
-  const consentRestored = await restoreConsents(tx, clock, scope, s, moves.consent);
+  const restored = await restoreConsents(tx, clock, scope, moves.consent);
+  const consentRestored = restored.filter((c) => c.patientId === s).map((c) => c.kind);
   const [a, b] = s < m ? [s, m] : [m, s];
   await tx
     .updateTable('patient_merges')
@@ -554,21 +578,21 @@ export async function rejectPair(tx: Tx, scope: Scope, now: Date, a: string, b: 
     .execute();
 }
 
-/** Reverses carried-over withdrawals whose state nobody has touched since the merge. */
+/** Reverses the consent states a merge ended, where nobody has touched them since. */
 async function restoreConsents(
   tx: Tx,
   clock: Clock,
   scope: Scope,
-  survivorId: string,
   changes: readonly ConsentChange[],
-): Promise<string[]> {
-  const restored: string[] = [];
+): Promise<ConsentChange[]> {
+  const restored: ConsentChange[] = [];
   const now = clock.now();
   for (const c of changes) {
+    const patientId = c.patientId;
     const state = await tx
       .selectFrom('consent_state')
       .select(['event_id', 'channel'])
-      .where('patient_id', '=', survivorId)
+      .where('patient_id', '=', patientId)
       .where('kind', '=', c.kind)
       .forUpdate()
       .executeTakeFirst();
@@ -586,7 +610,7 @@ async function restoreConsents(
       .values({
         tenant_id: scope.tenantId,
         id: eventId,
-        patient_id: survivorId,
+        patient_id: patientId,
         kind: c.kind,
         channel: original?.channel ?? null,
         event: 'granted',
@@ -612,22 +636,22 @@ async function restoreConsents(
         event_id: eventId,
         document_id: c.previous.documentId,
       })
-      .where('patient_id', '=', survivorId)
+      .where('patient_id', '=', patientId)
       .where('kind', '=', c.kind)
       .execute();
-    restored.push(c.kind);
+    restored.push(c);
   }
   if (restored.length > 0) {
     await appendAudit(
       tx,
       clock,
       auditContextOf(scope),
-      restored.map((kind) => ({
+      restored.map((c) => ({
         action: 'consent.granted',
         outcome: 'done' as const,
         subjectType: 'patient',
-        subjectId: survivorId,
-        details: { kind, method: 'merge', restored: true },
+        subjectId: c.patientId,
+        details: { kind: c.kind, method: 'merge', restored: true },
       })),
     );
   }

@@ -59,13 +59,12 @@ export const identityRoutes: Routes = (app, { careloop }) => {
         tags,
         summary: 'Merge a candidate pair: the survivor keeps its id, the other record is kept for undo',
         params: IdParams,
-        body: Type.Optional(MergeCandidateRequest),
+        body: MergeCandidateRequest,
         response: { 200: MergeOutcomeView, ...errorResponses(400, 401, 403, 404, 409) },
       },
       preHandler: staff,
     },
-    async (req) =>
-      wire(await careloop.identity.merge(scope(req), req.params.id, req.body?.survivorId ?? undefined)),
+    async (req) => wire(await careloop.identity.merge(scope(req), req.params.id, req.body.survivorId)),
   );
 
   app.post(
@@ -119,13 +118,13 @@ export const identityRoutes: Routes = (app, { careloop }) => {
       schema: {
         tags,
         summary: 'Find duplicates now: the whole base, or one import batch against it',
-        body: Type.Optional(ResolutionRunRequest),
+        body: ResolutionRunRequest,
         response: { 200: ResolutionReportView, ...errorResponses(400, 401, 403) },
       },
       preHandler: staff,
     },
     async (req) => {
-      const b = req.body ?? {};
+      const b = req.body;
       return wire(
         await careloop.identity.resolve(scope(req), {
           ...(b.batchId ? { batchId: b.batchId } : {}),
