@@ -2,6 +2,7 @@ import type { Language } from '@careloop/contracts/vocab';
 import { authMessages } from '../features/auth/messages.ts';
 import { kindMessages } from '../features/consents/kind-messages.ts';
 import { homeMessages } from '../features/home/messages.ts';
+import { importFieldMessages, importMessages } from '../features/imports/messages.ts';
 import { patientMessages } from '../features/patients/messages.ts';
 import { common } from './common.ts';
 import type { Messages } from './define.ts';
@@ -17,6 +18,8 @@ const ALL = [
   homeMessages,
   kindMessages,
   patientMessages,
+  importMessages,
+  importFieldMessages,
 ] as const;
 
 type KeysOf<T> = T extends Messages<infer K> ? K : never;
