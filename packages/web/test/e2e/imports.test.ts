@@ -30,7 +30,7 @@ const CSV = [
 ].join('\n');
 const SECRETS = ['Лазарева', 'Журавлёва', '9165550101', 'polina@example.test'];
 
-describe('import wizard in Chromium', () => {
+describe('import wizard in Chromium', { timeout: 90_000 }, () => {
   it('uploads a CSV, previews the mapping, imports, and shows the bad row in quarantine; fixing loads it', async () => {
     const { page } = b;
     await signIn(page, dash, 'front_desk');

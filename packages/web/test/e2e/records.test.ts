@@ -36,7 +36,7 @@ afterAll(async () => {
   await dash?.close();
 });
 
-describe('consent texts, audit journal and data-subject requests in Chromium', () => {
+describe('consent texts, audit journal and data-subject requests in Chromium', { timeout: 90_000 }, () => {
   it('the owner drafts and publishes a consent text; a written-form text missing its elements is refused (R5)', async () => {
     const { page } = b;
     await signIn(page, dash, 'owner');

@@ -21,7 +21,7 @@ afterAll(async () => {
   await dash?.close();
 });
 
-describe('dashboard shell in Chromium', () => {
+describe('dashboard shell in Chromium', { timeout: 90_000 }, () => {
   it('is served at the same origin with a strict CSP, and deep links fall back to the app', async () => {
     const res = await fetch(`${dash.url}/patients/0190f1d2-0000-7000-8000-000000000000`, {
       headers: { accept: 'text/html' },
@@ -103,6 +103,14 @@ describe('dashboard shell in Chromium', () => {
     await page.getByText('Показать таблицей').click();
     await expect.poll(() => page.locator('details table tbody tr').count()).toBe(12);
     await screenshot(page, 'home-ru');
+    // Responsive: on a phone-sized screen nothing scrolls sideways and the navigation stays reachable.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect
+      .poll(() => page.evaluate(() => document.documentElement.scrollWidth))
+      .toBeLessThanOrEqual(390);
+    expect(await page.getByRole('navigation').getByRole('link', { name: 'Пациенты' }).isVisible()).toBe(true);
+    await screenshot(page, 'home-mobile-ru');
+    await page.setViewportSize({ width: 1280, height: 860 });
     await signOut(page);
 
     await signIn(page, dash, 'marketer');

@@ -135,12 +135,8 @@ function QuarantineRow({ item, onDone }: { item: QuarantineItemView; onDone: (ms
       <ul className="issues">
         {issues.map((i) => (
           <li key={`${i.field}-${i.reason}`} data-reason={i.reason}>
-            <strong>
-              {i.field && i.field !== 'row'
-                ? maybe(`importField.${i.field}`, i.field)
-                : t('imports.q.issueRow')}
-            </strong>
-            : {issueText(i.reason)}
+            <strong>{i.field && i.field !== 'row' ? fieldLabel(i.field) : t('imports.q.issueRow')}</strong>:{' '}
+            {issueText(i.reason)}
           </li>
         ))}
       </ul>
