@@ -97,6 +97,30 @@ export const ERRORS = {
     en: 'The column mapping is not valid.',
     ru: 'Сопоставление столбцов задано неверно.',
   },
+  CONTENT_LINT_FAILED: {
+    status: 422,
+    retryable: false,
+    en: 'The compliance check found errors; fix them before approval.',
+    ru: 'Проверка соответствия нашла ошибки; исправьте их перед утверждением.',
+  },
+  CONTENT_APPROVER_IS_AUTHOR: {
+    status: 403,
+    retryable: false,
+    en: 'The author of a version cannot approve it.',
+    ru: 'Автор версии не может её утвердить.',
+  },
+  CONTENT_NOT_SENDABLE: {
+    status: 409,
+    retryable: false,
+    en: 'Only an approved template version can be sent.',
+    ru: 'Отправлять можно только утверждённую версию шаблона.',
+  },
+  CONTENT_RENDER_FAILED: {
+    status: 422,
+    retryable: false,
+    en: 'The template cannot be rendered for this recipient and purpose.',
+    ru: 'Шаблон не может быть подготовлен для этого получателя и цели.',
+  },
   RATE_LIMITED: {
     status: 429,
     retryable: true,
@@ -126,6 +150,12 @@ export const ERRORS = {
     retryable: true,
     en: 'Something went wrong on our side.',
     ru: 'Внутренняя ошибка сервера.',
+  },
+  SEGMENT_RULE_INVALID: {
+    status: 400,
+    retryable: false,
+    en: 'The segment rule is not valid.',
+    ru: 'Правило сегмента задано неверно.',
   },
 } as const satisfies Record<string, ErrorSpec>;
 

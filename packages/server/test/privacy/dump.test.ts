@@ -19,7 +19,7 @@ beforeAll(async () => {
       slug: `dump-${newId().slice(-8)}`,
     })
   ).tenantId;
-}, 120_000);
+}, 300_000);
 afterAll(async () => careloop?.close());
 
 /** The whole database as one string, the way an attacker with a stolen dump would see it. */
@@ -70,5 +70,5 @@ describe('encryption at rest (R27)', () => {
     expect(dump.indexOf('marketer@dump-')).toBeGreaterThan(-1);
     const leaked = secrets.filter((s) => dump.indexOf(s) !== -1);
     expect(leaked).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 });

@@ -19,6 +19,7 @@ import { preferencePages } from './pages/preferences.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
 import { authRoutes } from './routes/auth.ts';
 import { consentDocumentRoutes } from './routes/consent-documents.ts';
+import { identityRoutes } from './routes/identity.ts';
 import { importRoutes } from './routes/imports.ts';
 import { patientRoutes } from './routes/patients.ts';
 import { rightsRoutes } from './routes/rights.ts';
@@ -35,6 +36,7 @@ const ROUTES: readonly Routes[] = [
   rightsRoutes,
   importRoutes,
   preferencePages,
+  identityRoutes,
   analyticsRoutes,
 ];
 

@@ -51,6 +51,15 @@ export {
   type Variant,
 } from './model.ts';
 export {
+  PLAYBOOK_BLOCKS,
+  PLAYBOOK_SEND_PURPOSES,
+  PLAYBOOK_TEMPLATE_KEYS,
+  PLAYBOOK_TEMPLATES,
+  type PlaybookTemplateKey,
+  type SeededTemplate,
+  seedPlaybookContent,
+} from './playbooks.ts';
+export {
   type RenderError,
   type RenderedMessage,
   type RenderRequest,
@@ -68,7 +77,28 @@ export {
   sensitiveMatcher,
   termFromText,
 } from './sensitive.ts';
+export {
+  type ApprovedTemplate,
+  type BlockInput,
+  type BlockUpdate,
+  CONTENT_APPROVER_ROLES,
+  CONTENT_AUTHOR_ROLES,
+  CONTENT_READER_ROLES,
+  ContentService,
+  createBlock,
+  createTemplate,
+  loadApproved,
+  moveVersion,
+  type Preview,
+  type PreviewRequest,
+  renderApproved,
+  type TemplateDetail,
+  type TemplateInput,
+  type TemplateSummary,
+  updateTemplate,
+} from './service.ts';
 export { SMS_ENCODINGS, SMS_LIMITS, type SmsEncoding, type SmsInfo, smsEncoding, smsInfo } from './sms.ts';
+export type { StoredBlock, StoredVersion } from './store.ts';
 export {
   checkTokens,
   parseTemplate,
