@@ -6,6 +6,8 @@ export default defineConfig({
     globalSetup: ['packages/server/test/support/global-setup.ts', 'packages/web/test/global-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 300_000,
+    // Browser tests poll the page; under a loaded CI machine a second is too short.
+    expect: { poll: { timeout: 10_000 } },
     // Two cores: each worker opens its own embedded database.
     maxWorkers: 2,
   },

@@ -1,5 +1,9 @@
+import { auditScreens } from '../features/audit/index.ts';
+import { consentScreens } from '../features/consents/index.ts';
 import { homeScreens } from '../features/home/index.ts';
+import { importScreens } from '../features/imports/index.ts';
 import { patientScreens } from '../features/patients/index.ts';
+import { rightsScreens } from '../features/rights/index.ts';
 import type { Screen } from './router.tsx';
 
 /**
@@ -10,4 +14,8 @@ import type { Screen } from './router.tsx';
 export const SCREENS: readonly Screen[] = [
   ...homeScreens,
   ...patientScreens,
+  ...importScreens,
+  ...consentScreens,
+  ...rightsScreens,
+  ...auditScreens,
 ];

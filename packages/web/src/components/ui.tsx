@@ -38,6 +38,13 @@ export function ErrorNote({ error, onRetry }: { error: unknown; onRetry?: () => 
   return (
     <div className="note note-error" role="alert">
       <p>{errorMessage(error, lang)}</p>
+      {error instanceof ApiError && error.details.length ? (
+        <ul className="small">
+          {error.details.map((d) => (
+            <li key={`${d.field ?? ''}:${d.issue}`}>{d.field ? `${d.field}: ${d.issue}` : d.issue}</li>
+          ))}
+        </ul>
+      ) : null}
       {id ? <p className="muted small">{t('app.requestId', { id })}</p> : null}
       {onRetry ? (
         <button type="button" onClick={onRetry}>

@@ -1,8 +1,12 @@
 import type { Language } from '@careloop/contracts/vocab';
+import { auditMessages } from '../features/audit/messages.ts';
 import { authMessages } from '../features/auth/messages.ts';
 import { kindMessages } from '../features/consents/kind-messages.ts';
+import { consentDocMessages } from '../features/consents/messages.ts';
 import { homeMessages } from '../features/home/messages.ts';
+import { importFieldMessages, importMessages } from '../features/imports/messages.ts';
 import { patientMessages } from '../features/patients/messages.ts';
+import { rightsMessages } from '../features/rights/messages.ts';
 import { common } from './common.ts';
 import type { Messages } from './define.ts';
 
@@ -17,6 +21,11 @@ const ALL = [
   homeMessages,
   kindMessages,
   patientMessages,
+  importMessages,
+  importFieldMessages,
+  consentDocMessages,
+  auditMessages,
+  rightsMessages,
 ] as const;
 
 type KeysOf<T> = T extends Messages<infer K> ? K : never;

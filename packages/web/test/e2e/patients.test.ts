@@ -61,7 +61,7 @@ const activeKinds = async () =>
     .map((c) => c.kind)
     .sort();
 
-describe('patients in Chromium', () => {
+describe('patients in Chromium', { timeout: 90_000 }, () => {
   it('finds a patient by phone, opens the masked card, reveals the phone with a reason', async () => {
     const { page } = b;
     await signIn(page, dash, 'front_desk');

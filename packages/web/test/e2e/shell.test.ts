@@ -21,7 +21,7 @@ afterAll(async () => {
   await dash?.close();
 });
 
-describe('dashboard shell in Chromium', () => {
+describe('dashboard shell in Chromium', { timeout: 90_000 }, () => {
   it('is served at the same origin with a strict CSP, and deep links fall back to the app', async () => {
     const res = await fetch(`${dash.url}/patients/0190f1d2-0000-7000-8000-000000000000`, {
       headers: { accept: 'text/html' },
@@ -86,5 +86,54 @@ describe('dashboard shell in Chromium', () => {
     await expect.poll(() => page.locator('a.skip').isVisible()).toBe(true);
     await page.keyboard.press('Enter');
     await signOut(page);
+  });
+
+  it('home: key figures and the visits chart for the owner; suppressed small counts for the marketer (R32)', async () => {
+    const { page } = b;
+    await signIn(page, dash, 'owner');
+    const patients = page.locator('[data-figure=patients] .figure');
+    await expect.poll(() => patients.textContent()).toMatch(/^\d[\d\s\u00a0]*$/);
+    const o = await dash.careloop.analytics.overview({
+      tenantId: dash.demo.tenantId,
+      actor: { kind: 'staff', userId: '00000000-0000-7000-8000-000000000000', role: 'owner' },
+      purpose: 'analytics.aggregate',
+    });
+    expect(Number((await patients.textContent())!.replace(/\D/g, ''))).toBe(o.patients);
+    await expect.poll(() => page.locator('.chart canvas').count()).toBeGreaterThan(0);
+    await page.getByText('Показать таблицей').click();
+    await expect.poll(() => page.locator('details table tbody tr').count()).toBe(12);
+    await screenshot(page, 'home-ru');
+    // Responsive: on a phone-sized screen nothing scrolls sideways and the navigation stays reachable.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect
+      .poll(() => page.evaluate(() => document.documentElement.scrollWidth))
+      .toBeLessThanOrEqual(390);
+    expect(await page.getByRole('navigation').getByRole('link', { name: 'Пациенты' }).isVisible()).toBe(true);
+    await screenshot(page, 'home-mobile-ru');
+    await page.setViewportSize({ width: 1280, height: 860 });
+    await signOut(page);
+
+    await signIn(page, dash, 'marketer');
+    await expect.poll(() => page.locator('.note-warn').first().textContent()).toContain('от 1 до 10');
+    await screenshot(page, 'home-marketer-ru');
+    await signOut(page);
+
+    await signIn(page, dash, 'front_desk');
+    await expect.poll(() => page.locator('.note-warn').first().textContent()).toContain('недоступны');
+    await signOut(page);
+  });
+
+  it('idle sign-out: the next action shows the sign-in form with an explanation (R39)', async () => {
+    const { page } = b;
+    await signIn(page, dash, 'owner');
+    await expect.poll(() => page.locator('[data-figure=patients]').count()).toBe(1);
+    dash.clock.advance(16 * 60_000);
+    await page.getByRole('navigation').getByRole('link', { name: 'Пациенты' }).click();
+    await page.getByLabel('Что искать').fill('Иванов');
+    await page.getByRole('button', { name: 'Найти' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Вход в Careloop');
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('бездействия');
+    await screenshot(page, 'session-expired-ru');
+    await expectNoPersonalData(b, ['Иванов']);
   });
 });

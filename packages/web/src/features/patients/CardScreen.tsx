@@ -52,7 +52,12 @@ function CardDetails({
   const hidden = ['identity', 'contact', 'demographic', 'preference'].filter(
     (c) => !card.classes.includes(c as PatientCard['classes'][number]),
   );
-  const section = (title: string, values: Record<string, string | number | null> | undefined) =>
+  const section = (
+    title: string,
+    values: Record<string, string | number | null> | undefined,
+    /** Coded values (sex, channel…) are translated; names and contacts never are. */
+    coded = false,
+  ) =>
     values ? (
       <section className="panel" aria-label={title}>
         <h2>{title}</h2>
@@ -63,7 +68,9 @@ function CardDetails({
               <div key={k} style={{ display: 'contents' }}>
                 <dt>{maybe(`field.${k}`, k)}</dt>
                 <dd>
-                  <span data-field={k}>{typeof v === 'string' ? maybe(`value.${v}`, v) : String(v)}</span>{' '}
+                  <span data-field={k}>
+                    {coded && typeof v === 'string' ? maybe(`value.${v}`, v) : String(v)}
+                  </span>{' '}
                   {(REVEALABLE as readonly string[]).includes(k) && !card.revealed.includes(k) ? (
                     <button type="button" className="link" onClick={() => setAsking(k as Revealable)}>
                       {t('patients.reveal')}
@@ -101,8 +108,8 @@ function CardDetails({
       <div className="sections">
         {section(t('patients.identity'), card.identity)}
         {section(t('patients.contact'), card.contact)}
-        {section(t('patients.demographic'), card.demographic)}
-        {section(t('patients.preference'), card.preference)}
+        {section(t('patients.demographic'), card.demographic, true)}
+        {section(t('patients.preference'), card.preference, true)}
       </div>
     </>
   );
