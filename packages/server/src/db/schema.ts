@@ -453,7 +453,72 @@ export interface DB {
   import_quarantine: ImportQuarantineTable;
   patient_sources: PatientSourcesTable;
   patient_conditions: PatientConditionsTable;
+  outbox_messages: OutboxMessagesTable;
+  contact_pressure: ContactPressureTable;
+  delivery_suppressions: DeliverySuppressionsTable;
+  delivery_provider_events: DeliveryProviderEventsTable;
   content_blocks: ContentBlocksTable;
   content_templates: ContentTemplatesTable;
   content_template_versions: ContentTemplateVersionsTable;
+}
+
+export type OutboxState = 'queued' | 'sending' | 'sent' | 'delivered' | 'failed' | 'skipped' | 'review';
+
+export interface OutboxMessagesTable {
+  tenant_id: string;
+  id: string;
+  idem_key: Buffer;
+  patient_id: string;
+  purpose: string;
+  campaign_id: string | null;
+  channel_requested: 'email' | 'sms' | 'messenger' | 'call' | 'preferred';
+  channel: 'email' | 'sms' | 'messenger' | 'call' | null;
+  template_id: string;
+  template_version: number;
+  context: JsonDefault<Record<string, unknown>>;
+  occurrence_key: string;
+  state: Generated<OutboxState>;
+  skip_reason: string | null;
+  attempts: Generated<number>;
+  not_before: Timestamp;
+  expires_at: Timestamp | null;
+  next_attempt_at: Timestamp;
+  provider: string | null;
+  provider_message_id: string | null;
+  last_error: string | null;
+  decision: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  sending_at: Timestamp | null;
+  sent_at: Timestamp | null;
+  delivered_at: Timestamp | null;
+}
+
+export interface ContactPressureTable {
+  tenant_id: string;
+  patient_id: string;
+  day: string;
+  day_count: Generated<number>;
+  week_start: string;
+  week_count: Generated<number>;
+  last_sent_at: Timestamp | null;
+}
+
+export interface DeliverySuppressionsTable {
+  tenant_id: string;
+  patient_id: string;
+  channel: 'email' | 'sms' | 'messenger' | 'call';
+  reason: 'hard_bounce' | 'complaint' | 'stop_keyword' | 'do_not_call' | 'wrong_number' | 'opt_out';
+  scope: 'marketing' | 'all';
+  source: string;
+  created_at: Timestamp;
+}
+
+export interface DeliveryProviderEventsTable {
+  tenant_id: string;
+  provider: string;
+  event_id: string;
+  kind: string;
+  message_id: string | null;
+  received_at: Timestamp;
 }

@@ -6,6 +6,7 @@ import { AuditService } from '../modules/audit/index.ts';
 import { ConsentService } from '../modules/consent/index.ts';
 import { ContentService } from '../modules/content/index.ts';
 import { KeyService, loadMasterKeys, Vault } from '../modules/crypto/index.ts';
+import { DeliveryService } from '../modules/delivery/index.ts';
 import { DemoService } from '../modules/demo/index.ts';
 import type { ModuleDeps } from '../modules/deps.ts';
 import { type Readiness, readiness } from '../modules/health/index.ts';
@@ -36,6 +37,7 @@ export interface Careloop {
   readonly rights: RightsService;
   readonly preferences: PreferenceService;
   readonly imports: ImportService;
+  readonly delivery: DeliveryService;
   readonly content: ContentService;
   readiness(): Promise<Readiness>;
   close(): Promise<void>;
@@ -97,6 +99,7 @@ export async function startCareloop(config: Config, opts: StartOptions = {}): Pr
       rights: new RightsService(deps),
       preferences: new PreferenceService(deps),
       imports: new ImportService(deps),
+      delivery: new DeliveryService(deps),
       content: new ContentService(deps),
       readiness: () => readiness(db),
       close: () => db.close(),

@@ -172,6 +172,54 @@ export const PATIENT_TABLE_CLASSES = {
     recorded_at: 'clinical',
     batch_id: 'key',
   },
+  outbox_messages: {
+    tenant_id: 'key',
+    id: 'key',
+    idem_key: 'key',
+    patient_id: 'key',
+    purpose: 'engagement',
+    campaign_id: 'engagement',
+    channel_requested: 'engagement',
+    channel: 'engagement',
+    template_id: 'engagement',
+    template_version: 'engagement',
+    // Slot, doctor, specialty of an offer: as revealing as the visit it came from.
+    context: 'visit_clinical',
+    occurrence_key: 'key',
+    state: 'engagement',
+    skip_reason: 'engagement',
+    attempts: 'engagement',
+    not_before: 'engagement',
+    expires_at: 'engagement',
+    next_attempt_at: 'engagement',
+    provider: 'engagement',
+    provider_message_id: 'key',
+    last_error: 'engagement',
+    decision: 'engagement',
+    created_at: 'engagement',
+    updated_at: 'engagement',
+    sending_at: 'engagement',
+    sent_at: 'engagement',
+    delivered_at: 'engagement',
+  },
+  contact_pressure: {
+    tenant_id: 'key',
+    patient_id: 'key',
+    day: 'engagement',
+    day_count: 'engagement',
+    week_start: 'engagement',
+    week_count: 'engagement',
+    last_sent_at: 'engagement',
+  },
+  delivery_suppressions: {
+    tenant_id: 'key',
+    patient_id: 'key',
+    channel: 'preference',
+    reason: 'preference',
+    scope: 'preference',
+    source: 'preference',
+    created_at: 'preference',
+  },
 } as const satisfies { readonly [T in PatientTable]: Classified<T> };
 
 export type PatientTable =
@@ -187,7 +235,10 @@ export type PatientTable =
   | 'patient_links'
   | 'import_quarantine'
   | 'patient_sources'
-  | 'patient_conditions';
+  | 'patient_conditions'
+  | 'outbox_messages'
+  | 'contact_pressure'
+  | 'delivery_suppressions';
 
 /** Attributes held inside the encrypted columns, with their classes. */
 export const IDENTITY_ATTRIBUTES = [

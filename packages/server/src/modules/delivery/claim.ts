@@ -1,0 +1,497 @@
+import type { Channel, Language, Purpose } from '@careloop/contracts';
+import { sql } from 'kysely';
+import type { Tx } from '../../db/index.ts';
+import { type Clock, systemActor } from '../../kernel/index.ts';
+import { type AuditEvent, appendAudit } from '../audit/index.ts';
+import type { ContentChannel, RenderedMessage, ValueBag } from '../content/index.ts';
+import type { TenantKeys } from '../crypto/index.ts';
+import { type PatientContact, type PatientIdentity, unsealPatient } from '../patients/index.ts';
+import { issueLink } from '../preferences/index.ts';
+import { type Decision, decideChannel, type PatientFacts, quietUntil } from './decide.ts';
+import {
+  BUDGETED_PURPOSES,
+  type DeliveryPolicy,
+  MARKETING_PURPOSES,
+  policyFrom,
+  type RequestedChannel,
+} from './model.ts';
+import type { CallTask, MessageRenderer, OutboundMessage } from './ports.ts';
+import { currentPressure, type PressureRow, spend } from './pressure.ts';
+
+/** What the claim needs to know about the worker's channels. */
+export interface ClaimEnv {
+  readonly clock: Clock;
+  readonly renderer: MessageRenderer;
+  readonly publicUrl: string;
+  readonly batchSize: number;
+  /** Provider of each channel this worker can send on. */
+  readonly providers: ReadonlyMap<Channel, string>;
+  /** Until when a channel's circuit is open (a provider outage defers, R55). */
+  readonly circuitOpenUntil: (c: Channel) => Date | null;
+}
+
+export interface ClaimedMessage {
+  readonly outbound: OutboundMessage;
+  readonly provider: string;
+  readonly attempts: number;
+}
+
+export interface ClaimSummary {
+  readonly claimed: number;
+  readonly sending: ClaimedMessage[];
+  readonly skipped: number;
+  readonly deferred: number;
+}
+
+interface Row {
+  id: string;
+  idem_key: Buffer;
+  patient_id: string;
+  purpose: Purpose;
+  campaign_id: string | null;
+  channel_requested: RequestedChannel;
+  template_id: string;
+  template_version: number;
+  context: Record<string, unknown>;
+  expires_at: Date | null;
+  attempts: number;
+  decision: Record<string, unknown> | null;
+}
+
+interface PatientRow {
+  id: string;
+  status: 'active' | 'merged' | 'erased';
+  time_zone: string | null;
+  language: Language;
+  preferred_channel: Channel | null;
+  sex: 'female' | 'male' | null;
+  key_version: number | null;
+  key_wrapped: Buffer | null;
+  identity_enc: Buffer | null;
+  contact_enc: Buffer | null;
+}
+
+type Update = {
+  id: string;
+  state: 'sending' | 'skipped' | 'queued';
+  channel: Channel | null;
+  provider: string | null;
+  skip_reason: string | null;
+  next_attempt_at: Date | null;
+  attempts: number;
+  decision: Record<string, unknown>;
+};
+
+const addressOf = (c: Channel, contact: PatientContact | undefined, patientId: string): string | undefined =>
+  c === 'email'
+    ? contact?.email
+    : c === 'sms'
+      ? contact?.phone
+      : c === 'messenger'
+        ? contact?.messenger
+        : contact?.phone
+          ? patientId
+          : undefined;
+
+/**
+ * One claim transaction (R53): takes due messages with FOR UPDATE SKIP LOCKED, re-checks the
+ * patient, consent, suppressions, send window, quiet hours and circuit, spends the shared
+ * contact-pressure budget under the patients' counter-row locks, renders, and moves each
+ * message to `sending`, `skipped` (with its reason) or back to `queued` for later — all before
+ * any provider is called. Every decision is audited in the same transaction (R41, R56).
+ */
+export async function claimBatch(
+  tx: Tx,
+  keys: TenantKeys,
+  tenantId: string,
+  env: ClaimEnv,
+): Promise<ClaimSummary> {
+  const now = env.clock.now();
+  const claimed = await sql<Row>`
+    SELECT id, idem_key, patient_id, purpose, campaign_id, channel_requested, template_id, template_version,
+           context, expires_at, attempts, decision
+    FROM outbox_messages
+    WHERE tenant_id = ${tenantId} AND state = 'queued' AND next_attempt_at <= ${now}
+    ORDER BY next_attempt_at
+    LIMIT ${env.batchSize}
+    FOR UPDATE SKIP LOCKED`.execute(tx);
+  const rows = claimed.rows;
+  if (rows.length === 0) return { claimed: 0, sending: [], skipped: 0, deferred: 0 };
+
+  const tenant = await tx
+    .selectFrom('tenants')
+    .select(['settings', 'time_zone'])
+    .where('tenant_id', '=', tenantId)
+    .executeTakeFirstOrThrow();
+  const policy = policyFrom(tenant.settings, tenant.time_zone);
+  const patientIds = [...new Set(rows.map((r) => r.patient_id))];
+  const [patients, consents, suppressions] = await Promise.all([
+    tx
+      .selectFrom('patients')
+      .select([
+        'id',
+        'status',
+        'time_zone',
+        'language',
+        'preferred_channel',
+        'sex',
+        'key_version',
+        'key_wrapped',
+        'identity_enc',
+        'contact_enc',
+      ])
+      .where('id', 'in', patientIds)
+      .execute() as Promise<PatientRow[]>,
+    tx
+      .selectFrom('consent_state')
+      .select(['patient_id', 'kind', 'status', 'expires_at', 'event_id'])
+      .where('patient_id', 'in', patientIds)
+      .execute(),
+    tx
+      .selectFrom('delivery_suppressions')
+      .select(['patient_id', 'channel', 'reason', 'scope'])
+      .where('patient_id', 'in', patientIds)
+      .execute(),
+  ]);
+  const unsealed = new Map<
+    string,
+    { identity?: PatientIdentity; contact?: PatientContact; row: PatientRow }
+  >();
+  for (const p of patients) {
+    unsealed.set(p.id, {
+      ...(p.status === 'erased' ? {} : unsealPatient(keys, p, { identity: true, contact: true })),
+      row: p,
+    });
+  }
+  const facts = (patientId: string): PatientFacts | null => {
+    const u = unsealed.get(patientId);
+    if (!u) return null;
+    return {
+      status: u.row.status,
+      timeZone: u.row.time_zone,
+      preferredChannel: u.row.preferred_channel,
+      hasEmail: Boolean(u.contact?.email),
+      hasPhone: Boolean(u.contact?.phone),
+      hasMessenger: Boolean(u.contact?.messenger),
+      consents: consents
+        .filter((c) => c.patient_id === patientId)
+        .map((c) => ({
+          kind: c.kind,
+          status: c.status,
+          expiresAt: c.expires_at ? new Date(c.expires_at) : null,
+          eventId: c.event_id,
+        })),
+      suppressions: suppressions.filter((s) => s.patient_id === patientId),
+    };
+  };
+
+  const available = (c: Channel) => env.providers.has(c);
+  const updates: Update[] = [];
+  const toSend: { row: Row; channel: Channel; decision: Record<string, unknown> }[] = [];
+  const budgeted = new Map<string, { row: Row; channel: Channel; consentEvents: readonly string[] }[]>();
+
+  for (const row of rows) {
+    const p = facts(row.patient_id);
+    const tz = p?.timeZone ?? policy.defaultTimeZone;
+    const d: Decision = p
+      ? decideChannel(
+          p,
+          {
+            purpose: row.purpose,
+            channelRequested: row.channel_requested,
+            expiresAt: row.expires_at ? new Date(row.expires_at) : null,
+          },
+          now,
+          available,
+        )
+      : { kind: 'skip', reason: 'patient_erased' };
+    if (d.kind === 'skip') {
+      updates.push({
+        id: row.id,
+        state: 'skipped',
+        channel: null,
+        provider: null,
+        skip_reason: d.reason,
+        next_attempt_at: null,
+        attempts: row.attempts,
+        decision: { stage: 'claim', at: now.toISOString(), reason: d.reason, ...(d.detail ?? {}) },
+      });
+      continue;
+    }
+    if (d.kind === 'defer') continue; // decideChannel never defers; quiet hours and circuits are below
+    const quiet = quietUntil(now, tz, policy);
+    const circuit = env.circuitOpenUntil(d.channel);
+    if (quiet || circuit) {
+      const until =
+        quiet && circuit
+          ? new Date(Math.max(quiet.getTime(), circuit.getTime()))
+          : ((quiet ?? circuit) as Date);
+      updates.push({
+        id: row.id,
+        state: 'queued',
+        channel: null,
+        provider: null,
+        skip_reason: null,
+        next_attempt_at: until,
+        attempts: row.attempts,
+        decision: {
+          ...(row.decision ?? {}),
+          deferred: quiet ? 'quiet_hours' : 'circuit_open',
+          until: until.toISOString(),
+        },
+      });
+      continue;
+    }
+    // A retry or a reconciled resend already spent its unit of budget.
+    if (BUDGETED_PURPOSES.has(row.purpose) && row.decision?.charged !== true) {
+      const list = budgeted.get(row.patient_id) ?? [];
+      list.push({ row, channel: d.channel, consentEvents: d.consentEvents });
+      budgeted.set(row.patient_id, list);
+      continue;
+    }
+    toSend.push({
+      row,
+      channel: d.channel,
+      decision: {
+        stage: 'claim',
+        at: now.toISOString(),
+        consentEvents: d.consentEvents,
+        charged: row.decision?.charged === true,
+      },
+    });
+  }
+
+  if (budgeted.size > 0) {
+    const ids = [...budgeted.keys()].sort();
+    // Counter rows are created, then locked in one order, so racing workers queue up instead of deadlocking.
+    await sql`
+      INSERT INTO contact_pressure (tenant_id, patient_id, day, day_count, week_start, week_count)
+      SELECT ${tenantId}, id, '1970-01-01', 0, '1970-01-01', 0 FROM unnest(${ids}::uuid[]) AS t(id) ORDER BY id
+      ON CONFLICT (tenant_id, patient_id) DO NOTHING`.execute(tx);
+    const locked = await sql<{
+      patient_id: string;
+      day: string;
+      day_count: number;
+      week_start: string;
+      week_count: number;
+    }>`
+      SELECT patient_id, day::text AS day, day_count, week_start::text AS week_start, week_count FROM contact_pressure
+      WHERE tenant_id = ${tenantId} AND patient_id = ANY(${ids}::uuid[]) ORDER BY patient_id FOR UPDATE`.execute(
+      tx,
+    );
+    const written: { id: string; day: string; dayCount: number; weekStart: string; weekCount: number }[] = [];
+    for (const r of locked.rows) {
+      const tz = unsealed.get(r.patient_id)?.row.time_zone ?? policy.defaultTimeZone;
+      let counters: PressureRow = currentPressure(
+        { day: r.day, dayCount: r.day_count, weekStart: r.week_start, weekCount: r.week_count },
+        now,
+        tz,
+      );
+      for (const m of budgeted.get(r.patient_id) ?? []) {
+        const next = spend(counters, policy);
+        const caps = {
+          dailyCap: policy.dailyCap,
+          weeklyCap: policy.weeklyCap,
+          day: counters.day,
+          dayCount: counters.dayCount,
+          weekCount: counters.weekCount,
+        };
+        if (!next) {
+          updates.push({
+            id: m.row.id,
+            state: 'skipped',
+            channel: m.channel,
+            provider: null,
+            skip_reason: 'frequency_cap',
+            next_attempt_at: null,
+            attempts: m.row.attempts,
+            decision: { stage: 'claim', at: now.toISOString(), reason: 'frequency_cap', caps },
+          });
+          continue;
+        }
+        counters = next;
+        toSend.push({
+          row: m.row,
+          channel: m.channel,
+          decision: {
+            stage: 'claim',
+            at: now.toISOString(),
+            consentEvents: m.consentEvents,
+            charged: true,
+            caps,
+          },
+        });
+      }
+      written.push({ id: r.patient_id, ...counters });
+    }
+    await sql`
+      UPDATE contact_pressure c SET day = w.day, day_count = w.day_count, week_start = w.week_start, week_count = w.week_count, last_sent_at = ${now}
+      FROM unnest(${written.map((w) => w.id)}::uuid[], ${written.map((w) => w.day)}::date[], ${written.map((w) => w.dayCount)}::int[],
+                  ${written.map((w) => w.weekStart)}::date[], ${written.map((w) => w.weekCount)}::int[])
+        AS w(id, day, day_count, week_start, week_count)
+      WHERE c.tenant_id = ${tenantId} AND c.patient_id = w.id`.execute(tx);
+  }
+
+  // Render what is going out; a render failure is a skip with its reason, never a partial message.
+  const sending: ClaimedMessage[] = [];
+  for (const s of toSend) {
+    const u = unsealed.get(s.row.patient_id);
+    const to = addressOf(s.channel, u?.contact, s.row.patient_id);
+    const provider = env.providers.get(s.channel) as string;
+    if (!u || !to) {
+      updates.push({
+        id: s.row.id,
+        state: 'skipped',
+        channel: s.channel,
+        provider: null,
+        skip_reason: 'no_contact',
+        next_attempt_at: null,
+        attempts: s.row.attempts,
+        decision: { ...s.decision, reason: 'no_contact' },
+      });
+      continue;
+    }
+    const marketing = MARKETING_PURPOSES.has(s.row.purpose);
+    const context = s.row.context as Omit<ValueBag, 'patient'>;
+    let unsubscribeUrl: string | undefined;
+    if (marketing && s.channel !== 'call') {
+      const token = await issueLink(tx, env.clock, {
+        tenantId,
+        patientId: s.row.patient_id,
+        purpose: 'unsubscribe',
+        channel: s.channel,
+        messageId: s.row.id,
+      });
+      unsubscribeUrl = `${env.publicUrl}/u/${token}`;
+    }
+    const values: ValueBag = {
+      ...context,
+      patient: {
+        ...(u.identity?.firstName ? { firstName: u.identity.firstName } : {}),
+        ...(u.identity?.middleName ? { patronymic: u.identity.middleName } : {}),
+        ...(u.identity?.lastName ? { lastName: u.identity.lastName } : {}),
+        ...(u.row.sex ? { sex: u.row.sex } : {}),
+      },
+      links: { ...(context.links ?? {}), ...(unsubscribeUrl ? { unsubscribe: unsubscribeUrl } : {}) },
+    };
+    const renderChannel: ContentChannel = s.channel === 'call' ? 'sms' : s.channel;
+    let rendered: RenderedMessage | CallTask;
+    try {
+      const result = await env.renderer.render(tx, {
+        tenantId,
+        content: { templateId: s.row.template_id, version: s.row.template_version },
+        channel: renderChannel,
+        language: u.row.language,
+        purpose: s.row.purpose,
+        values,
+      });
+      if (!result.ok) {
+        updates.push({
+          id: s.row.id,
+          state: 'skipped',
+          channel: s.channel,
+          provider: null,
+          skip_reason: 'render_failed',
+          next_attempt_at: null,
+          attempts: s.row.attempts,
+          decision: { ...s.decision, reason: 'render_failed', errors: result.errors.map((e) => e.code) },
+        });
+        continue;
+      }
+      rendered =
+        s.channel === 'call'
+          ? {
+              channel: 'call',
+              call: {
+                script: result.message.channel === 'sms' ? result.message.sms.text : '',
+                campaignId: s.row.campaign_id,
+              },
+            }
+          : result.message;
+    } catch (e) {
+      // Fail closed (R45): an exception while rendering sends nothing.
+      updates.push({
+        id: s.row.id,
+        state: 'skipped',
+        channel: s.channel,
+        provider: null,
+        skip_reason: 'render_failed',
+        next_attempt_at: null,
+        attempts: s.row.attempts,
+        decision: { ...s.decision, reason: 'render_failed', errors: [(e as Error).name] },
+      });
+      continue;
+    }
+    const decision = {
+      ...s.decision,
+      template: { id: s.row.template_id, version: s.row.template_version },
+      channel: s.channel,
+      provider,
+    };
+    updates.push({
+      id: s.row.id,
+      state: 'sending',
+      channel: s.channel,
+      provider,
+      skip_reason: null,
+      next_attempt_at: null,
+      attempts: s.row.attempts + 1,
+      decision,
+    });
+    sending.push({
+      provider,
+      attempts: s.row.attempts + 1,
+      outbound: {
+        messageId: s.row.id,
+        tenantId,
+        patientId: s.row.patient_id,
+        purpose: s.row.purpose,
+        channel: s.channel,
+        idempotencyKey: s.row.idem_key.toString('hex'),
+        to,
+        content: rendered,
+        ...(unsubscribeUrl && s.channel === 'email' ? { unsubscribeUrl } : {}),
+      },
+    });
+  }
+
+  await sql`
+    UPDATE outbox_messages o SET
+      state = u.state, channel = coalesce(u.channel, o.channel), provider = coalesce(u.provider, o.provider),
+      skip_reason = u.skip_reason, attempts = u.attempts, decision = u.decision,
+      next_attempt_at = coalesce(u.next_attempt_at, o.next_attempt_at),
+      sending_at = CASE WHEN u.state = 'sending' THEN ${now}::timestamptz ELSE o.sending_at END,
+      updated_at = ${now}
+    FROM unnest(${updates.map((u) => u.id)}::uuid[], ${updates.map((u) => u.state)}::text[], ${updates.map((u) => u.channel)}::text[],
+                ${updates.map((u) => u.provider)}::text[], ${updates.map((u) => u.skip_reason)}::text[], ${updates.map((u) => u.attempts)}::int[],
+                ${updates.map((u) => JSON.stringify(u.decision))}::jsonb[], ${updates.map((u) => u.next_attempt_at)}::timestamptz[])
+      AS u(id, state, channel, provider, skip_reason, attempts, decision, next_attempt_at)
+    WHERE o.tenant_id = ${tenantId} AND o.id = u.id`.execute(tx);
+
+  const audit: AuditEvent[] = updates.map((u) => ({
+    action:
+      u.state === 'sending' ? 'delivery.send' : u.state === 'skipped' ? 'delivery.skip' : 'delivery.defer',
+    outcome: u.state === 'skipped' ? 'denied' : 'allowed',
+    subjectType: 'message',
+    subjectId: u.id,
+    details: {
+      ...(u.channel ? { channel: u.channel } : {}),
+      ...(u.skip_reason ? { reason: u.skip_reason } : {}),
+      ...(u.state === 'queued' ? { until: (u.next_attempt_at as Date).toISOString() } : {}),
+    },
+  }));
+  await appendAudit(
+    tx,
+    env.clock,
+    { tenantId, actor: systemActor('delivery'), purpose: 'registry.operations' },
+    audit,
+  );
+  return {
+    claimed: rows.length,
+    sending,
+    skipped: updates.filter((u) => u.state === 'skipped').length,
+    deferred: updates.filter((u) => u.state === 'queued').length,
+  };
+}
+
+export type { DeliveryPolicy };

@@ -1,0 +1,49 @@
+/**
+ * Delivery: the transactional outbox, the claim that re-checks consent, suppressions, quiet
+ * hours and the contact-pressure budget in one transaction, channel adapters behind one port,
+ * retries, reconciliation after a crash, provider webhooks and message history.
+ */
+export { type HttpGatewaySettings, httpChannel } from './channels/http.ts';
+export { type MailTransport, messageIdHeader, type SmtpSettings, smtpChannel } from './channels/smtp.ts';
+export { worklistChannel } from './channels/worklist.ts';
+export { type Decision, decideChannel, type PatientFacts, quietUntil } from './decide.ts';
+export { type EnqueueOptions, type EnqueueResult, enqueueMessages } from './enqueue.ts';
+export {
+  BUDGETED_PURPOSES,
+  type ContentRef,
+  DEFAULT_POLICY,
+  type DeliveryPolicy,
+  idempotencyKey,
+  MESSAGING_PURPOSES,
+  OUTBOX_STATES,
+  type OutboxItem,
+  type OutboxState,
+  policyFrom,
+  type RenderContext,
+  type RequestedChannel,
+  SKIP_REASONS,
+  type SkipReason,
+} from './model.ts';
+export type {
+  CallTask,
+  ChannelAdapter,
+  LookupResult,
+  MessageRenderer,
+  OutboundMessage,
+  RenderInput,
+  SendOutcome,
+  WorklistPort,
+} from './ports.ts';
+export { currentPressure, type PressureRow, spend, weekStartOf } from './pressure.ts';
+export type { CampaignStats, MessageHistoryItem } from './reads.ts';
+export { catalogueRenderer } from './renderer.ts';
+export { DeliveryService } from './service.ts';
+export {
+  type InboundMessage,
+  isStopKeyword,
+  RECEIPT_STATUSES,
+  type Receipt,
+  type ReceiptStatus,
+  STOP_KEYWORDS,
+} from './webhooks.ts';
+export { backoffMs, DeliveryWorker, type PassResult, type WorkerOptions } from './worker.ts';

@@ -1,0 +1,72 @@
+import type { Channel } from '@careloop/contracts';
+import type { Database } from '../../db/index.ts';
+import type { Scope } from '../../kernel/index.ts';
+import { guarded } from '../audit/index.ts';
+import type { ModuleDeps } from '../deps.ts';
+import { type EnqueueResult, enqueueMessages } from './enqueue.ts';
+import type { OutboxItem } from './model.ts';
+import { type CampaignStats, campaignStats, type MessageHistoryItem, messageHistory } from './reads.ts';
+import { applyInbound, applyReceipt, type InboundMessage, type Receipt } from './webhooks.ts';
+
+/** Delivery as the API and jobs use it; campaigns call `enqueueMessages` inside their own transaction. */
+export class DeliveryService {
+  readonly #deps: ModuleDeps;
+  constructor(deps: ModuleDeps) {
+    this.#deps = deps;
+  }
+
+  get db(): Database {
+    return this.#deps.db;
+  }
+
+  /** Enqueue in a transaction of its own (callers with an audience snapshot use `enqueueMessages`). */
+  enqueue(scope: Scope, items: readonly OutboxItem[]): Promise<EnqueueResult> {
+    const { db, clock } = this.#deps;
+    return guarded(db, clock, scope, { action: 'delivery.enqueued', subjectType: 'campaign' }, (tx) =>
+      enqueueMessages(tx, scope, items, { clock }),
+    );
+  }
+
+  history(scope: Scope, patientId: string): Promise<MessageHistoryItem[]> {
+    const { db, clock } = this.#deps;
+    return guarded(
+      db,
+      clock,
+      scope,
+      { action: 'delivery.history_read', subjectType: 'patient', subjectId: patientId },
+      (tx) => messageHistory(tx, clock, scope, patientId),
+    );
+  }
+
+  campaignStats(scope: Scope, campaignId: string): Promise<CampaignStats> {
+    const { db, clock } = this.#deps;
+    return guarded(
+      db,
+      clock,
+      scope,
+      { action: 'delivery.stats_read', subjectType: 'campaign', subjectId: campaignId },
+      (tx) => campaignStats(tx, scope, campaignId),
+    );
+  }
+
+  receipt(
+    tenantId: string,
+    provider: string,
+    receipt: Receipt,
+  ): Promise<{ duplicate: boolean; matched: boolean }> {
+    const { db, clock } = this.#deps;
+    return db.tenant(tenantId, (tx) => applyReceipt(tx, clock, tenantId, provider, receipt));
+  }
+
+  inbound(
+    tenantId: string,
+    provider: string,
+    channel: Extract<Channel, 'sms' | 'messenger'>,
+    msg: InboundMessage,
+  ) {
+    const { db, clock, vault } = this.#deps;
+    return db.tenant(tenantId, async (tx) =>
+      applyInbound(tx, await vault.forTenant(tx, tenantId), clock, tenantId, provider, channel, msg),
+    );
+  }
+}

@@ -1,0 +1,390 @@
+import type { Channel } from '@careloop/contracts';
+import { sql } from 'kysely';
+import type { Database, Tx } from '../../db/index.ts';
+import { type Clock, systemActor } from '../../kernel/index.ts';
+import { appendAudit } from '../audit/index.ts';
+import type { Vault } from '../crypto/index.ts';
+import { type ClaimedMessage, claimBatch } from './claim.ts';
+import type { ChannelAdapter, MessageRenderer, SendOutcome } from './ports.ts';
+
+export interface WorkerOptions {
+  readonly adapters: readonly ChannelAdapter[];
+  readonly renderer: MessageRenderer;
+  /** Where patients reach Careloop: unsubscribe and preference links start with it. */
+  readonly publicUrl: string;
+  /** Only these tenants (tests, a dedicated worker); all tenants with due messages otherwise. */
+  readonly tenantIds?: readonly string[];
+  readonly batchSize?: number;
+  /** Provider calls in flight at once. */
+  readonly concurrency?: number;
+  /** A provider call slower than this is an `unknown` outcome (R52). */
+  readonly sendTimeoutMs?: number;
+  /** A message left in `sending` longer than this belongs to a dead worker and is reconciled. */
+  readonly leaseMs?: number;
+  readonly maxAttempts?: number;
+  readonly backoffBaseMs?: number;
+  readonly backoffMaxMs?: number;
+  /** Consecutive failures that open a channel's circuit, and for how long (R55). */
+  readonly breakerThreshold?: number;
+  readonly breakerCooldownMs?: number;
+  readonly random?: () => number;
+}
+
+export interface PassResult {
+  claimed: number;
+  sent: number;
+  skipped: number;
+  deferred: number;
+  retried: number;
+  failed: number;
+  review: number;
+  reconciled: number;
+}
+
+const empty = (): PassResult => ({
+  claimed: 0,
+  sent: 0,
+  skipped: 0,
+  deferred: 0,
+  retried: 0,
+  failed: 0,
+  review: 0,
+  reconciled: 0,
+});
+
+/** Exponential backoff with full jitter around the step: base·2^(n−1), capped, ×[0.5, 1.5). */
+export function backoffMs(attempt: number, base: number, max: number, random: () => number): number {
+  const step = Math.min(max, base * 2 ** Math.max(0, attempt - 1));
+  return Math.round(step * (0.5 + random()));
+}
+
+/** Per-channel circuit breaker: a provider outage defers that channel only (R55). */
+class Breakers {
+  readonly #failures = new Map<Channel, number>();
+  readonly #openUntil = new Map<Channel, Date>();
+  readonly #threshold: number;
+  readonly #cooldownMs: number;
+  constructor(threshold: number, cooldownMs: number) {
+    this.#threshold = threshold;
+    this.#cooldownMs = cooldownMs;
+  }
+  openUntil(c: Channel, now: Date): Date | null {
+    const until = this.#openUntil.get(c);
+    return until && until > now ? until : null;
+  }
+  record(c: Channel, ok: boolean, now: Date): void {
+    if (ok) {
+      this.#failures.set(c, 0);
+      return;
+    }
+    const n = (this.#failures.get(c) ?? 0) + 1;
+    this.#failures.set(c, n);
+    if (n >= this.#threshold) {
+      this.#openUntil.set(c, new Date(now.getTime() + this.#cooldownMs));
+      this.#failures.set(c, 0);
+    }
+  }
+}
+
+const withTimeout = async (p: Promise<SendOutcome>, ms: number): Promise<SendOutcome> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<SendOutcome>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: 'unknown', error: 'timeout' }), ms);
+  });
+  try {
+    return await Promise.race([
+      p.catch((e: unknown): SendOutcome => ({ kind: 'unknown', error: (e as Error).name || 'error' })),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
+/**
+ * The delivery worker: claim (one transaction), call providers (no transaction open), settle
+ * (one transaction). A crash between the two transactions leaves messages in `sending`; the
+ * reconciliation step resolves them without ever blindly resending (R52). On PostgreSQL several
+ * workers run side by side; on the embedded database one in-process worker shares the connection.
+ */
+export class DeliveryWorker {
+  readonly #db: Database;
+  readonly #vault: Vault;
+  readonly #clock: Clock;
+  readonly #adapters: Map<Channel, ChannelAdapter>;
+  readonly #byProvider: Map<string, ChannelAdapter>;
+  readonly #opts: Required<Omit<WorkerOptions, 'tenantIds' | 'adapters'>> & { tenantIds?: readonly string[] };
+  readonly #breakers: Breakers;
+  #timer: NodeJS.Timeout | null = null;
+  #running: Promise<void> | null = null;
+
+  constructor(deps: { db: Database; vault: Vault; clock: Clock }, opts: WorkerOptions) {
+    this.#db = deps.db;
+    this.#vault = deps.vault;
+    this.#clock = deps.clock;
+    this.#adapters = new Map(opts.adapters.map((a) => [a.channel, a]));
+    this.#byProvider = new Map(opts.adapters.map((a) => [a.provider, a]));
+    this.#opts = {
+      renderer: opts.renderer,
+      publicUrl: opts.publicUrl.replace(/\/$/, ''),
+      batchSize: opts.batchSize ?? 100,
+      concurrency: opts.concurrency ?? 16,
+      sendTimeoutMs: opts.sendTimeoutMs ?? 30_000,
+      leaseMs: opts.leaseMs ?? 120_000,
+      maxAttempts: opts.maxAttempts ?? 6,
+      backoffBaseMs: opts.backoffBaseMs ?? 60_000,
+      backoffMaxMs: opts.backoffMaxMs ?? 6 * 3_600_000,
+      breakerThreshold: opts.breakerThreshold ?? 5,
+      breakerCooldownMs: opts.breakerCooldownMs ?? 60_000,
+      random: opts.random ?? Math.random,
+      ...(opts.tenantIds ? { tenantIds: opts.tenantIds } : {}),
+    };
+    this.#breakers = new Breakers(this.#opts.breakerThreshold, this.#opts.breakerCooldownMs);
+  }
+
+  async #tenants(): Promise<readonly string[]> {
+    if (this.#opts.tenantIds) return this.#opts.tenantIds;
+    const now = this.#clock.now();
+    const rows = await this.#db.system((tx) =>
+      sql<{ tenant_id: string }>`
+        SELECT DISTINCT tenant_id FROM outbox_messages
+        WHERE (state = 'queued' AND next_attempt_at <= ${now}) OR state = 'sending'`.execute(tx),
+    );
+    return rows.rows.map((r) => r.tenant_id);
+  }
+
+  /** One pass over every tenant: reconcile stale `sending` rows, then claim, send and settle one batch each. */
+  async runOnce(): Promise<PassResult> {
+    const total = empty();
+    for (const tenantId of await this.#tenants()) {
+      const r = await this.runTenant(tenantId);
+      for (const k of Object.keys(total) as (keyof PassResult)[]) total[k] += r[k];
+    }
+    return total;
+  }
+
+  /** Runs passes until nothing is due (tests, benchmarks, the crash-test child). */
+  async drain(maxPasses = 1_000_000): Promise<PassResult> {
+    const total = empty();
+    for (let i = 0; i < maxPasses; i++) {
+      const r = await this.runOnce();
+      for (const k of Object.keys(total) as (keyof PassResult)[]) total[k] += r[k];
+      if (r.claimed === 0 && r.reconciled === 0) break;
+    }
+    return total;
+  }
+
+  async runTenant(tenantId: string): Promise<PassResult> {
+    const result = empty();
+    result.reconciled = await this.reconcile(tenantId);
+    const now = this.#clock.now();
+    const claim = await this.#db.tenant(tenantId, async (tx) =>
+      claimBatch(tx, await this.#vault.forTenant(tx, tenantId), tenantId, {
+        clock: this.#clock,
+        renderer: this.#opts.renderer,
+        publicUrl: this.#opts.publicUrl,
+        batchSize: this.#opts.batchSize,
+        providers: new Map([...this.#adapters].map(([c, a]) => [c, a.provider])),
+        circuitOpenUntil: (c) => this.#breakers.openUntil(c, now),
+      }),
+    );
+    result.claimed = claim.claimed;
+    result.skipped = claim.skipped;
+    result.deferred = claim.deferred;
+    if (claim.sending.length === 0) return result;
+    const outcomes = await this.#sendAll(claim.sending);
+    const settled = await this.#db.tenant(tenantId, (tx) =>
+      this.#settle(tx, tenantId, claim.sending, outcomes),
+    );
+    result.sent = settled.sent;
+    result.retried = settled.retried;
+    result.failed = settled.failed;
+    result.review = settled.review;
+    return result;
+  }
+
+  async #sendAll(batch: readonly ClaimedMessage[]): Promise<SendOutcome[]> {
+    const out: SendOutcome[] = new Array(batch.length);
+    let next = 0;
+    const lane = async () => {
+      while (next < batch.length) {
+        const i = next++;
+        const m = batch[i] as ClaimedMessage;
+        const adapter = this.#adapters.get(m.outbound.channel) as ChannelAdapter;
+        const outcome = await withTimeout(adapter.send(m.outbound), this.#opts.sendTimeoutMs);
+        this.#breakers.record(
+          m.outbound.channel,
+          outcome.kind === 'sent' || (outcome.kind === 'failed' && !outcome.retryable),
+          this.#clock.now(),
+        );
+        out[i] = outcome;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.#opts.concurrency, batch.length) }, lane));
+    return out;
+  }
+
+  async #settle(
+    tx: Tx,
+    tenantId: string,
+    batch: readonly ClaimedMessage[],
+    outcomes: readonly SendOutcome[],
+  ) {
+    const now = this.#clock.now();
+    const rows = batch.map((m, i) => {
+      const o = outcomes[i] as SendOutcome;
+      const adapter = this.#adapters.get(m.outbound.channel) as ChannelAdapter;
+      if (o.kind === 'sent')
+        return {
+          id: m.outbound.messageId,
+          state: 'sent',
+          next: null,
+          pid: o.providerMessageId ?? null,
+          error: null,
+        };
+      if (o.kind === 'unknown') {
+        // Maybe accepted: an idempotent provider gets the same key again; others wait for reconciliation (R52).
+        return adapter.idempotent && m.attempts < this.#opts.maxAttempts
+          ? {
+              id: m.outbound.messageId,
+              state: 'queued',
+              next: this.#retryAt(now, m.attempts),
+              pid: null,
+              error: o.error,
+            }
+          : { id: m.outbound.messageId, state: 'sending', next: null, pid: null, error: o.error };
+      }
+      if (o.retryable && m.attempts < this.#opts.maxAttempts)
+        return {
+          id: m.outbound.messageId,
+          state: 'queued',
+          next: this.#retryAt(now, m.attempts),
+          pid: null,
+          error: o.error,
+        };
+      return { id: m.outbound.messageId, state: 'failed', next: null, pid: null, error: o.error };
+    });
+    await sql`
+      UPDATE outbox_messages o SET
+        state = r.state,
+        next_attempt_at = coalesce(r.next, o.next_attempt_at),
+        provider_message_id = coalesce(r.pid, o.provider_message_id),
+        last_error = r.error,
+        sent_at = CASE WHEN r.state = 'sent' THEN ${now}::timestamptz ELSE o.sent_at END,
+        updated_at = ${now}
+      FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.state)}::text[], ${rows.map((r) => r.next)}::timestamptz[],
+                  ${rows.map((r) => r.pid)}::text[], ${rows.map((r) => r.error)}::text[]) AS r(id, state, next, pid, error)
+      WHERE o.tenant_id = ${tenantId} AND o.id = r.id AND o.state = 'sending'`.execute(tx);
+    await appendAudit(
+      tx,
+      this.#clock,
+      { tenantId, actor: systemActor('delivery'), purpose: 'registry.operations' },
+      rows.map((r) => ({
+        action: `delivery.${r.state === 'sent' ? 'sent' : r.state === 'queued' ? 'retry' : r.state === 'failed' ? 'failed' : 'uncertain'}`,
+        outcome: r.state === 'sent' ? 'done' : 'failed',
+        subjectType: 'message',
+        subjectId: r.id,
+        details: r.error ? { error: r.error } : {},
+      })),
+    );
+    return {
+      sent: rows.filter((r) => r.state === 'sent').length,
+      retried: rows.filter((r) => r.state === 'queued').length,
+      failed: rows.filter((r) => r.state === 'failed').length,
+      review: 0,
+    };
+  }
+
+  #retryAt(now: Date, attempts: number): Date {
+    return new Date(
+      now.getTime() +
+        backoffMs(attempts, this.#opts.backoffBaseMs, this.#opts.backoffMaxMs, this.#opts.random),
+    );
+  }
+
+  /**
+   * Resolves messages left in `sending` by a worker that died (R52): an idempotent provider is
+   * simply asked again with the same key; otherwise the provider is asked whether it accepted the
+   * message, and only a clear "not found" sends again. Anything uncertain goes to review.
+   */
+  async reconcile(tenantId: string): Promise<number> {
+    const now = this.#clock.now();
+    const staleBefore = new Date(now.getTime() - this.#opts.leaseMs);
+    return this.#db.tenant(tenantId, async (tx) => {
+      const stale = await sql<{
+        id: string;
+        idem_key: Buffer;
+        provider: string | null;
+        provider_message_id: string | null;
+      }>`
+        SELECT id, idem_key, provider, provider_message_id FROM outbox_messages
+        WHERE tenant_id = ${tenantId} AND state = 'sending' AND sending_at < ${staleBefore}
+        ORDER BY sending_at LIMIT 500 FOR UPDATE SKIP LOCKED`.execute(tx);
+      if (stale.rows.length === 0) return 0;
+      const verdicts = await Promise.all(
+        stale.rows.map(async (r) => {
+          const adapter = r.provider ? this.#byProvider.get(r.provider) : undefined;
+          if (adapter?.idempotent) return { id: r.id, state: 'queued', how: 'resend_same_key' };
+          if (!adapter?.lookup) return { id: r.id, state: 'review', how: 'no_lookup' };
+          const found = await adapter
+            .lookup({
+              messageId: r.id,
+              idempotencyKey: r.idem_key.toString('hex'),
+              providerMessageId: r.provider_message_id,
+            })
+            .catch(() => 'unknown' as const);
+          return found === 'accepted'
+            ? { id: r.id, state: 'sent', how: 'provider_accepted' }
+            : found === 'not_found'
+              ? { id: r.id, state: 'queued', how: 'provider_not_found' }
+              : { id: r.id, state: 'review', how: 'provider_unknown' };
+        }),
+      );
+      await sql`
+        UPDATE outbox_messages o SET
+          state = v.state,
+          next_attempt_at = CASE WHEN v.state = 'queued' THEN ${now}::timestamptz ELSE o.next_attempt_at END,
+          sent_at = CASE WHEN v.state = 'sent' THEN ${now}::timestamptz ELSE o.sent_at END,
+          decision = coalesce(o.decision, '{}'::jsonb) || jsonb_build_object('reconciled', v.how),
+          updated_at = ${now}
+        FROM unnest(${verdicts.map((v) => v.id)}::uuid[], ${verdicts.map((v) => v.state)}::text[], ${verdicts.map((v) => v.how)}::text[])
+          AS v(id, state, how)
+        WHERE o.tenant_id = ${tenantId} AND o.id = v.id`.execute(tx);
+      await appendAudit(
+        tx,
+        this.#clock,
+        { tenantId, actor: systemActor('delivery'), purpose: 'registry.operations' },
+        verdicts.map((v) => ({
+          action: 'delivery.reconciled',
+          outcome: 'done',
+          subjectType: 'message',
+          subjectId: v.id,
+          details: { result: v.state, how: v.how },
+        })),
+      );
+      return verdicts.length;
+    });
+  }
+
+  /** Polls every `intervalMs` until stopped; one pass at a time. */
+  start(intervalMs = 1_000): void {
+    if (this.#timer) return;
+    const tick = () => {
+      this.#running = this.runOnce()
+        .then(() => undefined)
+        .catch(() => undefined)
+        .finally(() => {
+          if (this.#timer) this.#timer = setTimeout(tick, intervalMs);
+        });
+    };
+    this.#timer = setTimeout(tick, 0);
+  }
+
+  async stop(): Promise<void> {
+    const t = this.#timer;
+    this.#timer = null;
+    if (t) clearTimeout(t);
+    await this.#running;
+    for (const a of this.#adapters.values()) await a.close?.();
+  }
+}
