@@ -16,6 +16,7 @@ import { PreferenceService } from '../modules/preferences/index.ts';
 import { RightsService } from '../modules/rights/index.ts';
 import { StaffService, StaffSessions } from '../modules/staff/index.ts';
 import { TenantService } from '../modules/tenants/index.ts';
+import { WorklistService } from '../modules/worklist/index.ts';
 
 /**
  * The composition root: builds every dependency once from the configuration and
@@ -39,6 +40,7 @@ export interface Careloop {
   readonly imports: ImportService;
   readonly delivery: DeliveryService;
   readonly content: ContentService;
+  readonly worklist: WorklistService;
   readiness(): Promise<Readiness>;
   close(): Promise<void>;
 }
@@ -101,6 +103,7 @@ export async function startCareloop(config: Config, opts: StartOptions = {}): Pr
       imports: new ImportService(deps),
       delivery: new DeliveryService(deps),
       content: new ContentService(deps),
+      worklist: new WorklistService(deps),
       readiness: () => readiness(db),
       close: () => db.close(),
     };

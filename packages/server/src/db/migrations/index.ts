@@ -6,6 +6,7 @@ import * as subjectRights from './2026-11-23T1500_subject_rights.ts';
 import * as imports from './2026-11-23T1600_imports.ts';
 import * as delivery from './2026-11-24T1000_delivery.ts';
 import * as content from './2026-11-24T1100_content.ts';
+import * as worklist from './2026-11-24T1150_worklist.ts';
 
 /** Every migration, by its frozen, date-based name. Append only. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T1600_imports': imports,
   '2026-11-24T1000_delivery': delivery,
   '2026-11-24T1100_content': content,
+  '2026-11-24T1150_worklist': worklist,
 };
