@@ -6,3 +6,4 @@ export * from './imports.ts';
 export * from './patients.ts';
 export * from './rights.ts';
 export * from './system.ts';
+export * from './worklist.ts';

@@ -22,6 +22,7 @@ import { importRoutes } from './routes/imports.ts';
 import { patientRoutes } from './routes/patients.ts';
 import { rightsRoutes } from './routes/rights.ts';
 import { systemRoutes } from './routes/system.ts';
+import { worklistRoutes } from './routes/worklist.ts';
 import { registerSessions } from './session.ts';
 import type { App, Routes } from './types.ts';
 
@@ -34,6 +35,7 @@ const ROUTES: readonly Routes[] = [
   rightsRoutes,
   importRoutes,
   contentRoutes,
+  worklistRoutes,
   preferencePages,
 ];
 

@@ -94,7 +94,7 @@ export async function createCallTasks(
   const byId = new Map(patients.map((p) => [p.id, p]));
   const rows = items.map((i) => {
     const p = byId.get(i.patientId);
-    if (!p || p.status !== 'active' || p.key_version === null || p.key_wrapped === null)
+    if (p?.status !== 'active' || p.key_version === null || p.key_wrapped === null)
       throw new AppError('NOT_FOUND', 'No such patient.');
     const id = newId();
     const key = keys.unwrapPatientKey(p.id, p.key_version, p.key_wrapped);
