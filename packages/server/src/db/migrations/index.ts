@@ -8,8 +8,8 @@ import * as identity from './2026-11-24T0800_identity.ts';
 import * as segments from './2026-11-24T0900_segments.ts';
 import * as delivery from './2026-11-24T1000_delivery.ts';
 import * as content from './2026-11-24T1100_content.ts';
-import * as campaigns from './2026-11-24T1200_campaigns.ts';
 import * as worklist from './2026-11-24T1150_worklist.ts';
+import * as campaigns from './2026-11-24T1200_campaigns.ts';
 
 /** Every migration, by its frozen, date-based name. Append only. */
 export const migrations: Record<string, Migration> = {
