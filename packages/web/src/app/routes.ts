@@ -1,6 +1,7 @@
 import { duplicateScreens } from '../features/duplicates/index.ts';
 import { homeScreens } from '../features/home/index.ts';
 import { patientScreens } from '../features/patients/index.ts';
+import { worklistScreens } from '../features/worklist/index.ts';
 import type { Screen } from './router.tsx';
 
 /**
@@ -12,4 +13,5 @@ export const SCREENS: readonly Screen[] = [
   ...homeScreens,
   ...patientScreens,
   ...duplicateScreens,
+  ...worklistScreens,
 ];

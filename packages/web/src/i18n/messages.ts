@@ -4,6 +4,7 @@ import { kindMessages } from '../features/consents/kind-messages.ts';
 import { duplicateMessages } from '../features/duplicates/messages.ts';
 import { homeMessages } from '../features/home/messages.ts';
 import { patientMessages } from '../features/patients/messages.ts';
+import { worklistMessages } from '../features/worklist/messages.ts';
 import { common } from './common.ts';
 import type { Messages } from './define.ts';
 
@@ -19,6 +20,7 @@ const ALL = [
   kindMessages,
   patientMessages,
   duplicateMessages,
+  worklistMessages,
 ] as const;
 
 type KeysOf<T> = T extends Messages<infer K> ? K : never;

@@ -6,6 +6,7 @@ import {
   screenshot,
   setLanguage,
   signIn,
+  signOut,
   type TestBrowser,
 } from '../support/browser.ts';
 import { startDashboard, type TestDashboard } from '../support/dashboard.ts';
@@ -156,7 +157,7 @@ describe('duplicate review in Chromium', () => {
 
   it('a doctor sees pairs but no merge buttons; the server refuses a doctor’s merge', async () => {
     const { page } = b;
-    await page.locator('header.top button', { hasText: 'Выйти' }).click();
+    await signOut(page);
     await signIn(page, dash, 'doctor');
     await page.goto(`${dash.url}/duplicates`);
     await page
