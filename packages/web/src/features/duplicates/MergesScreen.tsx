@@ -6,6 +6,7 @@ import { ErrorNote, Loading, Page, useApi } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { MERGE_ROLES } from './access.ts';
 import { listMerges, PAGE_SIZE, unmerge } from './api.ts';
+import { percent } from './evidence.ts';
 
 /** Merges, newest first: who merged what and when, and the undo. Records appear by card link only. */
 export function MergesScreen() {
@@ -90,9 +91,7 @@ export function MergesScreen() {
                     )}
                   </td>
                   <td>{maybe(`duplicates.method.${m.method}`, m.method)}</td>
-                  <td className="num">
-                    {m.probability === null ? '—' : `${(m.probability * 100).toFixed(1)} %`}
-                  </td>
+                  <td className="num">{m.probability === null ? '—' : percent(m.probability)}</td>
                   <td>
                     {m.undoneAt
                       ? t('duplicates.undone', { at: formatDateTime(m.undoneAt) })

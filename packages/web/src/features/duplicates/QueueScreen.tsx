@@ -6,7 +6,7 @@ import { ErrorNote, Loading, Page, useApi } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { MERGE_ROLES } from './access.ts';
 import { mergePair, PAGE_SIZE, PAIR_REVEALABLE, rejectPair, reviewQueue } from './api.ts';
-import { levelLabel, weightTone } from './evidence.ts';
+import { levelLabel, percent, weightTone } from './evidence.ts';
 
 const fullName = (s: ReviewSideView) => [s.lastName, s.firstName, s.middleName].filter(Boolean).join(' ');
 
@@ -133,8 +133,6 @@ export function QueueScreen() {
     </Page>
   );
 }
-
-const percent = (p: number) => `${(p * 100).toFixed(p >= 0.995 || p < 0.01 ? 2 : 1)} %`;
 
 const SIDE_FIELDS = [
   'lastName',

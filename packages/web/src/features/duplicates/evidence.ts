@@ -12,3 +12,6 @@ export function levelLabel(level: string, { t, maybe }: Pick<I18n, 't' | 'maybe'
 /** The sign tells the reader which way a field pushes: for, against, or neither. */
 export const weightTone = (w: number): 'for' | 'against' | 'neutral' =>
   w > 0.05 ? 'for' : w < -0.05 ? 'against' : 'neutral';
+
+/** Probabilities near 0 or 1 keep two decimals so 99.95 % does not read as certainty. */
+export const percent = (p: number) => `${(p * 100).toFixed(p >= 0.995 || p < 0.01 ? 2 : 1)} %`;
