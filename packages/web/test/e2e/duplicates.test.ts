@@ -64,11 +64,10 @@ describe('duplicate review in Chromium', () => {
     await expect
       .poll(() => pair.locator('td[data-side=a][data-field=lastName]').textContent())
       .toBe(first.a.lastName);
-    if (first.a.phone) {
-      await expect
-        .poll(() => pair.locator('td[data-side=a][data-field=phone]').textContent())
-        .toMatch(/\*\*\*/);
-    }
+    expect(first.a.phone).toMatch(/^\+\d{11}$/);
+    await expect
+      .poll(() => pair.locator('td[data-side=a][data-field=phone]').textContent())
+      .toMatch(/\*\*\*/);
     const evidence = pair.getByRole('table', { name: 'Доказательства по полям' });
     await expect.poll(() => evidence.locator('tbody tr').count()).toBe(first.evidence.length);
     const lastName = first.evidence.find((e) => e.field === 'last_name')!;
@@ -79,18 +78,25 @@ describe('duplicate review in Chromium', () => {
       .toBe(`${lastName.weight > 0 ? '+' : ''}${lastName.weight.toFixed(2)}`);
     await screenshot(page, 'duplicates-pair-ru');
 
-    // Full identifiers on request (audited): the same pair now shows the real phone.
+    // Full identifiers on request, audited per pair shown: the same pair now shows the real phone.
+    const reveals = async () =>
+      (
+        await dash.careloop.audit.entries(staffScope(dash.demo.tenantId, 'auditor', 'subject.rights'), {
+          action: 'identity.review.reveal',
+          limit: 500,
+        })
+      ).length;
+    const revealsBefore = await reveals();
     await page.getByRole('button', { name: 'Показать идентификаторы полностью' }).click();
     await expect.poll(() => page.getByText(/^Показано полностью:/).count()).toBe(1);
     await page
       .getByRole('button', { name: /^Проверить пару:/ })
       .first()
       .click();
-    if (first.a.phone) {
-      await expect
-        .poll(() => pair.locator('td[data-side=a][data-field=phone]').textContent())
-        .not.toMatch(/\*/);
-    }
+    await expect
+      .poll(() => pair.locator('td[data-side=a][data-field=phone]').textContent())
+      .toBe(first.a.phone);
+    expect(await reveals()).toBeGreaterThan(revealsBefore);
 
     // Merge, keeping record B this time.
     await pair.getByLabel('Запись B').check();
