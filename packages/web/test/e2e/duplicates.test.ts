@@ -98,14 +98,17 @@ describe('duplicate review in Chromium', () => {
       .toBe(first.a.phone);
     expect(await reveals()).toBeGreaterThan(revealsBefore);
 
-    // Merge, keeping record B this time.
-    await pair.getByLabel('Запись B').check();
+    // The record created first is proposed as the survivor; the reviewer keeps the other one.
+    const bFirst = Date.parse(first.b.createdAt) < Date.parse(first.a.createdAt);
+    const [keep, drop] = bFirst ? [first.a, first.b] : [first.b, first.a];
+    expect(await pair.getByLabel(bFirst ? 'Запись B' : 'Запись A').isChecked()).toBe(true);
+    await pair.getByLabel(bFirst ? 'Запись A' : 'Запись B').check();
     await pair.getByRole('button', { name: 'Объединить' }).click();
     await expect.poll(() => page.getByText(/^Записи объединены/).count()).toBe(1);
     const after = await merges();
     expect(after[0]).toMatchObject({
-      survivorId: first.b.id,
-      mergedId: first.a.id,
+      survivorId: keep.id,
+      mergedId: drop.id,
       method: 'manual',
       undoneAt: null,
     });

@@ -160,7 +160,10 @@ function PairReview({
   const staff = useStaff();
   const canMerge = MERGE_ROLES.has(staff.role);
   const heading = useRef<HTMLHeadingElement>(null);
-  const [survivor, setSurvivor] = useState<string>(item.a.id);
+  // The record created first keeps its id by default: it usually carries the card history.
+  const [survivor, setSurvivor] = useState<string>(() =>
+    Date.parse(item.b.createdAt) < Date.parse(item.a.createdAt) ? item.b.id : item.a.id,
+  );
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   // The pair opens below the queue: move focus to it so keyboard and screen-reader users land there.
@@ -322,7 +325,10 @@ function PairReview({
                 checked={survivor === item.a.id}
                 onChange={() => setSurvivor(item.a.id)}
               />{' '}
-              {t('duplicates.keepA')}
+              {t('duplicates.keepA', {
+                created: formatDateTime(item.a.createdAt),
+                visits: formatNumber(item.a.visits),
+              })}
             </label>
             <label className="choice">
               <input
@@ -332,7 +338,10 @@ function PairReview({
                 checked={survivor === item.b.id}
                 onChange={() => setSurvivor(item.b.id)}
               />{' '}
-              {t('duplicates.keepB')}
+              {t('duplicates.keepB', {
+                created: formatDateTime(item.b.createdAt),
+                visits: formatNumber(item.b.visits),
+              })}
             </label>
           </fieldset>
           <ErrorNote error={error} />

@@ -27,9 +27,10 @@ export const duplicateMessages = defineMessages({
     'duplicates.visits': 'Визитов',
     'duplicates.createdAt': 'Создана',
     'duplicates.survivor': 'Какую запись оставить',
-    'duplicates.survivorHint': 'Оставленная запись сохраняет свой номер; вторая хранится для отмены.',
-    'duplicates.keepA': 'Запись A (старшая)',
-    'duplicates.keepB': 'Запись B',
+    'duplicates.survivorHint':
+      'Оставленная запись сохраняет свой номер; вторая хранится для отмены. По умолчанию остаётся созданная раньше.',
+    'duplicates.keepA': 'Запись A — создана {created}, визитов: {visits}',
+    'duplicates.keepB': 'Запись B — создана {created}, визитов: {visits}',
     'duplicates.merge': 'Объединить',
     'duplicates.reject': 'Это разные люди',
     'duplicates.merged':
@@ -119,9 +120,9 @@ export const duplicateMessages = defineMessages({
     'duplicates.createdAt': 'Created',
     'duplicates.survivor': 'Which record to keep',
     'duplicates.survivorHint':
-      'The kept record keeps its number; the other is stored so the merge can be undone.',
-    'duplicates.keepA': 'Record A (older)',
-    'duplicates.keepB': 'Record B',
+      'The kept record keeps its number; the other is stored so the merge can be undone. The one created first is kept by default.',
+    'duplicates.keepA': 'Record A — created {created}, visits: {visits}',
+    'duplicates.keepB': 'Record B — created {created}, visits: {visits}',
     'duplicates.merge': 'Merge',
     'duplicates.reject': 'Not the same person',
     'duplicates.merged':
