@@ -137,6 +137,9 @@ describe('call-centre worklist in Chromium', () => {
     expect(r.outcome).toBe('call_later');
     expect(new Date(r.due_at).getTime()).toBeGreaterThan(dash.clock.now().getTime());
     await expect.poll(() => page.locator(`tr[data-task="${second.id}"]`).count()).toBe(0);
+    // It stays with this operator as an agreed call-back, without an outcome form until taken again.
+    await expect.poll(() => page.locator(`li[data-callback="${second.id}"]`).count()).toBe(1);
+    await expect.poll(() => card.count()).toBe(0);
     expect((await dash.careloop.worklist.list(desk())).map((t) => t.id)).not.toContain(second.id);
     await setLanguage(page, 'ru');
     await expectNoPersonalData(b, [...secrets]);

@@ -18,6 +18,7 @@ import {
 export function WorklistScreen() {
   const { t, formatNumber } = useI18n();
   const [note, setNote] = useState<ReactNode>(null);
+  const [claimed, setClaimed] = useState<string | null>(null);
   const mine = useApi((signal) => listTasks(true, signal), []);
   const open = useApi((signal) => listTasks(false, signal), []);
   const reload = () => {
@@ -37,9 +38,18 @@ export function WorklistScreen() {
         {mine.loading && !mine.data ? <Loading /> : null}
         <ErrorNote error={mine.error} onRetry={mine.reload} />
         {mine.data && mine.data.length === 0 ? <p className="muted">{t('worklist.mineEmpty')}</p> : null}
-        {mine.data?.map((task) => (
-          <TaskCard key={task.id} task={task} onDone={done} />
-        ))}
+        {mine.data
+          ?.filter((task) => task.status === 'claimed')
+          .map((task) => (
+            <TaskCard key={task.id} task={task} focus={task.id === claimed} onDone={done} />
+          ))}
+        <CallBacks
+          tasks={mine.data?.filter((task) => task.status === 'open') ?? []}
+          onClaimed={(id, n) => {
+            setClaimed(id);
+            done(n);
+          }}
+        />
       </section>
       <section aria-labelledby="wl-open">
         <h2 id="wl-open">{t('worklist.open')}</h2>
@@ -52,9 +62,64 @@ export function WorklistScreen() {
               : t('worklist.openEmpty')}
           </p>
         ) : null}
-        {open.data?.length ? <OpenTable tasks={open.data} onClaimed={done} /> : null}
+        {open.data?.length ? (
+          <OpenTable
+            tasks={open.data}
+            onClaimed={(id, n) => {
+              setClaimed(id);
+              done(n);
+            }}
+          />
+        ) : null}
       </section>
     </Page>
+  );
+}
+
+/** Call-backs agreed earlier: back with the same operator, to be taken again when the time comes. */
+function CallBacks({
+  tasks,
+  onClaimed,
+}: {
+  tasks: readonly CallTaskView[];
+  onClaimed: (id: string, n: ReactNode) => void;
+}) {
+  const { t, formatDateTime } = useI18n();
+  const [error, setError] = useState<unknown>(null);
+  if (tasks.length === 0) return null;
+  const claim = async (task: CallTaskView) => {
+    setError(null);
+    try {
+      await claimTask(task.id);
+      onClaimed(
+        task.id,
+        <p className="note note-ok" role="status">
+          {t('worklist.claimed')}
+        </p>,
+      );
+    } catch (e) {
+      setError(e);
+    }
+  };
+  return (
+    <>
+      <h3>{t('worklist.callBacks')}</h3>
+      <ErrorNote error={error} />
+      <ul className="callbacks">
+        {tasks.map((task) => (
+          <li key={task.id} data-callback={task.id}>
+            {t('worklist.callBackOf', { name: task.patientName || '—', at: formatDateTime(task.dueAt) })}{' '}
+            <button
+              type="button"
+              aria-label={t('worklist.claimTask', { name: task.patientName || task.id.slice(-6) })}
+              onClick={() => void claim(task)}
+            >
+              {t('worklist.claim')}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
 
@@ -63,7 +128,7 @@ function OpenTable({
   onClaimed,
 }: {
   tasks: readonly CallTaskView[];
-  onClaimed: (n: ReactNode) => void;
+  onClaimed: (id: string, n: ReactNode) => void;
 }) {
   const { t, maybe, formatDateTime, formatNumber } = useI18n();
   const [busy, setBusy] = useState<string | null>(null);
@@ -73,12 +138,13 @@ function OpenTable({
     setError(null);
     try {
       await claimTask(task.id);
+      // The claimed task opens under "My calls" and its heading takes focus (see TaskCard).
       onClaimed(
+        task.id,
         <p className="note note-ok" role="status">
           {t('worklist.claimed')}
         </p>,
       );
-      // The claimed task opens under "My calls": its heading takes focus (see TaskCard).
     } catch (e) {
       setError(e);
     } finally {
@@ -145,7 +211,15 @@ const localInput = (d: Date) => {
   return z.toISOString().slice(0, 16);
 };
 
-function TaskCard({ task, onDone }: { task: CallTaskView; onDone: (n: ReactNode) => void }) {
+function TaskCard({
+  task,
+  focus,
+  onDone,
+}: {
+  task: CallTaskView;
+  focus: boolean;
+  onDone: (n: ReactNode) => void;
+}) {
   const { t, maybe, formatDateTime } = useI18n();
   const heading = useRef<HTMLHeadingElement>(null);
   const hintId = useId();
@@ -155,7 +229,9 @@ function TaskCard({ task, onDone }: { task: CallTaskView; onDone: (n: ReactNode)
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   // A freshly claimed task is where the operator works next.
-  useEffect(() => heading.current?.focus(), []);
+  useEffect(() => {
+    if (focus) heading.current?.focus();
+  }, [focus]);
 
   const reveal = async () => {
     setError(null);
