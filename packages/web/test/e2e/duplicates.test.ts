@@ -15,6 +15,8 @@ let dash: TestDashboard;
 let b: TestBrowser;
 /** Names and phones of the pairs on screen: they must never reach a URL or browser storage (R38). */
 const secrets = new Set<string>();
+/** The machine is shared and slow at times: a poll waits up to 15 s, not vitest's 1 s. */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000 });
 
 beforeAll(async () => {
   [dash, b] = await Promise.all([startDashboard(), openBrowser()]);
@@ -47,35 +49,31 @@ describe('duplicate review in Chromium', () => {
     const first = before.items[0]!;
     await signIn(page, dash, 'front_desk');
     await page.getByRole('navigation').getByRole('link', { name: 'Дубликаты' }).click();
-    await expect.poll(() => page.locator('h1').textContent()).toBe('Дубликаты');
-    await expect
-      .poll(() => page.getByRole('status').first().textContent())
-      .toBe(`Пар на проверке: ${before.total}`);
+    await poll(() => page.locator('h1').textContent()).toBe('Дубликаты');
+    await poll(() => page.getByRole('status').first().textContent()).toBe(`Пар на проверке: ${before.total}`);
     await screenshot(page, 'duplicates-queue-ru');
 
     // Keyboard: the review button opens the pair and focus moves to its heading.
     const review = page.getByRole('button', { name: /^Проверить пару:/ }).first();
     await review.focus();
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('dup-pair');
+    await poll(() => page.evaluate(() => document.activeElement?.id)).toBe('dup-pair');
 
     // Side by side, identifiers masked by default; evidence gives each field's level and weight.
     const pair = page.getByRole('region', { name: /Сравнение записей/ });
-    await expect
-      .poll(() => pair.locator('td[data-side=a][data-field=lastName]').textContent())
-      .toBe(first.a.lastName);
+    await poll(() => pair.locator('td[data-side=a][data-field=lastName]').textContent()).toBe(
+      first.a.lastName,
+    );
     expect(first.a.phone).toMatch(/^\+\d{11}$/);
-    await expect
-      .poll(() => pair.locator('td[data-side=a][data-field=phone]').textContent())
-      .toMatch(/\*\*\*/);
+    await poll(() => pair.locator('td[data-side=a][data-field=phone]').textContent()).toMatch(/\*\*\*/);
     const evidence = pair.getByRole('table', { name: 'Доказательства по полям' });
-    await expect.poll(() => evidence.locator('tbody tr').count()).toBe(first.evidence.length);
+    await poll(() => evidence.locator('tbody tr').count()).toBe(first.evidence.length);
     const lastName = first.evidence.find((e) => e.field === 'last_name')!;
     const row = evidence.locator('tr[data-evidence=last_name]');
-    await expect.poll(() => row.locator('th').textContent()).toBe('Фамилия');
-    await expect
-      .poll(() => row.locator('td.num').textContent())
-      .toBe(`${lastName.weight > 0 ? '+' : ''}${lastName.weight.toFixed(2)}`);
+    await poll(() => row.locator('th').textContent()).toBe('Фамилия');
+    await poll(() => row.locator('td.num').textContent()).toBe(
+      `${lastName.weight > 0 ? '+' : ''}${lastName.weight.toFixed(2)}`,
+    );
     await screenshot(page, 'duplicates-pair-ru');
 
     // Full identifiers on request, audited per pair shown: the same pair now shows the real phone.
@@ -88,14 +86,12 @@ describe('duplicate review in Chromium', () => {
       ).length;
     const revealsBefore = await reveals();
     await page.getByRole('button', { name: 'Показать идентификаторы полностью' }).click();
-    await expect.poll(() => page.getByText(/^Показано полностью:/).count()).toBe(1);
+    await poll(() => page.getByText(/^Показано полностью:/).count()).toBe(1);
     await page
       .getByRole('button', { name: /^Проверить пару:/ })
       .first()
       .click();
-    await expect
-      .poll(() => pair.locator('td[data-side=a][data-field=phone]').textContent())
-      .toBe(first.a.phone);
+    await poll(() => pair.locator('td[data-side=a][data-field=phone]').textContent()).toBe(first.a.phone);
     expect(await reveals()).toBeGreaterThan(revealsBefore);
 
     // The record created first is proposed as the survivor; the reviewer keeps the other one.
@@ -104,7 +100,7 @@ describe('duplicate review in Chromium', () => {
     expect(await pair.getByLabel(bFirst ? 'Запись B' : 'Запись A').isChecked()).toBe(true);
     await pair.getByLabel(bFirst ? 'Запись A' : 'Запись B').check();
     await pair.getByRole('button', { name: 'Объединить' }).click();
-    await expect.poll(() => page.getByText(/^Записи объединены/).count()).toBe(1);
+    await poll(() => page.getByText(/^Записи объединены/).count()).toBe(1);
     const after = await merges();
     expect(after[0]).toMatchObject({
       survivorId: keep.id,
@@ -116,16 +112,14 @@ describe('duplicate review in Chromium', () => {
 
     // The merge appears in the merges list and is undone there, after a confirmation.
     await page.getByRole('link', { name: 'Объединения' }).first().click();
-    await expect.poll(() => page.locator('h1').textContent()).toBe('Объединения');
+    await poll(() => page.locator('h1').textContent()).toBe('Объединения');
     const mergeRow = page.locator(`tr[data-merge="${after[0]!.id}"]`);
-    await expect.poll(() => mergeRow.locator('td').nth(5).textContent()).toBe('Действует');
+    await poll(() => mergeRow.locator('td').nth(5).textContent()).toBe('Действует');
     await screenshot(page, 'duplicates-merges-ru');
     await mergeRow.getByRole('button', { name: /^Отменить объединение/ }).click();
     await mergeRow.getByRole('button', { name: 'Да, разъединить' }).click();
-    await expect
-      .poll(() => page.getByText('Объединение отменено: обе записи восстановлены.').count())
-      .toBe(1);
-    await expect.poll(() => mergeRow.locator('td').nth(5).textContent()).toMatch(/^Отменено/);
+    await poll(() => page.getByText('Объединение отменено: обе записи восстановлены.').count()).toBe(1);
+    await poll(() => mergeRow.locator('td').nth(5).textContent()).toMatch(/^Отменено/);
     expect((await merges()).find((m) => m.id === after[0]!.id)?.undoneAt).not.toBeNull();
     await expectNoPersonalData(b, [...secrets]);
   });
@@ -136,29 +130,25 @@ describe('duplicate review in Chromium', () => {
     const first = before.items[0]!;
     await setLanguage(page, 'en');
     await page.getByRole('link', { name: 'Review queue' }).click();
-    await expect.poll(() => page.locator('h1').textContent()).toBe('Duplicates');
-    await expect
-      .poll(() => page.getByRole('status').first().textContent())
-      .toBe(`Pairs to review: ${before.total}`);
+    await poll(() => page.locator('h1').textContent()).toBe('Duplicates');
+    await poll(() => page.getByRole('status').first().textContent()).toBe(`Pairs to review: ${before.total}`);
     await page
       .getByRole('button', { name: /^Review the pair:/ })
       .first()
       .click();
     const pair = page.getByRole('region', { name: /Records side by side/ });
-    await expect
-      .poll(() => pair.getByRole('table', { name: 'Evidence per field' }).locator('tbody tr').count())
-      .toBe(first.evidence.length);
+    await poll(() =>
+      pair.getByRole('table', { name: 'Evidence per field' }).locator('tbody tr').count(),
+    ).toBe(first.evidence.length);
     await screenshot(page, 'duplicates-pair-en');
     await pair.getByRole('button', { name: 'Not the same person' }).click();
-    await expect.poll(() => page.getByText(/^The pair is marked as different people/).count()).toBe(1);
-    await expect
-      .poll(() => page.getByRole('status').nth(1).textContent())
-      .toBe(`Pairs to review: ${before.total - 1}`);
+    await poll(() => page.getByText(/^The pair is marked as different people/).count()).toBe(1);
+    await poll(() => page.getByRole('status').nth(1).textContent()).toBe(
+      `Pairs to review: ${before.total - 1}`,
+    );
     expect((await queue()).items.map((i) => i.id)).not.toContain(first.id);
     await page.getByRole('link', { name: 'Merges' }).first().click();
-    await expect
-      .poll(() => page.locator('tbody tr').first().locator('td').nth(5).textContent())
-      .toMatch(/^Undone/);
+    await poll(() => page.locator('tbody tr').first().locator('td').nth(5).textContent()).toMatch(/^Undone/);
     await screenshot(page, 'duplicates-merges-en');
     await setLanguage(page, 'ru');
     await expectNoPersonalData(b, [...secrets]);
@@ -173,9 +163,9 @@ describe('duplicate review in Chromium', () => {
       .getByRole('button', { name: /^Проверить пару:/ })
       .first()
       .click();
-    await expect
-      .poll(() => page.getByText('Ваша роль может просматривать пары, но не объединять их.').count())
-      .toBe(1);
+    await poll(() => page.getByText('Ваша роль может просматривать пары, но не объединять их.').count()).toBe(
+      1,
+    );
     expect(await page.getByRole('button', { name: 'Объединить' }).count()).toBe(0);
     const id = (await queue()).items[0]!.id;
     await expect(

@@ -20,6 +20,8 @@ let tenantId: string;
 let tasks: { id: string; patientId: string; script: string }[] = [];
 /** Names and numbers seen on screen: never in a URL or browser storage (R38). */
 const secrets = new Set<string>();
+/** The machine is shared and slow at times: a poll waits up to 15 s, not vitest's 1 s. */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000 });
 
 beforeAll(async () => {
   [dash, b] = await Promise.all([startDashboard(), openBrowser()]);
@@ -75,27 +77,25 @@ describe('call-centre worklist in Chromium', () => {
     const view = listed.find((t) => t.id === first.id)!;
     await signIn(page, dash, 'front_desk');
     await page.getByRole('navigation').getByRole('link', { name: 'Обзвон' }).click();
-    await expect.poll(() => page.locator('h1').textContent()).toBe('Обзвон');
-    await expect
-      .poll(() => page.getByRole('status').first().textContent())
-      .toBe(`Открытых задач: ${listed.length}`);
+    await poll(() => page.locator('h1').textContent()).toBe('Обзвон');
+    await poll(() => page.getByRole('status').first().textContent()).toBe(`Открытых задач: ${listed.length}`);
     const row = page.locator(`tr[data-task="${first.id}"]`);
-    await expect.poll(() => row.locator('[data-field=phone]').textContent()).toMatch(/\*\*\*-\*\*-\d\d$/);
+    await poll(() => row.locator('[data-field=phone]').textContent()).toMatch(/\*\*\*-\*\*-\d\d$/);
     await row.getByText('Сценарий разговора').click();
-    await expect.poll(() => row.locator('.script').textContent()).toBe(first.script);
+    await poll(() => row.locator('.script').textContent()).toBe(first.script);
     await screenshot(page, 'worklist-ru');
 
     // Claim: the task moves from the open list to "My calls", its heading takes focus.
     await row.getByRole('button', { name: `Взять задачу: ${view.patientName}` }).click();
     const card = page.locator(`article[data-task="${first.id}"]`);
-    await expect.poll(() => card.locator('h3').evaluate((h) => h === document.activeElement)).toBe(true);
-    await expect.poll(() => row.count()).toBe(0);
-    await expect.poll(() => card.locator('blockquote.script').textContent()).toBe(first.script);
+    await poll(() => card.locator('h3').evaluate((h) => h === document.activeElement)).toBe(true);
+    await poll(() => row.count()).toBe(0);
+    await poll(() => card.locator('blockquote.script').textContent()).toBe(first.script);
 
     // The full number, on request, for the operator holding the task; audited (R31).
     await card.getByRole('button', { name: 'Показать номер' }).click();
     const phone = card.locator('a[data-field=phone]');
-    await expect.poll(() => phone.textContent()).toMatch(/^\+\d{11}$/);
+    await poll(() => phone.textContent()).toMatch(/^\+\d{11}$/);
     secrets.add((await phone.textContent())!);
     expect(await phone.getAttribute('href')).toBe(`tel:${await phone.textContent()}`);
     const audit = await dash.careloop.audit.entries(staffScope(tenantId, 'auditor', 'subject.rights'), {
@@ -107,11 +107,11 @@ describe('call-centre worklist in Chromium', () => {
     await card.getByLabel('Отказался').check();
     await screenshot(page, 'worklist-claimed-ru');
     await card.getByRole('button', { name: 'Записать результат' }).click();
-    await expect.poll(() => page.getByText('Результат «Отказался» записан.').count()).toBe(1);
-    await expect.poll(() => card.count()).toBe(0);
-    await expect
-      .poll(() => page.getByRole('status').nth(1).textContent())
-      .toBe(`Открытых задач: ${listed.length - 1}`);
+    await poll(() => page.getByText('Результат «Отказался» записан.').count()).toBe(1);
+    await poll(() => card.count()).toBe(0);
+    await poll(() => page.getByRole('status').nth(1).textContent()).toBe(
+      `Открытых задач: ${listed.length - 1}`,
+    );
     expect(await taskRow(first.id)).toMatchObject({ status: 'done', outcome: 'declined' });
     expect((await dash.careloop.worklist.list(desk())).map((t) => t.id)).not.toContain(first.id);
     await expectNoPersonalData(b, [...secrets]);
@@ -121,25 +121,25 @@ describe('call-centre worklist in Chromium', () => {
     const { page } = b;
     const second = tasks[1]!;
     await setLanguage(page, 'en');
-    await expect.poll(() => page.locator('h1').textContent()).toBe('Call list');
+    await poll(() => page.locator('h1').textContent()).toBe('Call list');
     const row = page.locator(`tr[data-task="${second.id}"]`);
     await row.getByRole('button', { name: /^Take the task:/ }).click();
     const card = page.locator(`article[data-task="${second.id}"]`);
     await card.getByLabel('Call back later').check();
     const when = card.getByLabel('When to call back');
-    await expect.poll(() => when.inputValue()).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d$/);
+    await poll(() => when.inputValue()).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d$/);
     await screenshot(page, 'worklist-en');
     await card.getByRole('button', { name: 'Record outcome' }).click();
-    await expect
-      .poll(() => page.getByText(/^Outcome “Call back later” recorded\. Call back scheduled:/).count())
-      .toBe(1);
+    await poll(() =>
+      page.getByText(/^Outcome “Call back later” recorded\. Call back scheduled:/).count(),
+    ).toBe(1);
     const r = await taskRow(second.id);
     expect(r.outcome).toBe('call_later');
     expect(new Date(r.due_at).getTime()).toBeGreaterThan(dash.clock.now().getTime());
-    await expect.poll(() => page.locator(`tr[data-task="${second.id}"]`).count()).toBe(0);
+    await poll(() => page.locator(`tr[data-task="${second.id}"]`).count()).toBe(0);
     // It stays with this operator as an agreed call-back, without an outcome form until taken again.
-    await expect.poll(() => page.locator(`li[data-callback="${second.id}"]`).count()).toBe(1);
-    await expect.poll(() => card.count()).toBe(0);
+    await poll(() => page.locator(`li[data-callback="${second.id}"]`).count()).toBe(1);
+    await poll(() => card.count()).toBe(0);
     expect((await dash.careloop.worklist.list(desk())).map((t) => t.id)).not.toContain(second.id);
     await setLanguage(page, 'ru');
     await expectNoPersonalData(b, [...secrets]);
