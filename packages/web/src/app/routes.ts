@@ -1,9 +1,11 @@
 import { auditScreens } from '../features/audit/index.ts';
 import { consentScreens } from '../features/consents/index.ts';
+import { duplicateScreens } from '../features/duplicates/index.ts';
 import { homeScreens } from '../features/home/index.ts';
 import { importScreens } from '../features/imports/index.ts';
 import { patientScreens } from '../features/patients/index.ts';
 import { rightsScreens } from '../features/rights/index.ts';
+import { worklistScreens } from '../features/worklist/index.ts';
 import type { Screen } from './router.tsx';
 
 /**
@@ -18,4 +20,6 @@ export const SCREENS: readonly Screen[] = [
   ...consentScreens,
   ...rightsScreens,
   ...auditScreens,
+  ...duplicateScreens,
+  ...worklistScreens,
 ];

@@ -3,10 +3,12 @@ import { auditMessages } from '../features/audit/messages.ts';
 import { authMessages } from '../features/auth/messages.ts';
 import { kindMessages } from '../features/consents/kind-messages.ts';
 import { consentDocMessages } from '../features/consents/messages.ts';
+import { duplicateMessages } from '../features/duplicates/messages.ts';
 import { homeMessages } from '../features/home/messages.ts';
 import { importFieldMessages, importMessages } from '../features/imports/messages.ts';
 import { patientMessages } from '../features/patients/messages.ts';
 import { rightsMessages } from '../features/rights/messages.ts';
+import { worklistMessages } from '../features/worklist/messages.ts';
 import { common } from './common.ts';
 import type { Messages } from './define.ts';
 
@@ -26,6 +28,8 @@ const ALL = [
   consentDocMessages,
   auditMessages,
   rightsMessages,
+  duplicateMessages,
+  worklistMessages,
 ] as const;
 
 type KeysOf<T> = T extends Messages<infer K> ? K : never;

@@ -19,11 +19,13 @@ import { preferencePages } from './pages/preferences.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
 import { authRoutes } from './routes/auth.ts';
 import { consentDocumentRoutes } from './routes/consent-documents.ts';
+import { contentRoutes } from './routes/content.ts';
 import { identityRoutes } from './routes/identity.ts';
 import { importRoutes } from './routes/imports.ts';
 import { patientRoutes } from './routes/patients.ts';
 import { rightsRoutes } from './routes/rights.ts';
 import { systemRoutes } from './routes/system.ts';
+import { worklistRoutes } from './routes/worklist.ts';
 import { registerSessions } from './session.ts';
 import type { App, Routes } from './types.ts';
 
@@ -35,6 +37,8 @@ const ROUTES: readonly Routes[] = [
   consentDocumentRoutes,
   rightsRoutes,
   importRoutes,
+  contentRoutes,
+  worklistRoutes,
   preferencePages,
   identityRoutes,
   analyticsRoutes,
