@@ -32,7 +32,7 @@ export const ReviewItemView = Type.Object({
   id: Uuid,
   probability: Probability,
   weight: Type.Number(),
-  reason: Type.Enum(['between_thresholds', 'held_back', 'conflict']),
+  reason: Type.Enum(['above_threshold', 'between_thresholds', 'held_back', 'conflict']),
   evidence: Type.Array(FieldEvidenceView),
   a: ReviewSideView,
   b: ReviewSideView,

@@ -672,6 +672,9 @@ export interface EvidenceLevel {
   readonly weight: number;
 }
 
+/** Why a pair waits for a person: confident but auto-merge is off, uncertain, held back by a guard, or clashing with a rejection. */
+export type CandidateReason = 'above_threshold' | 'between_thresholds' | 'held_back' | 'conflict';
+
 export interface IdentityCandidatesTable {
   tenant_id: string;
   id: string;
@@ -679,7 +682,7 @@ export interface IdentityCandidatesTable {
   patient_b: string;
   probability: number;
   weight: number;
-  reason: 'between_thresholds' | 'held_back' | 'conflict';
+  reason: CandidateReason;
   /** Written as JSON text, read back parsed. */
   evidence: ColumnType<EvidenceLevel[], string, string>;
   status: Generated<'open' | 'merged' | 'rejected'>;

@@ -39,7 +39,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       patient_b uuid NOT NULL,
       probability double precision NOT NULL,
       weight double precision NOT NULL,
-      reason text NOT NULL CHECK (reason IN ('between_thresholds', 'held_back', 'conflict')),
+      reason text NOT NULL CHECK (reason IN ('above_threshold', 'between_thresholds', 'held_back', 'conflict')),
       -- [{field, level, weight}]: agreement levels only, no values.
       evidence jsonb NOT NULL,
       status text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'merged', 'rejected')),

@@ -1,4 +1,4 @@
-import type { EvidenceLevel, Tx } from '../../db/index.ts';
+import type { CandidateReason, EvidenceLevel, Tx } from '../../db/index.ts';
 import { AppError, actorId, type Clock, isUuid, type Scope } from '../../kernel/index.ts';
 import { appendAudit, auditContextOf } from '../audit/index.ts';
 import type { TenantKeys } from '../crypto/index.ts';
@@ -27,7 +27,7 @@ export interface ReviewItem {
   readonly id: string;
   readonly probability: number;
   readonly weight: number;
-  readonly reason: 'between_thresholds' | 'held_back' | 'conflict';
+  readonly reason: CandidateReason;
   readonly evidence: readonly EvidenceLevel[];
   readonly a: ReviewSide;
   readonly b: ReviewSide;

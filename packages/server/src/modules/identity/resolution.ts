@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Database, Tx } from '../../db/index.ts';
+import type { CandidateReason, Database, Tx } from '../../db/index.ts';
 import { AppError, actorId, type Clock, newId, type Scope } from '../../kernel/index.ts';
 import { appendAudit, auditContextOf } from '../audit/index.ts';
 import type { Vault } from '../crypto/index.ts';
@@ -204,7 +204,7 @@ export async function resolveIdentities(
       .execute();
     return new Set(rows.map((r) => pairKey(r.patient_a, r.patient_b)));
   });
-  const review: { pair: ScoredPair; reason: 'between_thresholds' | 'held_back' | 'conflict' }[] = [];
+  const review: { pair: ScoredPair; reason: CandidateReason }[] = [];
   let merged = 0;
   let skippedRejected = 0;
   const autoMerge = options.autoMerge ?? true;
@@ -219,7 +219,16 @@ export async function resolveIdentities(
       if (p.decision === 'match' && !p.heldBack && autoMerge) {
         const c = result.clusterOf.get(p.rowA)!;
         matchPairs.set(c, [...(matchPairs.get(c) ?? []), p]);
-      } else review.push({ pair: p, reason: p.heldBack ? 'held_back' : 'between_thresholds' });
+      } else
+        review.push({
+          pair: p,
+          // With auto-merge off, a confident match waits for a person to confirm it.
+          reason: p.heldBack
+            ? 'held_back'
+            : p.decision === 'match'
+              ? 'above_threshold'
+              : 'between_thresholds',
+        });
     }
     for (const cluster of result.clusters) {
       const pairs = matchPairs.get(cluster[0]!);
