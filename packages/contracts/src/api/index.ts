@@ -1,6 +1,7 @@
 export * from './auth.ts';
 export * from './common.ts';
 export * from './consents.ts';
+export * from './delivery.ts';
 export * from './imports.ts';
 export * from './patients.ts';
 export * from './rights.ts';

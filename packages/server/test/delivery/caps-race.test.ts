@@ -113,5 +113,5 @@ describe(`contact-pressure race (${process.env.DATABASE_URL ? 'PostgreSQL' : 'em
       ).map((r) => r.id),
     );
     expect(smtp.received.filter((m) => ids.has(m.headers['x-careloop-message'] ?? '')).length).toBe(75);
-  });
+  }, 300_000);
 });

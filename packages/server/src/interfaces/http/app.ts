@@ -17,6 +17,7 @@ import { handleError, handleNotFound } from './errors.ts';
 import { preferencePages } from './pages/preferences.ts';
 import { authRoutes } from './routes/auth.ts';
 import { consentDocumentRoutes } from './routes/consent-documents.ts';
+import { deliveryRoutes } from './routes/delivery.ts';
 import { importRoutes } from './routes/imports.ts';
 import { patientRoutes } from './routes/patients.ts';
 import { rightsRoutes } from './routes/rights.ts';
@@ -32,6 +33,7 @@ const ROUTES: readonly Routes[] = [
   consentDocumentRoutes,
   rightsRoutes,
   importRoutes,
+  deliveryRoutes,
   preferencePages,
 ];
 
