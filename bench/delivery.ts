@@ -90,13 +90,13 @@ const worker = new DeliveryWorker(
   { db: careloop.db, vault: careloop.vault, clock: systemClock },
   {
     adapters: [
-      smtpChannel({ host: '127.0.0.1', port, secure: false, from: 'news@clinic.test', maxConnections: 10 }),
+      smtpChannel({ host: '127.0.0.1', port, secure: false, from: 'news@clinic.test', maxConnections: 20 }),
     ],
     renderer: catalogueRenderer(Object.values(TEMPLATES)),
     publicUrl: 'https://care.clinic.test',
     tenantIds: [tenantId],
     batchSize: 250,
-    concurrency: 20,
+    concurrency: 40,
   },
 );
 t = performance.now();
