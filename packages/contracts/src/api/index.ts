@@ -4,6 +4,7 @@ export * from './campaigns.ts';
 export * from './common.ts';
 export * from './consents.ts';
 export * from './content.ts';
+export * from './delivery.ts';
 export * from './identity.ts';
 export * from './imports.ts';
 export * from './patients.ts';

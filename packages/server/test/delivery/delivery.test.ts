@@ -362,8 +362,8 @@ describe(`delivery (${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded'})`, (
   it('R52: a provider without idempotency that timed out after accepting is reconciled by lookup, never resent blindly', async () => {
     const [a, b] = await bulkPatients(careloop, tenantId, 2);
     await enqueue([offer(a as string, { channel: 'sms' })]);
-    gateway.state.delayMs = 300;
-    const slow = worker([sms({ timeoutMs: 50 })], { leaseMs: 60_000 });
+    gateway.state.delayMs = 1_500;
+    const slow = worker([sms({ timeoutMs: 300 })], { leaseMs: 60_000 });
     expect(await slow.runOnce()).toMatchObject({ claimed: 1, sent: 0 });
     gateway.state.delayMs = 0;
     expect((await rows())[0]?.state).toBe('sending');
@@ -376,8 +376,8 @@ describe(`delivery (${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded'})`, (
     expect(gateway.accepted.length).toBe(acceptedBefore);
     // Without a way to ask, an uncertain message goes to review.
     await enqueue([offer(b as string, { channel: 'sms' })]);
-    gateway.state.delayMs = 300;
-    const blind = worker([sms({ timeoutMs: 50, statusUrl: undefined } as never)]);
+    gateway.state.delayMs = 1_500;
+    const blind = worker([sms({ timeoutMs: 300, statusUrl: undefined } as never)]);
     await blind.runOnce();
     gateway.state.delayMs = 0;
     clock.advance(200_000);

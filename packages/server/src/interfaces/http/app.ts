@@ -20,6 +20,7 @@ import { analyticsRoutes } from './routes/analytics.ts';
 import { authRoutes } from './routes/auth.ts';
 import { consentDocumentRoutes } from './routes/consent-documents.ts';
 import { contentRoutes } from './routes/content.ts';
+import { deliveryRoutes } from './routes/delivery.ts';
 import { identityRoutes } from './routes/identity.ts';
 import { importRoutes } from './routes/imports.ts';
 import { patientRoutes } from './routes/patients.ts';
@@ -39,6 +40,7 @@ const ROUTES: readonly Routes[] = [
   importRoutes,
   contentRoutes,
   worklistRoutes,
+  deliveryRoutes,
   preferencePages,
   identityRoutes,
   analyticsRoutes,

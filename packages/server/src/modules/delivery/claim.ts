@@ -6,7 +6,7 @@ import { type AuditEvent, appendAudit } from '../audit/index.ts';
 import type { ContentChannel, RenderedMessage, ValueBag } from '../content/index.ts';
 import type { TenantKeys } from '../crypto/index.ts';
 import { type PatientContact, type PatientIdentity, unsealPatient } from '../patients/index.ts';
-import { issueLink } from '../preferences/index.ts';
+import { issueLinks } from '../preferences/index.ts';
 import { type Decision, decideChannel, type PatientFacts, quietUntil } from './decide.ts';
 import {
   BUDGETED_PURPOSES,
@@ -334,6 +334,20 @@ export async function claimBatch(
 
   // Render what is going out; a render failure is a skip with its reason, never a partial message.
   const sending: ClaimedMessage[] = [];
+  // Unsubscribe links for every advertising message of the batch, in one statement (R18).
+  const needLink = toSend.filter((s) => MARKETING_PURPOSES.has(s.row.purpose) && s.channel !== 'call');
+  const tokens = await issueLinks(
+    tx,
+    env.clock,
+    needLink.map((s) => ({
+      tenantId,
+      patientId: s.row.patient_id,
+      purpose: 'unsubscribe' as const,
+      channel: s.channel,
+      messageId: s.row.id,
+    })),
+  );
+  const linkOf = new Map(needLink.map((s, i) => [s.row.id, `${env.publicUrl}/u/${tokens[i]}`]));
   for (const s of toSend) {
     const u = unsealed.get(s.row.patient_id);
     const to = addressOf(s.channel, u?.contact, s.row.patient_id);
@@ -351,19 +365,8 @@ export async function claimBatch(
       });
       continue;
     }
-    const marketing = MARKETING_PURPOSES.has(s.row.purpose);
     const context = s.row.context as Omit<ValueBag, 'patient'>;
-    let unsubscribeUrl: string | undefined;
-    if (marketing && s.channel !== 'call') {
-      const token = await issueLink(tx, env.clock, {
-        tenantId,
-        patientId: s.row.patient_id,
-        purpose: 'unsubscribe',
-        channel: s.channel,
-        messageId: s.row.id,
-      });
-      unsubscribeUrl = `${env.publicUrl}/u/${token}`;
-    }
+    const unsubscribeUrl = linkOf.get(s.row.id);
     const values: ValueBag = {
       ...context,
       patient: {

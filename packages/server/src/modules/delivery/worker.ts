@@ -39,6 +39,10 @@ export interface PassResult {
   failed: number;
   review: number;
   reconciled: number;
+  /** Milliseconds spent in claim transactions, provider calls and settle transactions. */
+  claimMs: number;
+  sendMs: number;
+  settleMs: number;
 }
 
 const empty = (): PassResult => ({
@@ -50,6 +54,9 @@ const empty = (): PassResult => ({
   failed: 0,
   review: 0,
   reconciled: 0,
+  claimMs: 0,
+  sendMs: 0,
+  settleMs: 0,
 });
 
 /** Exponential backoff with full jitter around the step: base·2^(n−1), capped, ×[0.5, 1.5). */
@@ -178,6 +185,7 @@ export class DeliveryWorker {
     const result = empty();
     result.reconciled = await this.reconcile(tenantId);
     const now = this.#clock.now();
+    let t = performance.now();
     const claim = await this.#db.tenant(tenantId, async (tx) =>
       claimBatch(tx, await this.#vault.forTenant(tx, tenantId), tenantId, {
         clock: this.#clock,
@@ -188,14 +196,19 @@ export class DeliveryWorker {
         circuitOpenUntil: (c) => this.#breakers.openUntil(c, now),
       }),
     );
+    result.claimMs = performance.now() - t;
     result.claimed = claim.claimed;
     result.skipped = claim.skipped;
     result.deferred = claim.deferred;
     if (claim.sending.length === 0) return result;
+    t = performance.now();
     const outcomes = await this.#sendAll(claim.sending);
+    result.sendMs = performance.now() - t;
+    t = performance.now();
     const settled = await this.#db.tenant(tenantId, (tx) =>
       this.#settle(tx, tenantId, claim.sending, outcomes),
     );
+    result.settleMs = performance.now() - t;
     result.sent = settled.sent;
     result.retried = settled.retried;
     result.failed = settled.failed;

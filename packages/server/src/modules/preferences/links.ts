@@ -78,3 +78,30 @@ export async function resolveLink(db: Database, clock: Clock, token: string): Pr
     messageId: row.message_id,
   };
 }
+
+/** Issues one link per item in a single statement (the delivery worker's batch of unsubscribe links). */
+export async function issueLinks(
+  tx: Tx,
+  clock: Clock,
+  links: readonly (Omit<PatientLink, 'channel' | 'messageId'> & { channel?: Channel; messageId?: string })[],
+): Promise<string[]> {
+  if (links.length === 0) return [];
+  const now = clock.now();
+  const tokens = links.map(() => randomBytes(24).toString('base64url'));
+  await tx
+    .insertInto('patient_links')
+    .values(
+      links.map((link, i) => ({
+        tenant_id: link.tenantId,
+        token_hash: hash(tokens[i] as string),
+        patient_id: link.patientId,
+        purpose: link.purpose,
+        channel: link.channel ?? null,
+        message_id: link.messageId ?? null,
+        created_at: now,
+        expires_at: null,
+      })),
+    )
+    .execute();
+  return tokens;
+}

@@ -83,7 +83,8 @@ export function httpChannel(
             try {
               const res = await fetch(`${s.statusUrl}?reference=${encodeURIComponent(q.idempotencyKey)}`, {
                 headers: s.authorization ? { authorization: s.authorization } : {},
-                signal: AbortSignal.timeout(s.timeoutMs ?? 15_000),
+                // Reconciliation is not in a hurry: a slow answer beats sending a message to review.
+                signal: AbortSignal.timeout(Math.max(s.timeoutMs ?? 15_000, 10_000)),
               });
               if (res.status === 404) return 'not_found';
               if (!res.ok) return 'unknown';
