@@ -33,5 +33,17 @@ export async function demoClinic(careloop: Careloop, patients = 400, seed = 11):
   await careloop.db.tenant(tenantId, (tx) =>
     seedPlaybookContent(tx, careloop.clock, scope('marketer'), scope('owner')),
   );
+  // The clinic's contact details its messages sign with.
+  await careloop.db.system((tx) =>
+    tx
+      .updateTable('tenants')
+      .set({
+        settings: JSON.stringify({
+          clinic: { phone: '+7 495 000-00-00', bookingUrl: 'https://clinic.test/book' },
+        }),
+      })
+      .where('tenant_id', '=', tenantId)
+      .execute(),
+  );
   return { tenantId, users, scope };
 }

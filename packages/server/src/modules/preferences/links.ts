@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Channel } from '@careloop/contracts';
+import { sql } from 'kysely';
 import type { Database, Tx } from '../../db/index.ts';
 import type { Clock } from '../../kernel/index.ts';
 
@@ -77,4 +78,26 @@ export async function resolveLink(db: Database, clock: Clock, token: string): Pr
     channel: row.channel,
     messageId: row.message_id,
   };
+}
+
+/**
+ * Issues one preference-page link per patient in one statement (campaign launches put one in
+ * every message); returns the tokens in the order of `patientIds`.
+ */
+export async function issueLinks(
+  tx: Tx,
+  clock: Clock,
+  tenantId: string,
+  patientIds: readonly string[],
+  opts: { purpose: LinkPurpose; ttlDays?: number },
+): Promise<string[]> {
+  if (patientIds.length === 0) return [];
+  const tokens = patientIds.map(() => randomBytes(24).toString('base64url'));
+  const now = clock.now();
+  const expires = opts.ttlDays ? new Date(now.getTime() + opts.ttlDays * 86_400_000) : null;
+  await sql`
+    INSERT INTO patient_links (tenant_id, token_hash, patient_id, purpose, created_at, expires_at)
+    SELECT ${tenantId}, t.h, t.p, ${opts.purpose}, ${now}, ${expires}
+    FROM unnest(${tokens.map(hash)}::bytea[], ${[...patientIds]}::uuid[]) AS t(h, p)`.execute(tx);
+  return tokens;
 }
