@@ -124,7 +124,6 @@ describe('end to end: the recall playbook on a demo clinic', () => {
     // Everything queued was either handed to a provider or skipped for a recorded reason (R56).
     expect(states.every((s) => ['sent', 'delivered', 'skipped'].includes(s.state))).toBe(true);
     expect(states.filter((s) => s.state === 'skipped').every((s) => s.skip_reason !== null)).toBe(true);
-    );
     const emails = sent.filter((s) => s.channel === 'email').length;
     const texts = sent.filter((s) => s.channel === 'sms').length;
     expect(emails).toBeGreaterThan(0);
