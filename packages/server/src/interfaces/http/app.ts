@@ -14,8 +14,10 @@ import Fastify, {
 import { AppError, newId } from '../../kernel/index.ts';
 import type { Careloop } from '../../main/careloop.ts';
 import { handleError, handleNotFound } from './errors.ts';
+import { campaignPages } from './pages/campaigns.ts';
 import { preferencePages } from './pages/preferences.ts';
 import { authRoutes } from './routes/auth.ts';
+import { campaignRoutes } from './routes/campaigns.ts';
 import { consentDocumentRoutes } from './routes/consent-documents.ts';
 import { importRoutes } from './routes/imports.ts';
 import { patientRoutes } from './routes/patients.ts';
@@ -33,6 +35,8 @@ const ROUTES: readonly Routes[] = [
   rightsRoutes,
   importRoutes,
   preferencePages,
+  campaignRoutes,
+  campaignPages,
 ];
 
 export interface AppOptions {
