@@ -249,7 +249,8 @@ export type CaptureMethod =
   | 'preference_page'
   | 'unsubscribe_link'
   | 'sms_keyword'
-  | 'system';
+  | 'system'
+  | 'merge';
 
 export interface ConsentEventsTable {
   tenant_id: string;
@@ -589,6 +590,9 @@ export interface DB {
   import_quarantine: ImportQuarantineTable;
   patient_sources: PatientSourcesTable;
   patient_conditions: PatientConditionsTable;
+  identity_runs: IdentityRunsTable;
+  identity_candidates: IdentityCandidatesTable;
+  patient_merges: PatientMergesTable;
   patient_facts: PatientFactsTable;
   patient_visit_facts: PatientVisitFactsTable;
   segments: SegmentsTable;
@@ -606,6 +610,61 @@ export interface DB {
   campaign_members: CampaignMembersTable;
   campaign_links: CampaignLinksTable;
   survey_responses: SurveyResponsesTable;
+}
+
+export interface IdentityRunsTable {
+  tenant_id: string;
+  id: string;
+  mode: 'full' | 'incremental';
+  batch_id: string | null;
+  status: Generated<'running' | 'completed' | 'failed'>;
+  counts: JsonDefault<Record<string, number>>;
+  created_by: string;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
+/** One field's agreement in a candidate pair: a level and its weight, never the values. */
+export interface EvidenceLevel {
+  readonly field: string;
+  readonly level: string;
+  readonly weight: number;
+}
+
+export interface IdentityCandidatesTable {
+  tenant_id: string;
+  id: string;
+  patient_a: string;
+  patient_b: string;
+  probability: number;
+  weight: number;
+  reason: 'between_thresholds' | 'held_back' | 'conflict';
+  /** Written as JSON text, read back parsed. */
+  evidence: ColumnType<EvidenceLevel[], string, string>;
+  status: Generated<'open' | 'merged' | 'rejected'>;
+  run_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  resolved_by: string | null;
+  resolved_at: Timestamp | null;
+}
+
+export interface PatientMergesTable {
+  tenant_id: string;
+  id: string;
+  survivor_id: string;
+  merged_id: string;
+  candidate_id: string | null;
+  method: 'auto' | 'manual';
+  probability: number | null;
+  previous_identity_enc: Buffer | null;
+  previous_contact_enc: Buffer | null;
+  previous_profile: ColumnType<Record<string, unknown>, string, string>;
+  moves: ColumnType<Record<string, unknown>, string, string>;
+  actor: string;
+  merged_at: Timestamp;
+  undone_by: string | null;
+  undone_at: Timestamp | null;
 }
 
 export type OutboxState = 'queued' | 'sending' | 'sent' | 'delivered' | 'failed' | 'skipped' | 'review';

@@ -172,6 +172,39 @@ export const PATIENT_TABLE_CLASSES = {
     recorded_at: 'clinical',
     batch_id: 'key',
   },
+  identity_candidates: {
+    tenant_id: 'key',
+    id: 'key',
+    patient_a: 'key',
+    patient_b: 'key',
+    probability: 'key',
+    weight: 'key',
+    reason: 'key',
+    evidence: 'identity',
+    status: 'key',
+    run_id: 'key',
+    created_at: 'key',
+    updated_at: 'key',
+    resolved_by: 'key',
+    resolved_at: 'key',
+  },
+  patient_merges: {
+    tenant_id: 'key',
+    id: 'key',
+    survivor_id: 'key',
+    merged_id: 'key',
+    candidate_id: 'key',
+    method: 'key',
+    probability: 'key',
+    previous_identity_enc: 'identity',
+    previous_contact_enc: 'contact',
+    previous_profile: 'demographic',
+    moves: 'key',
+    actor: 'key',
+    merged_at: 'key',
+    undone_by: 'key',
+    undone_at: 'key',
+  },
   // Segment facts: derived from the columns above, each with the class of its source.
   patient_facts: {
     tenant_id: 'key',
@@ -301,6 +334,8 @@ export type PatientTable =
   | 'import_quarantine'
   | 'patient_sources'
   | 'patient_conditions'
+  | 'identity_candidates'
+  | 'patient_merges'
   | 'patient_facts'
   | 'patient_visit_facts'
   | 'segment_snapshot_members'
