@@ -20,6 +20,7 @@ import { consentDocumentRoutes } from './routes/consent-documents.ts';
 import { importRoutes } from './routes/imports.ts';
 import { patientRoutes } from './routes/patients.ts';
 import { rightsRoutes } from './routes/rights.ts';
+import { segmentRoutes } from './routes/segments.ts';
 import { systemRoutes } from './routes/system.ts';
 import { registerSessions } from './session.ts';
 import type { App, Routes } from './types.ts';
@@ -32,6 +33,7 @@ const ROUTES: readonly Routes[] = [
   consentDocumentRoutes,
   rightsRoutes,
   importRoutes,
+  segmentRoutes,
   preferencePages,
 ];
 
