@@ -25,6 +25,7 @@ import { identityRoutes } from './routes/identity.ts';
 import { importRoutes } from './routes/imports.ts';
 import { patientRoutes } from './routes/patients.ts';
 import { rightsRoutes } from './routes/rights.ts';
+import { segmentRoutes } from './routes/segments.ts';
 import { systemRoutes } from './routes/system.ts';
 import { registerSessions } from './session.ts';
 import type { App, Routes } from './types.ts';
@@ -37,6 +38,7 @@ const ROUTES: readonly Routes[] = [
   consentDocumentRoutes,
   rightsRoutes,
   importRoutes,
+  segmentRoutes,
   preferencePages,
   identityRoutes,
   analyticsRoutes,

@@ -7,6 +7,7 @@ import { appendAudit } from '../audit/index.ts';
 import { bodyHash, DEFAULT_TEMPLATES } from '../consent/index.ts';
 import type { Vault } from '../crypto/index.ts';
 import { PATIENT_COPY_COLUMNS } from '../patients/index.ts';
+import { rebuildFacts } from '../segments/index.ts';
 import { createStaffUser } from '../staff/index.ts';
 import { createTenant } from '../tenants/index.ts';
 import { type BatchContext, type BatchJob, type BatchText, generateBatch } from './batch.ts';
@@ -430,6 +431,8 @@ export async function generateDemo(
       },
     ]);
   });
+  // The bulk loads skipped the triggers that keep segment facts: rebuild them in one pass.
+  await rebuildFacts(db, t);
   await db.vacuum();
   return summary;
 }
