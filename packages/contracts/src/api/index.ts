@@ -3,6 +3,7 @@ export * from './auth.ts';
 export * from './campaigns.ts';
 export * from './common.ts';
 export * from './consents.ts';
+export * from './delivery.ts';
 export * from './identity.ts';
 export * from './imports.ts';
 export * from './patients.ts';

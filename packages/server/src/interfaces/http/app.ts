@@ -21,6 +21,7 @@ import { analyticsRoutes } from './routes/analytics.ts';
 import { authRoutes } from './routes/auth.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
 import { consentDocumentRoutes } from './routes/consent-documents.ts';
+import { deliveryRoutes } from './routes/delivery.ts';
 import { identityRoutes } from './routes/identity.ts';
 import { importRoutes } from './routes/imports.ts';
 import { patientRoutes } from './routes/patients.ts';
@@ -38,6 +39,7 @@ const ROUTES: readonly Routes[] = [
   consentDocumentRoutes,
   rightsRoutes,
   importRoutes,
+  deliveryRoutes,
   segmentRoutes,
   preferencePages,
   identityRoutes,
