@@ -2,6 +2,7 @@ export * from './auth.ts';
 export * from './common.ts';
 export * from './consents.ts';
 export * from './content.ts';
+export * from './delivery.ts';
 export * from './imports.ts';
 export * from './patients.ts';
 export * from './rights.ts';

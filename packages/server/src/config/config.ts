@@ -39,6 +39,39 @@ const Settings = Type.Object(
       default: 15,
       description: 'Idle sign-out for staff sessions (R39)',
     }),
+    CARELOOP_SMTP_URL: Type.Optional(
+      Type.String({
+        pattern: '^smtps?://',
+        description: 'Outgoing mail relay, smtp(s)://user:password@host:port',
+      }),
+    ),
+    CARELOOP_SMTP_FROM: Type.Optional(
+      Type.String({ minLength: 3, description: 'From address of e-mail messages' }),
+    ),
+    CARELOOP_SMS_URL: Type.Optional(
+      Type.String({ pattern: '^https?://', description: 'SMS gateway endpoint messages are POSTed to' }),
+    ),
+    CARELOOP_SMS_AUTH: Type.Optional(
+      Type.String({ minLength: 1, description: 'Authorization header for the SMS gateway' }),
+    ),
+    CARELOOP_SMS_STATUS_URL: Type.Optional(
+      Type.String({
+        pattern: '^https?://',
+        description: 'SMS gateway status lookup by reference (reconciliation)',
+      }),
+    ),
+    CARELOOP_SMS_IDEMPOTENT: Type.Optional(
+      Type.Enum(['true', 'false'], { description: 'The SMS gateway honours Idempotency-Key' }),
+    ),
+    CARELOOP_MESSENGER_URL: Type.Optional(
+      Type.String({ pattern: '^https?://', description: 'Messenger bot endpoint messages are POSTed to' }),
+    ),
+    CARELOOP_MESSENGER_AUTH: Type.Optional(
+      Type.String({ minLength: 1, description: 'Authorization header for the messenger bot' }),
+    ),
+    CARELOOP_WEBHOOK_SECRET: Type.Optional(
+      Type.String({ minLength: 24, description: 'Token providers send in x-careloop-webhook-token' }),
+    ),
     LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       default: 'info',
       description: 'Log level',
@@ -58,6 +91,27 @@ export interface Config {
   readonly keyFile: string;
   readonly sessionIdleMinutes: number;
   readonly logLevel: Settings['LOG_LEVEL'];
+  /** Channel providers; absent channels are simply not sent on. */
+  readonly delivery?: DeliveryConfig;
+}
+
+export interface DeliveryConfig {
+  readonly smtp?: {
+    readonly host: string;
+    readonly port: number;
+    readonly secure: boolean;
+    readonly user?: string;
+    readonly password?: string;
+    readonly from: string;
+  };
+  readonly sms?: {
+    readonly url: string;
+    readonly authorization?: string;
+    readonly statusUrl?: string;
+    readonly idempotent: boolean;
+  };
+  readonly messenger?: { readonly url: string; readonly authorization?: string };
+  readonly webhookSecret?: string;
 }
 
 const KNOWN = new Set(Object.keys(Settings.properties));
@@ -105,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     }
     problems.push(`${key}: ${describe(key, e.message)} (got ${JSON.stringify(value[key])})`);
   }
+  const delivery = deliveryConfig(value as Settings, problems);
   if (problems.length > 0) {
     throw new AppError('CONFIG_INVALID', `Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
@@ -120,6 +175,50 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     keyFile: resolve(cwd, s.CARELOOP_KEY_FILE ?? resolve(dataDir, 'keys', 'master-keys.json')),
     sessionIdleMinutes: s.CARELOOP_SESSION_IDLE_MINUTES,
     logLevel: s.LOG_LEVEL,
+    delivery,
+  };
+}
+
+function deliveryConfig(s: Settings, problems: string[]): DeliveryConfig {
+  let smtp: DeliveryConfig['smtp'];
+  if (s.CARELOOP_SMTP_URL) {
+    try {
+      const u = new URL(s.CARELOOP_SMTP_URL);
+      const secure = u.protocol === 'smtps:';
+      if (!s.CARELOOP_SMTP_FROM) problems.push('CARELOOP_SMTP_FROM: required with CARELOOP_SMTP_URL');
+      smtp = {
+        host: u.hostname,
+        port: u.port ? Number(u.port) : secure ? 465 : 587,
+        secure,
+        ...(u.username ? { user: decodeURIComponent(u.username) } : {}),
+        ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+        from: s.CARELOOP_SMTP_FROM ?? '',
+      };
+    } catch {
+      problems.push('CARELOOP_SMTP_URL: not a valid URL');
+    }
+  }
+  return {
+    ...(smtp ? { smtp } : {}),
+    ...(s.CARELOOP_SMS_URL
+      ? {
+          sms: {
+            url: s.CARELOOP_SMS_URL,
+            ...(s.CARELOOP_SMS_AUTH ? { authorization: s.CARELOOP_SMS_AUTH } : {}),
+            ...(s.CARELOOP_SMS_STATUS_URL ? { statusUrl: s.CARELOOP_SMS_STATUS_URL } : {}),
+            idempotent: s.CARELOOP_SMS_IDEMPOTENT === 'true',
+          },
+        }
+      : {}),
+    ...(s.CARELOOP_MESSENGER_URL
+      ? {
+          messenger: {
+            url: s.CARELOOP_MESSENGER_URL,
+            ...(s.CARELOOP_MESSENGER_AUTH ? { authorization: s.CARELOOP_MESSENGER_AUTH } : {}),
+          },
+        }
+      : {}),
+    ...(s.CARELOOP_WEBHOOK_SECRET ? { webhookSecret: s.CARELOOP_WEBHOOK_SECRET } : {}),
   };
 }
 

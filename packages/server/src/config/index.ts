@@ -1,1 +1,1 @@
-export { type Config, loadConfig, SETTINGS_HELP } from './config.ts';
+export { type Config, type DeliveryConfig, loadConfig, SETTINGS_HELP } from './config.ts';

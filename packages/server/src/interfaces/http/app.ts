@@ -18,6 +18,7 @@ import { preferencePages } from './pages/preferences.ts';
 import { authRoutes } from './routes/auth.ts';
 import { consentDocumentRoutes } from './routes/consent-documents.ts';
 import { contentRoutes } from './routes/content.ts';
+import { deliveryRoutes } from './routes/delivery.ts';
 import { importRoutes } from './routes/imports.ts';
 import { patientRoutes } from './routes/patients.ts';
 import { rightsRoutes } from './routes/rights.ts';
@@ -34,6 +35,7 @@ const ROUTES: readonly Routes[] = [
   consentDocumentRoutes,
   rightsRoutes,
   importRoutes,
+  deliveryRoutes,
   contentRoutes,
   worklistRoutes,
   preferencePages,

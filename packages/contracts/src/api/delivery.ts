@@ -1,0 +1,65 @@
+import Type from 'typebox';
+import { Uuid } from './common.ts';
+
+const Instant = Type.String({ format: 'date-time' });
+const NullableInstant = Type.Union([Instant, Type.Null()]);
+export const OUTBOX_STATE_VALUES = [
+  'queued',
+  'sending',
+  'sent',
+  'delivered',
+  'failed',
+  'skipped',
+  'review',
+] as const;
+
+/** One message on the patient card: what went out or why not (R56); no content. */
+export const MessageHistoryItemView = Type.Object({
+  id: Uuid,
+  purpose: Type.String(),
+  channel: Type.Union([Type.Enum(['email', 'sms', 'messenger', 'call']), Type.Null()]),
+  state: Type.Enum(OUTBOX_STATE_VALUES),
+  skipReason: Type.Union([Type.String(), Type.Null()]),
+  campaignId: Type.Union([Uuid, Type.Null()]),
+  template: Type.Union([Type.Object({ id: Type.String(), version: Type.Integer() }), Type.Null()]),
+  createdAt: Instant,
+  sentAt: NullableInstant,
+  deliveredAt: NullableInstant,
+});
+
+export const CampaignOutboxStats = Type.Object({
+  campaignId: Uuid,
+  total: Type.Integer(),
+  byState: Type.Record(Type.String(), Type.Integer()),
+  bySkipReason: Type.Record(Type.String(), Type.Integer()),
+  byChannel: Type.Record(Type.String(), Type.Integer()),
+});
+
+export const DeliveryWebhookParams = Type.Object({
+  tenantId: Uuid,
+  provider: Type.String({ pattern: '^[a-z0-9][a-z0-9:._-]{0,62}$' }),
+});
+
+/** A provider's delivery receipt (R54). */
+export const DeliveryReceipt = Type.Object(
+  {
+    eventId: Type.String({ minLength: 1, maxLength: 200 }),
+    reference: Type.Optional(Type.String({ pattern: '^[0-9a-f]{32}$' })),
+    providerMessageId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    status: Type.Enum(['delivered', 'failed', 'bounced', 'complained']),
+  },
+  { additionalProperties: false },
+);
+
+/** A message a patient sent to the clinic's number or bot (STOP keywords, R8). */
+export const InboundMessageBody = Type.Object(
+  {
+    eventId: Type.String({ minLength: 1, maxLength: 200 }),
+    channel: Type.Optional(Type.Enum(['sms', 'messenger'])),
+    from: Type.String({ minLength: 1, maxLength: 100 }),
+    text: Type.String({ maxLength: 2000 }),
+  },
+  { additionalProperties: false },
+);
+
+export const WebhookAck = Type.Object({ ok: Type.Boolean(), duplicate: Type.Boolean() });

@@ -1,0 +1,137 @@
+import { timingSafeEqual } from 'node:crypto';
+import {
+  CampaignOutboxStats,
+  DeliveryReceipt,
+  DeliveryWebhookParams,
+  IdParams,
+  InboundMessageBody,
+  MessageHistoryItemView,
+  WebhookAck,
+} from '@careloop/contracts';
+import type { FastifyRequest } from 'fastify';
+import Type from 'typebox';
+import { AppError } from '../../../kernel/index.ts';
+import { errorResponses } from '../openapi.ts';
+import { requireStaff, staffScope } from '../session.ts';
+import type { Routes } from '../types.ts';
+import { wire } from '../wire.ts';
+
+const tags = ['delivery'];
+
+export const deliveryRoutes: Routes = (app, { careloop }) => {
+  /** Providers authenticate with the configured token; without one, webhooks do not exist (fail closed). */
+  const provider = async (req: FastifyRequest): Promise<void> => {
+    const secret = careloop.config.delivery?.webhookSecret;
+    const given = req.headers['x-careloop-webhook-token'];
+    if (!secret) throw new AppError('NOT_FOUND');
+    const a = Buffer.from(typeof given === 'string' ? given : '');
+    const b = Buffer.from(secret);
+    if (a.length !== b.length || !timingSafeEqual(a, b)) throw new AppError('UNAUTHENTICATED');
+  };
+
+  app.post(
+    '/webhooks/delivery/:tenantId/:provider/receipts',
+    {
+      schema: {
+        tags,
+        summary: 'Delivery receipt from a channel provider (idempotent by event id)',
+        params: DeliveryWebhookParams,
+        body: DeliveryReceipt,
+        response: { 200: WebhookAck, ...errorResponses(400, 401, 404) },
+      },
+      preHandler: provider,
+    },
+    async (req) => {
+      const b = req.body;
+      const r = await careloop.delivery.receipt(req.params.tenantId, req.params.provider, {
+        eventId: b.eventId,
+        status: b.status,
+        ...(b.reference ? { reference: b.reference } : {}),
+        ...(b.providerMessageId ? { providerMessageId: b.providerMessageId } : {}),
+      });
+      return { ok: r.matched, duplicate: r.duplicate };
+    },
+  );
+
+  app.post(
+    '/webhooks/delivery/:tenantId/:provider/inbound',
+    {
+      schema: {
+        tags,
+        summary:
+          'A message from a patient: STOP/СТОП keywords withdraw advertising consent on that channel (R8)',
+        params: DeliveryWebhookParams,
+        body: InboundMessageBody,
+        response: {
+          200: Type.Object({ action: Type.String(), duplicate: Type.Boolean() }),
+          ...errorResponses(400, 401, 404),
+        },
+      },
+      preHandler: provider,
+    },
+    async (req) => {
+      const b = req.body;
+      const r = await careloop.delivery.inbound(
+        req.params.tenantId,
+        req.params.provider,
+        b.channel ?? 'sms',
+        {
+          eventId: b.eventId,
+          from: b.from,
+          text: b.text,
+        },
+      );
+      return { action: r.action, duplicate: r.duplicate };
+    },
+  );
+
+  app.get(
+    '/api/patients/:id/messages',
+    {
+      schema: {
+        tags,
+        summary:
+          'Messages of a patient for the card: channel, purpose, state, skip reason, times — no content',
+        params: IdParams,
+        response: { 200: Type.Array(MessageHistoryItemView), ...errorResponses(401, 403, 404) },
+      },
+      preHandler: requireStaff(),
+    },
+    async (req) =>
+      wire(await careloop.delivery.history(staffScope(req, 'registry.operations'), req.params.id)),
+  );
+
+  app.get(
+    '/api/campaigns/:id/outbox-stats',
+    {
+      schema: {
+        tags,
+        summary: 'Outbox counts of a campaign by state, skip reason and channel',
+        params: IdParams,
+        querystring: Type.Object(
+          {
+            purpose: Type.Optional(
+              Type.Enum([
+                'marketing.general',
+                'marketing.health',
+                'service.feedback',
+                'care.appointment',
+                'care.followup',
+              ]),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: CampaignOutboxStats, ...errorResponses(401, 403, 404) },
+      },
+      preHandler: requireStaff(),
+    },
+    async (req) =>
+      wire(
+        await careloop.delivery.campaignStats(
+          staffScope(req, req.query.purpose ?? 'marketing.general'),
+          req.params.id,
+        ),
+      ),
+  );
+};
