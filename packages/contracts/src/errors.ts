@@ -151,6 +151,12 @@ export const ERRORS = {
     en: 'Something went wrong on our side.',
     ru: 'Внутренняя ошибка сервера.',
   },
+  SEGMENT_RULE_INVALID: {
+    status: 400,
+    retryable: false,
+    en: 'The segment rule is not valid.',
+    ru: 'Правило сегмента задано неверно.',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export interface ErrorSpec {

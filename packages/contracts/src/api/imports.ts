@@ -30,6 +30,14 @@ export const ImportReportView = Type.Object({
   visits: Type.Integer(),
   conditions: Type.Integer(),
   skippedResources: Type.Integer(),
+  /** Identity resolution of the batch against the base: pairs merged and queued for review. */
+  identity: Type.Optional(
+    Type.Object({
+      mode: Type.Enum(['full', 'incremental']),
+      merged: Type.Integer(),
+      queued: Type.Integer(),
+    }),
+  ),
 });
 
 export const ImportBatchView = Type.Object({

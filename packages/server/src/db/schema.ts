@@ -249,7 +249,8 @@ export type CaptureMethod =
   | 'preference_page'
   | 'unsubscribe_link'
   | 'sms_keyword'
-  | 'system';
+  | 'system'
+  | 'merge';
 
 export interface ConsentEventsTable {
   tenant_id: string;
@@ -385,6 +386,73 @@ export interface PatientConditionsTable {
   batch_id: string | null;
 }
 
+export interface PatientFactsTable {
+  tenant_id: string;
+  patient_id: string;
+  sex: 'female' | 'male' | null;
+  birth_year: number | null;
+  birth_md: number | null;
+  city: string | null;
+  home_branch_id: string | null;
+  language: Generated<'ru' | 'en'>;
+  preferred_channel: 'email' | 'sms' | 'messenger' | 'call' | null;
+  preferred_time: 'morning' | 'afternoon' | 'evening' | null;
+  first_visit_at: Timestamp | null;
+  last_visit_at: Timestamp | null;
+  visit_count: Generated<number>;
+  last_booked_at: Timestamp | null;
+  consent_bits: Generated<number>;
+  consent_expires_at: Timestamp | null;
+  last_messaged_at: Timestamp | null;
+}
+
+export interface PatientVisitFactsTable {
+  tenant_id: string;
+  patient_id: string;
+  dim: 'specialty' | 'service';
+  key: string;
+  first_at: Timestamp;
+  last_at: Timestamp;
+  visits: number;
+}
+
+export interface SegmentsTable {
+  tenant_id: string;
+  id: string;
+  name: string;
+  description: string | null;
+  rule: ColumnType<unknown, string, string>;
+  requested_purpose: string;
+  purpose: string;
+  channel: 'email' | 'sms' | 'messenger' | 'call' | null;
+  health_based: boolean;
+  data_classes: string[];
+  version: Generated<number>;
+  created_by: string;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface SegmentSnapshotsTable {
+  tenant_id: string;
+  id: string;
+  segment_id: string | null;
+  rule: ColumnType<unknown, string, string>;
+  purpose: string;
+  channel: 'email' | 'sms' | 'messenger' | 'call' | null;
+  health_based: boolean;
+  consent_kinds: string[];
+  size: number;
+  taken_at: Timestamp;
+  created_by: string;
+}
+
+export interface SegmentSnapshotMembersTable {
+  tenant_id: string;
+  snapshot_id: string;
+  patient_id: string;
+}
+
 export interface ContentBlocksTable {
   tenant_id: string;
   id: string;
@@ -422,6 +490,75 @@ export interface ContentTemplateVersionsTable {
   approved_by: string | null;
   approved_at: Timestamp | null;
   retired_at: Timestamp | null;
+}
+
+export interface CampaignsTable {
+  tenant_id: string;
+  id: string;
+  playbook: string;
+  name: string;
+  purpose: string;
+  channel: 'email' | 'sms' | 'messenger' | 'call';
+  template_key: string;
+  params: JsonDefault<Record<string, unknown>>;
+  schedule: 'once' | 'daily';
+  control_pct: ColumnType<number, number | undefined, number>;
+  seed: number;
+  attribution_days: ColumnType<number, number | undefined, number>;
+  status: Generated<'draft' | 'active' | 'paused' | 'finished'>;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CampaignRunsTable {
+  tenant_id: string;
+  id: string;
+  campaign_id: string;
+  occurrence: string;
+  started_at: Timestamp;
+  eligible: Generated<number>;
+  treatment: Generated<number>;
+  control: Generated<number>;
+  queued: Generated<number>;
+  started_by: string;
+}
+
+export interface CampaignMembersTable {
+  tenant_id: string;
+  campaign_id: string;
+  patient_id: string;
+  occurrence: string;
+  run_id: string;
+  arm: 'treatment' | 'control';
+  enrolled_at: Timestamp;
+  ref_id: string | null;
+  slot_ids: ColumnType<string[], string[] | undefined, string[]>;
+}
+
+export interface CampaignLinksTable {
+  tenant_id: string;
+  token_hash: Buffer;
+  kind: 'offer' | 'survey';
+  campaign_id: string;
+  run_id: string;
+  patient_id: string;
+  slot_ids: ColumnType<string[], string[] | undefined, string[]>;
+  visit_id: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface SurveyResponsesTable {
+  tenant_id: string;
+  token_hash: Buffer;
+  campaign_id: string;
+  patient_id: string;
+  visit_id: string | null;
+  nps: number | null;
+  csat: number | null;
+  answered_at: Timestamp;
 }
 
 export type CallOutcome =
@@ -492,15 +629,83 @@ export interface DB {
   import_quarantine: ImportQuarantineTable;
   patient_sources: PatientSourcesTable;
   patient_conditions: PatientConditionsTable;
+  identity_runs: IdentityRunsTable;
+  identity_candidates: IdentityCandidatesTable;
+  patient_merges: PatientMergesTable;
+  patient_facts: PatientFactsTable;
+  patient_visit_facts: PatientVisitFactsTable;
+  segments: SegmentsTable;
+  segment_snapshots: SegmentSnapshotsTable;
+  segment_snapshot_members: SegmentSnapshotMembersTable;
+  content_blocks: ContentBlocksTable;
+  content_templates: ContentTemplatesTable;
+  content_template_versions: ContentTemplateVersionsTable;
   outbox_messages: OutboxMessagesTable;
   contact_pressure: ContactPressureTable;
   delivery_suppressions: DeliverySuppressionsTable;
   delivery_provider_events: DeliveryProviderEventsTable;
-  content_blocks: ContentBlocksTable;
-  content_templates: ContentTemplatesTable;
-  content_template_versions: ContentTemplateVersionsTable;
+  campaigns: CampaignsTable;
+  campaign_runs: CampaignRunsTable;
+  campaign_members: CampaignMembersTable;
+  campaign_links: CampaignLinksTable;
+  survey_responses: SurveyResponsesTable;
   call_tasks: CallTasksTable;
   patient_outreach_holds: PatientOutreachHoldsTable;
+}
+
+export interface IdentityRunsTable {
+  tenant_id: string;
+  id: string;
+  mode: 'full' | 'incremental';
+  batch_id: string | null;
+  status: Generated<'running' | 'completed' | 'failed'>;
+  counts: JsonDefault<Record<string, number>>;
+  created_by: string;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
+/** One field's agreement in a candidate pair: a level and its weight, never the values. */
+export interface EvidenceLevel {
+  readonly field: string;
+  readonly level: string;
+  readonly weight: number;
+}
+
+export interface IdentityCandidatesTable {
+  tenant_id: string;
+  id: string;
+  patient_a: string;
+  patient_b: string;
+  probability: number;
+  weight: number;
+  reason: 'between_thresholds' | 'held_back' | 'conflict';
+  /** Written as JSON text, read back parsed. */
+  evidence: ColumnType<EvidenceLevel[], string, string>;
+  status: Generated<'open' | 'merged' | 'rejected'>;
+  run_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  resolved_by: string | null;
+  resolved_at: Timestamp | null;
+}
+
+export interface PatientMergesTable {
+  tenant_id: string;
+  id: string;
+  survivor_id: string;
+  merged_id: string;
+  candidate_id: string | null;
+  method: 'auto' | 'manual';
+  probability: number | null;
+  previous_identity_enc: Buffer | null;
+  previous_contact_enc: Buffer | null;
+  previous_profile: ColumnType<Record<string, unknown>, string, string>;
+  moves: ColumnType<Record<string, unknown>, string, string>;
+  actor: string;
+  merged_at: Timestamp;
+  undone_by: string | null;
+  undone_at: Timestamp | null;
 }
 
 export type OutboxState = 'queued' | 'sending' | 'sent' | 'delivered' | 'failed' | 'skipped' | 'review';

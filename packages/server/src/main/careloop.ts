@@ -1,19 +1,23 @@
 import { existsSync } from 'node:fs';
 import type { Config } from '../config/index.ts';
 import { type Database, openDatabase } from '../db/index.ts';
-import { AppError, type Clock, systemClock } from '../kernel/index.ts';
+import { AppError, type Clock, systemActor, systemClock } from '../kernel/index.ts';
+import { AnalyticsService } from '../modules/analytics/index.ts';
 import { AuditService } from '../modules/audit/index.ts';
+import { CampaignService } from '../modules/campaigns/index.ts';
 import { ConsentService } from '../modules/consent/index.ts';
-import { ContentService } from '../modules/content/index.ts';
+import { ContentService, loadApproved } from '../modules/content/index.ts';
 import { KeyService, loadMasterKeys, Vault } from '../modules/crypto/index.ts';
 import { DeliveryService } from '../modules/delivery/index.ts';
 import { DemoService } from '../modules/demo/index.ts';
 import type { ModuleDeps } from '../modules/deps.ts';
 import { type Readiness, readiness } from '../modules/health/index.ts';
+import { IdentityService } from '../modules/identity/index.ts';
 import { ImportService } from '../modules/imports/index.ts';
 import { PatientService } from '../modules/patients/index.ts';
 import { PreferenceService } from '../modules/preferences/index.ts';
 import { RightsService } from '../modules/rights/index.ts';
+import { SegmentService } from '../modules/segments/index.ts';
 import { StaffService, StaffSessions } from '../modules/staff/index.ts';
 import { TenantService } from '../modules/tenants/index.ts';
 import { WorklistService } from '../modules/worklist/index.ts';
@@ -38,8 +42,12 @@ export interface Careloop {
   readonly rights: RightsService;
   readonly preferences: PreferenceService;
   readonly imports: ImportService;
-  readonly delivery: DeliveryService;
+  readonly identity: IdentityService;
+  readonly segments: SegmentService;
   readonly content: ContentService;
+  readonly campaigns: CampaignService;
+  readonly delivery: DeliveryService;
+  readonly analytics: AnalyticsService;
   readonly worklist: WorklistService;
   readiness(): Promise<Readiness>;
   close(): Promise<void>;
@@ -85,6 +93,7 @@ export async function startCareloop(config: Config, opts: StartOptions = {}): Pr
     const vault = new Vault(master);
     await db.system((tx) => vault.verify(tx));
     const deps: ModuleDeps = { db, clock, vault };
+    const identity = new IdentityService(deps);
     return {
       config,
       db,
@@ -93,16 +102,41 @@ export async function startCareloop(config: Config, opts: StartOptions = {}): Pr
       sessions: new StaffSessions(db, clock, { idleMinutes: config.sessionIdleMinutes, absoluteHours: 12 }),
       staff: new StaffService(deps),
       tenants: new TenantService(deps),
-      demo: new DemoService(deps),
+      // The demo's planted duplicates wait in the review queue; nothing is merged behind the visitor's back.
+      demo: new DemoService(deps, {
+        afterGenerate: (tenantId) =>
+          identity.resolve(
+            { tenantId, actor: systemActor('demo'), purpose: 'registry.operations' },
+            { autoMerge: false },
+          ),
+      }),
       audit: new AuditService(deps),
       keys: new KeyService(deps),
       patients: new PatientService(deps),
       consents: new ConsentService(deps),
       rights: new RightsService(deps),
       preferences: new PreferenceService(deps),
-      imports: new ImportService(deps),
-      delivery: new DeliveryService(deps),
+      imports: new ImportService(deps, {
+        resolve: async (scope, batchId) => {
+          const r = await identity.resolve(scope, { batchId });
+          return { mode: r.mode, merged: r.merged, queued: r.queued };
+        },
+      }),
+      identity,
+      segments: new SegmentService(deps),
       content: new ContentService(deps),
+      campaigns: new CampaignService(deps, {
+        publicUrl: config.publicUrl,
+        // Playbooks send the approved version of their template key from the content library.
+        templates: {
+          resolve: async (tx, _tenantId, key) => {
+            const v = (await loadApproved(tx, [key])).get(key)?.version;
+            return v ? { templateId: v.templateId, version: v.version } : null;
+          },
+        },
+      }),
+      delivery: new DeliveryService(deps),
+      analytics: new AnalyticsService(deps),
       worklist: new WorklistService(deps),
       readiness: () => readiness(db),
       close: () => db.close(),

@@ -127,7 +127,7 @@ describe('careloop CLI', () => {
     const v = await careloop(['audit', 'verify'], env);
     expect(v.code).toBe(0);
     expect(v.stdout).toContain('clinic-one: intact, 2 entries');
-  }, 60_000);
+  }, 180_000);
 
   it('refuses a second process on the same data directory', async () => {
     const env = {
@@ -149,5 +149,5 @@ describe('careloop CLI', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('is in use by another Careloop process');
     server.kill('SIGTERM');
-  }, 60_000);
+  }, 180_000);
 });

@@ -59,7 +59,7 @@ describe('import pipeline', () => {
     expect(byRow.get(3)?.issues).toEqual(
       expect.arrayContaining([expect.objectContaining({ field: 'birth_date', reason: 'date_impossible' })]),
     );
-    expect(byRow.get(3)?.raw['ФИО']).toBe('Петров Пётр');
+    expect(byRow.get(3)?.raw.ФИО).toBe('Петров Пётр');
     expect(byRow.get(4)).toMatchObject({ verdict: 'partial', patientId: expect.any(String) });
     expect(
       byRow

@@ -4,9 +4,12 @@ import * as auditLog from './2026-11-23T1300_audit_log.ts';
 import * as consentLedger from './2026-11-23T1400_consent_ledger.ts';
 import * as subjectRights from './2026-11-23T1500_subject_rights.ts';
 import * as imports from './2026-11-23T1600_imports.ts';
+import * as identity from './2026-11-24T0800_identity.ts';
+import * as segments from './2026-11-24T0900_segments.ts';
 import * as delivery from './2026-11-24T1000_delivery.ts';
 import * as content from './2026-11-24T1100_content.ts';
 import * as worklist from './2026-11-24T1150_worklist.ts';
+import * as campaigns from './2026-11-24T1200_campaigns.ts';
 
 /** Every migration, by its frozen, date-based name. Append only. */
 export const migrations: Record<string, Migration> = {
@@ -15,7 +18,10 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T1400_consent_ledger': consentLedger,
   '2026-11-23T1500_subject_rights': subjectRights,
   '2026-11-23T1600_imports': imports,
+  '2026-11-24T0800_identity': identity,
+  '2026-11-24T0900_segments': segments,
   '2026-11-24T1000_delivery': delivery,
   '2026-11-24T1100_content': content,
   '2026-11-24T1150_worklist': worklist,
+  '2026-11-24T1200_campaigns': campaigns,
 };

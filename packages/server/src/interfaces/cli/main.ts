@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isAppError } from '../../kernel/index.ts';
 import { auditCommand } from './commands/audit.ts';
+import { dedupeCommand } from './commands/dedupe.ts';
 import { demoCommand } from './commands/demo.ts';
 import { importCommand } from './commands/import.ts';
 import { keysCommand } from './commands/keys.ts';
@@ -18,6 +19,7 @@ const COMMANDS = [
   importCommand,
   keysCommand,
   auditCommand,
+  dedupeCommand,
 ];
 
 export function program(): Command {

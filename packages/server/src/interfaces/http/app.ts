@@ -13,12 +13,15 @@ import Fastify, {
 } from 'fastify';
 import { AppError, newId } from '../../kernel/index.ts';
 import type { Careloop } from '../../main/careloop.ts';
-import { handleError, handleNotFound } from './errors.ts';
+import { DEFAULT_WEB_ROOT, notFoundWithDashboard, registerDashboard } from './dashboard.ts';
+import { handleError } from './errors.ts';
 import { preferencePages } from './pages/preferences.ts';
+import { analyticsRoutes } from './routes/analytics.ts';
 import { authRoutes } from './routes/auth.ts';
 import { consentDocumentRoutes } from './routes/consent-documents.ts';
 import { contentRoutes } from './routes/content.ts';
 import { deliveryRoutes } from './routes/delivery.ts';
+import { identityRoutes } from './routes/identity.ts';
 import { importRoutes } from './routes/imports.ts';
 import { patientRoutes } from './routes/patients.ts';
 import { rightsRoutes } from './routes/rights.ts';
@@ -39,12 +42,16 @@ const ROUTES: readonly Routes[] = [
   contentRoutes,
   worklistRoutes,
   preferencePages,
+  identityRoutes,
+  analyticsRoutes,
 ];
 
 export interface AppOptions {
   /** Pino options or a logger; false silences logs (tests). */
   readonly logger?: FastifyServerOptions['logger'];
   readonly loggerInstance?: FastifyServerOptions['loggerInstance'];
+  /** Where the built dashboard is (packages/web/dist by default); false serves the API only. */
+  readonly webRoot?: string | false;
 }
 
 /** Pino redaction: credentials never reach the log, whatever a handler logs. */
@@ -100,7 +107,8 @@ export async function buildApp(careloop: Careloop, opts: AppOptions = {}): Promi
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler(handleNotFound);
+  let dashboard = false;
+  app.setNotFoundHandler(notFoundWithDashboard(() => dashboard));
 
   app.addHook('onSend', async (req, reply) => {
     void reply.header('x-request-id', req.id);
@@ -148,6 +156,9 @@ export async function buildApp(careloop: Careloop, opts: AppOptions = {}): Promi
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  const webRoot = opts.webRoot ?? DEFAULT_WEB_ROOT;
+  if (webRoot !== false) dashboard = await registerDashboard(app, webRoot);
 
   registerSessions(app, careloop.sessions);
   for (const routes of ROUTES) routes(app, { careloop });

@@ -50,7 +50,13 @@ export { type ImportReader, openImport } from './open.ts';
 export { DEFAULT_RULES, type ImportRules, personFromRow, type RowVerdict } from './pipeline/person.ts';
 export type { QuarantineItem } from './pipeline/quarantine.ts';
 export type { ImportRow, RowProblem } from './rows.ts';
-export { type BatchView, type ImportInput, type ImportReport, ImportService } from './service.ts';
+export {
+  type BatchResolution,
+  type BatchView,
+  type ImportInput,
+  type ImportReport,
+  ImportService,
+} from './service.ts';
 export type { ImportSource } from './source.ts';
 export {
   openTabular,

@@ -30,6 +30,15 @@ export interface ImportInput {
   readonly saveMapping?: boolean;
   readonly encoding?: TabularOptions['encoding'];
   readonly onProgress?: (rows: number, bytes: number) => void;
+  /** Compare the batch's patients against the base afterwards (identity resolution). */
+  readonly resolveIdentities?: boolean;
+}
+
+/** What identity resolution made of a batch: pairs merged and pairs queued for review. */
+export interface BatchResolution {
+  readonly mode: 'full' | 'incremental';
+  readonly merged: number;
+  readonly queued: number;
 }
 
 export interface ImportReport extends ChunkCounts {
@@ -43,6 +52,7 @@ export interface ImportReport extends ChunkCounts {
   readonly visits: number;
   readonly conditions: number;
   readonly skippedResources: number;
+  readonly identity?: BatchResolution;
 }
 
 const CHUNK = 5_000;
@@ -50,8 +60,14 @@ const CHUNK = 5_000;
 /** Imports files from the clinic's systems into the patient registry. */
 export class ImportService {
   readonly #deps: ModuleDeps;
-  constructor(deps: ModuleDeps) {
+  readonly #resolve: ((scope: Scope, batchId: string) => Promise<BatchResolution>) | undefined;
+  /** `resolve` runs identity resolution for a finished batch (wired by the composition root). */
+  constructor(
+    deps: ModuleDeps,
+    hooks: { resolve?: (scope: Scope, batchId: string) => Promise<BatchResolution> } = {},
+  ) {
     this.#deps = deps;
+    this.#resolve = hooks.resolve;
   }
 
   async #source(scope: Scope, name: string): Promise<{ id: string; mapping: MappingSpec | null }> {
@@ -232,7 +248,12 @@ export class ImportService {
     });
     if (total.created + total.updated > 10_000)
       await db.vacuum(['patients', 'patient_lookup', 'patient_sources']);
+    const identity =
+      input.resolveIdentities && this.#resolve && total.created + total.updated > 0
+        ? await this.#resolve(scope, batchId)
+        : undefined;
     return {
+      ...(identity ? { identity } : {}),
       batchId,
       sourceId: source.id,
       format: meta?.format ?? reader.reader.meta.format,

@@ -172,6 +172,69 @@ export const PATIENT_TABLE_CLASSES = {
     recorded_at: 'clinical',
     batch_id: 'key',
   },
+  identity_candidates: {
+    tenant_id: 'key',
+    id: 'key',
+    patient_a: 'key',
+    patient_b: 'key',
+    probability: 'key',
+    weight: 'key',
+    reason: 'key',
+    evidence: 'identity',
+    status: 'key',
+    run_id: 'key',
+    created_at: 'key',
+    updated_at: 'key',
+    resolved_by: 'key',
+    resolved_at: 'key',
+  },
+  patient_merges: {
+    tenant_id: 'key',
+    id: 'key',
+    survivor_id: 'key',
+    merged_id: 'key',
+    candidate_id: 'key',
+    method: 'key',
+    probability: 'key',
+    previous_identity_enc: 'identity',
+    previous_contact_enc: 'contact',
+    previous_profile: 'demographic',
+    moves: 'key',
+    actor: 'key',
+    merged_at: 'key',
+    undone_by: 'key',
+    undone_at: 'key',
+  },
+  // Segment facts: derived from the columns above, each with the class of its source.
+  patient_facts: {
+    tenant_id: 'key',
+    patient_id: 'key',
+    sex: 'demographic',
+    birth_year: 'demographic',
+    birth_md: 'demographic',
+    city: 'demographic',
+    home_branch_id: 'visit_timing',
+    language: 'preference',
+    preferred_channel: 'preference',
+    preferred_time: 'preference',
+    first_visit_at: 'visit_timing',
+    last_visit_at: 'visit_timing',
+    visit_count: 'visit_timing',
+    last_booked_at: 'visit_timing',
+    consent_bits: 'preference',
+    consent_expires_at: 'preference',
+    last_messaged_at: 'engagement',
+  },
+  patient_visit_facts: {
+    tenant_id: 'key',
+    patient_id: 'key',
+    dim: 'visit_clinical',
+    key: 'visit_clinical',
+    first_at: 'visit_timing',
+    last_at: 'visit_timing',
+    visits: 'visit_timing',
+  },
+  segment_snapshot_members: { tenant_id: 'key', snapshot_id: 'key', patient_id: 'key' },
   outbox_messages: {
     tenant_id: 'key',
     id: 'key',
@@ -220,6 +283,41 @@ export const PATIENT_TABLE_CLASSES = {
     source: 'preference',
     created_at: 'preference',
   },
+  // Being messaged by a campaign, and what a survey answered, is engagement data.
+  campaign_members: {
+    tenant_id: 'key',
+    campaign_id: 'engagement',
+    patient_id: 'key',
+    occurrence: 'engagement',
+    run_id: 'key',
+    arm: 'engagement',
+    enrolled_at: 'engagement',
+    ref_id: 'key',
+    slot_ids: 'visit_timing',
+  },
+  campaign_links: {
+    tenant_id: 'key',
+    token_hash: 'key',
+    kind: 'key',
+    campaign_id: 'engagement',
+    run_id: 'key',
+    patient_id: 'key',
+    slot_ids: 'visit_timing',
+    visit_id: 'key',
+    created_at: 'key',
+    expires_at: 'key',
+    used_at: 'engagement',
+  },
+  survey_responses: {
+    tenant_id: 'key',
+    token_hash: 'key',
+    campaign_id: 'engagement',
+    patient_id: 'key',
+    visit_id: 'key',
+    nps: 'engagement',
+    csat: 'engagement',
+    answered_at: 'engagement',
+  },
 } as const satisfies { readonly [T in PatientTable]: Classified<T> };
 
 export type PatientTable =
@@ -236,9 +334,17 @@ export type PatientTable =
   | 'import_quarantine'
   | 'patient_sources'
   | 'patient_conditions'
+  | 'identity_candidates'
+  | 'patient_merges'
+  | 'patient_facts'
+  | 'patient_visit_facts'
+  | 'segment_snapshot_members'
   | 'outbox_messages'
   | 'contact_pressure'
-  | 'delivery_suppressions';
+  | 'delivery_suppressions'
+  | 'campaign_members'
+  | 'campaign_links'
+  | 'survey_responses';
 
 /** Attributes held inside the encrypted columns, with their classes. */
 export const IDENTITY_ATTRIBUTES = [

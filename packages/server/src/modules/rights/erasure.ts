@@ -93,7 +93,16 @@ export async function erasePatient(
     })
     .where('id', '=', patientId)
     .execute();
+  // Records merged into this one are the same person: they go with it (their lineage is shredded too).
+  const absorbed = await tx
+    .selectFrom('patients')
+    .select('id')
+    .where('merged_into', '=', patientId)
+    .where('status', '=', 'merged')
+    .execute();
+  for (const a of absorbed) await erasePatient(tx, clock, scope, a.id);
   const removed = {
+    mergedRecords: absorbed.length,
     blindIndexEntries: Number(lookups.numDeletedRows),
     links: Number(links.numDeletedRows),
     representatives: Number(reps.numDeletedRows),

@@ -31,6 +31,7 @@ export function importCommand(program: Command): void {
     )
     .option('--encoding <encoding>', 'auto, utf8 or cp1251', encoding, 'auto' as ImportEncoding)
     .option('--save-mapping', 'keep the mapping used for the next file from this source')
+    .option('--no-resolve', 'do not look for duplicates of the imported patients afterwards')
     .action(
       async (
         files: string[],
@@ -40,6 +41,7 @@ export function importCommand(program: Command): void {
           map?: string;
           encoding: ImportEncoding;
           saveMapping?: boolean;
+          resolve: boolean;
         },
       ) => {
         for (const f of files) {
@@ -68,6 +70,7 @@ export function importCommand(program: Command): void {
               encoding: opts.encoding,
               ...(opts.map ? { mapping: opts.map } : {}),
               ...(opts.saveMapping ? { saveMapping: true } : {}),
+              resolveIdentities: opts.resolve,
               onProgress: (_rows, bytes) => bar.update(Math.min(bytes, size), size),
             });
             bar.stop();
@@ -80,6 +83,10 @@ export function importCommand(program: Command): void {
             if (r.visits || r.conditions)
               say(
                 `  ${r.visits} visits, ${r.conditions} clinical records; ${r.skippedResources} resources not imported.`,
+              );
+            if (r.identity)
+              say(
+                `  duplicates: ${r.identity.merged} merged automatically, ${r.identity.queued} pairs for review (${r.identity.mode} run).`,
               );
             const unmapped = r.columns.filter((c) => c.field === null).map((c) => c.name);
             if (unmapped.length > 0) say(`  columns not imported: ${unmapped.join(', ')}`);

@@ -66,6 +66,7 @@ export const importRoutes: Routes = (app, { careloop }) => {
         ...(q.encoding ? { encoding: q.encoding } : {}),
         ...(q.mapping ? { mapping: q.mapping } : {}),
         ...(q.saveMapping ? { saveMapping: true } : {}),
+        resolveIdentities: true,
       });
       return wire(report);
     },

@@ -1,0 +1,3 @@
+/** Aggregate figures for the dashboard: set-based SQL, small counts suppressed for aggregate-only roles. */
+export { lastTwelveMonths, MIN_CELL, type OverviewFigures, suppressSmallCounts } from './overview.ts';
+export { AnalyticsService, type Overview } from './service.ts';

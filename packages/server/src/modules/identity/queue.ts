@@ -1,0 +1,276 @@
+import type { EvidenceLevel, Tx } from '../../db/index.ts';
+import { AppError, actorId, type Clock, isUuid, type Scope } from '../../kernel/index.ts';
+import { appendAudit, auditContextOf } from '../audit/index.ts';
+import type { TenantKeys } from '../crypto/index.ts';
+import { maskDigits, maskEmail, maskPhone, type Revealable, unsealPatient } from '../patients/index.ts';
+import { classesFor, requireClasses } from '../policy/index.ts';
+import { MERGE_CLASSES } from './merge.ts';
+
+/** One side of a candidate pair, as the reviewer sees it. */
+export interface ReviewSide {
+  readonly id: string;
+  readonly lastName: string;
+  readonly firstName: string;
+  readonly middleName?: string;
+  readonly birthDate?: string;
+  readonly sex: string | null;
+  readonly city: string | null;
+  readonly phone?: string;
+  readonly email?: string;
+  readonly snils?: string;
+  readonly omsPolicy?: string;
+  readonly visits: number;
+  readonly createdAt: string;
+}
+
+export interface ReviewItem {
+  readonly id: string;
+  readonly probability: number;
+  readonly weight: number;
+  readonly reason: 'between_thresholds' | 'held_back' | 'conflict';
+  readonly evidence: readonly EvidenceLevel[];
+  readonly a: ReviewSide;
+  readonly b: ReviewSide;
+  readonly createdAt: string;
+}
+
+export interface ReviewPage {
+  readonly items: readonly ReviewItem[];
+  readonly total: number;
+  readonly revealed: readonly Revealable[];
+}
+
+const MAX_PAGE = 100;
+
+/**
+ * The open review queue, strongest pairs first, both records side by side. Values are
+ * decrypted for the reader only now (the queue itself holds agreement levels), masked
+ * unless the role may read contacts and asked to reveal them; every pair shown is audited.
+ */
+export async function listReviewQueue(
+  tx: Tx,
+  keys: TenantKeys,
+  clock: Clock,
+  scope: Scope,
+  page: { limit?: number; offset?: number; reveal?: readonly Revealable[] } = {},
+): Promise<ReviewPage> {
+  requireClasses(scope, 'read', ['identity']);
+  const classes = classesFor(scope, 'read');
+  const reveal = new Set(
+    (page.reveal ?? []).filter((r) =>
+      r === 'phone' || r === 'email' ? classes.has('contact') : classes.has('identity'),
+    ),
+  );
+  const limit = Math.min(Math.max(page.limit ?? 20, 1), MAX_PAGE);
+  const offset = Math.max(page.offset ?? 0, 0);
+  const base = tx
+    .selectFrom('identity_candidates as c')
+    .innerJoin('patients as pa', (j) => j.onRef('pa.id', '=', 'c.patient_a').on('pa.status', '=', 'active'))
+    .innerJoin('patients as pb', (j) => j.onRef('pb.id', '=', 'c.patient_b').on('pb.status', '=', 'active'))
+    .where('c.status', '=', 'open');
+  const [rows, total] = await Promise.all([
+    base
+      .select([
+        'c.id',
+        'c.patient_a',
+        'c.patient_b',
+        'c.probability',
+        'c.weight',
+        'c.reason',
+        'c.evidence',
+        'c.created_at',
+      ])
+      .orderBy('c.probability', 'desc')
+      .orderBy('c.id')
+      .limit(limit)
+      .offset(offset)
+      .execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  const ids = [...new Set(rows.flatMap((r) => [r.patient_a, r.patient_b]))];
+  const sides = new Map<string, ReviewSide>();
+  if (ids.length > 0) {
+    const [patients, visits] = await Promise.all([
+      tx
+        .selectFrom('patients')
+        .select([
+          'id',
+          'key_version',
+          'key_wrapped',
+          'identity_enc',
+          'contact_enc',
+          'sex',
+          'city',
+          'created_at',
+        ])
+        .where('id', 'in', ids)
+        .execute(),
+      tx
+        .selectFrom('visits')
+        .select(['patient_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('patient_id', 'in', ids)
+        .groupBy('patient_id')
+        .execute(),
+    ]);
+    const visitCount = new Map(visits.map((v) => [v.patient_id, Number(v.n)]));
+    const wantContact = classes.has('contact');
+    for (const p of patients) {
+      const plain = unsealPatient(keys, p, { identity: true, contact: wantContact });
+      const id = plain.identity;
+      const ct = plain.contact;
+      if (!id) continue;
+      sides.set(p.id, {
+        id: p.id,
+        lastName: id.lastName,
+        firstName: id.firstName,
+        ...(id.middleName ? { middleName: id.middleName } : {}),
+        ...(id.birthDate ? { birthDate: id.birthDate } : {}),
+        sex: p.sex,
+        city: p.city,
+        ...(ct?.phone ? { phone: reveal.has('phone') ? ct.phone : maskPhone(ct.phone) } : {}),
+        ...(ct?.email ? { email: reveal.has('email') ? ct.email : maskEmail(ct.email) } : {}),
+        ...(id.snils ? { snils: reveal.has('snils') ? id.snils : maskDigits(id.snils) } : {}),
+        ...(id.omsPolicy
+          ? { omsPolicy: reveal.has('omsPolicy') ? id.omsPolicy : maskDigits(id.omsPolicy, 4) }
+          : {}),
+        visits: visitCount.get(p.id) ?? 0,
+        createdAt: p.created_at.toISOString(),
+      });
+    }
+  }
+  const items: ReviewItem[] = [];
+  for (const r of rows) {
+    const a = sides.get(r.patient_a);
+    const b = sides.get(r.patient_b);
+    if (!a || !b) continue;
+    items.push({
+      id: r.id,
+      probability: r.probability,
+      weight: r.weight,
+      reason: r.reason,
+      evidence: r.evidence,
+      a,
+      b,
+      createdAt: r.created_at.toISOString(),
+    });
+  }
+  await appendAudit(
+    tx,
+    clock,
+    auditContextOf(scope),
+    items.map((i) => ({
+      action: reveal.size > 0 ? 'identity.review.reveal' : 'identity.review.read',
+      outcome: 'allowed' as const,
+      subjectType: 'identity_candidate',
+      subjectId: i.id,
+      details: { patients: [i.a.id, i.b.id], revealed: [...reveal].sort() },
+    })),
+  );
+  return { items, total: Number(total.n), revealed: [...reveal] };
+}
+
+/** An open candidate of this tenant (another tenant's is simply not found). */
+export async function openCandidate(
+  tx: Tx,
+  candidateId: string,
+): Promise<{ id: string; patient_a: string; patient_b: string; probability: number }> {
+  if (!isUuid(candidateId)) throw new AppError('NOT_FOUND', 'No such candidate pair.');
+  const c = await tx
+    .selectFrom('identity_candidates')
+    .select(['id', 'patient_a', 'patient_b', 'probability', 'status'])
+    .where('id', '=', candidateId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!c) throw new AppError('NOT_FOUND', 'No such candidate pair.');
+  if (c.status !== 'open') throw new AppError('CONFLICT', `This pair was already ${c.status}.`);
+  return c;
+}
+
+/** "Not the same person": the pair leaves the queue and is never proposed or merged again. */
+export async function rejectCandidate(
+  tx: Tx,
+  clock: Clock,
+  scope: Scope,
+  candidateId: string,
+): Promise<void> {
+  requireClasses(scope, 'write', [...MERGE_CLASSES]);
+  const c = await openCandidate(tx, candidateId);
+  const now = clock.now();
+  await tx
+    .updateTable('identity_candidates')
+    .set({ status: 'rejected', resolved_by: actorId(scope.actor), resolved_at: now, updated_at: now })
+    .where('id', '=', c.id)
+    .execute();
+  await appendAudit(tx, clock, auditContextOf(scope), [
+    {
+      action: 'identity.reject',
+      outcome: 'done',
+      subjectType: 'identity_candidate',
+      subjectId: c.id,
+      details: { patients: [c.patient_a, c.patient_b] },
+    },
+  ]);
+}
+
+export interface MergeView {
+  readonly id: string;
+  readonly survivorId: string;
+  readonly mergedId: string;
+  readonly method: 'auto' | 'manual';
+  readonly probability: number | null;
+  readonly actor: string;
+  readonly mergedAt: string;
+  readonly undoneAt: string | null;
+  readonly undoneBy: string | null;
+}
+
+/** Merges, newest first, optionally for one patient (as survivor or merged record). */
+export async function listMerges(
+  tx: Tx,
+  clock: Clock,
+  scope: Scope,
+  filter: { patientId?: string; limit?: number; offset?: number } = {},
+): Promise<MergeView[]> {
+  requireClasses(scope, 'read', ['identity']);
+  let q = tx
+    .selectFrom('patient_merges')
+    .select([
+      'id',
+      'survivor_id',
+      'merged_id',
+      'method',
+      'probability',
+      'actor',
+      'merged_at',
+      'undone_at',
+      'undone_by',
+    ]);
+  if (filter.patientId) {
+    if (!isUuid(filter.patientId)) return [];
+    const p = filter.patientId;
+    q = q.where((eb) => eb.or([eb('survivor_id', '=', p), eb('merged_id', '=', p)]));
+  }
+  const rows = await q
+    .orderBy('id', 'desc')
+    .limit(Math.min(Math.max(filter.limit ?? 50, 1), 200))
+    .offset(Math.max(filter.offset ?? 0, 0))
+    .execute();
+  await appendAudit(tx, clock, auditContextOf(scope), [
+    {
+      action: 'identity.merges.read',
+      outcome: 'allowed',
+      details: { count: rows.length, ...(filter.patientId ? { patientId: filter.patientId } : {}) },
+    },
+  ]);
+  return rows.map((r) => ({
+    id: r.id,
+    survivorId: r.survivor_id,
+    mergedId: r.merged_id,
+    method: r.method,
+    probability: r.probability,
+    actor: r.actor,
+    mergedAt: r.merged_at.toISOString(),
+    undoneAt: r.undone_at?.toISOString() ?? null,
+    undoneBy: r.undone_by,
+  }));
+}

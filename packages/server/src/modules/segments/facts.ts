@@ -1,0 +1,100 @@
+import { sql } from 'kysely';
+import type { Database, Tx } from '../../db/index.ts';
+
+/**
+ * Per-patient facts. Triggers (migration 2026-11-24T0900_segments) keep them in step
+ * with every statement that writes patients, visits, service lines, appointments or
+ * consent state; bulk loads that skip triggers (the demo generator, restores) call
+ * rebuildFacts afterwards.
+ */
+
+/** Mirrors careloop_consent_bit() in the migration: the bit of each consent kind in consent_bits. */
+export const CONSENT_BITS: Readonly<Record<string, number>> = {
+  'pd.marketing': 1,
+  'pd.marketing.health_based': 2,
+  'ads.receive.email': 4,
+  'ads.receive.sms': 8,
+  'ads.receive.messenger': 16,
+  'ads.receive.call': 32,
+  'pd.distribution': 64,
+  'tracking.web': 128,
+};
+
+/** Recomputes the facts of some patients (any status: merged and erased ones lose theirs). */
+export async function refreshFacts(tx: Tx, tenantId: string, patientIds: readonly string[]): Promise<void> {
+  if (patientIds.length === 0) return;
+  await sql`SELECT careloop_refresh_facts(${tenantId}::uuid, ${[...patientIds]}::uuid[])`.execute(tx);
+}
+
+/** Records that Careloop messaged these patients (engagement facts; called by delivery). */
+export async function noteMessaged(tx: Tx, patientIds: readonly string[], at: Date): Promise<void> {
+  if (patientIds.length === 0) return;
+  await sql`
+    UPDATE patient_facts SET last_messaged_at = ${at}
+     WHERE patient_id = ANY (${[...patientIds]}::uuid[])
+       AND (last_messaged_at IS NULL OR last_messaged_at < ${at})`.execute(tx);
+}
+
+export interface RebuildSummary {
+  readonly patients: number;
+  readonly visitFacts: number;
+}
+
+/**
+ * Rebuilds one tenant's facts from scratch, set-based (a few grouped scans, no
+ * per-patient work): 1M patients and 5M visits take well under a minute on PostgreSQL.
+ * Keeps last_messaged_at, which only delivery knows.
+ */
+export async function rebuildFacts(db: Database, tenantId: string): Promise<RebuildSummary> {
+  const summary = await db.tenant(tenantId, async (tx) => {
+    await sql`
+      DELETE FROM patient_facts f
+       WHERE NOT EXISTS (SELECT 1 FROM patients p WHERE p.tenant_id = f.tenant_id AND p.id = f.patient_id AND p.status = 'active')`.execute(
+      tx,
+    );
+    const facts = await sql`
+      INSERT INTO patient_facts AS f (tenant_id, patient_id, sex, birth_year, birth_md, city, home_branch_id,
+          language, preferred_channel, preferred_time, first_visit_at, last_visit_at, visit_count,
+          last_booked_at, consent_bits, consent_expires_at)
+      SELECT p.tenant_id, p.id, p.sex, p.birth_year, p.birth_md, p.city, p.home_branch_id, p.language,
+             p.preferred_channel, p.preferred_time, v.first_at, v.last_at, coalesce(v.n, 0), a.last_booked,
+             coalesce(c.bits, 0), c.expires
+        FROM patients p
+        LEFT JOIN (SELECT patient_id, min(visited_at) AS first_at, max(visited_at) AS last_at, count(*) AS n
+                     FROM visits GROUP BY patient_id) v ON v.patient_id = p.id
+        LEFT JOIN (SELECT patient_id, max(starts_at) AS last_booked FROM appointments
+                    WHERE status = 'booked' GROUP BY patient_id) a ON a.patient_id = p.id
+        LEFT JOIN (SELECT patient_id, bit_or(careloop_consent_bit(kind)) AS bits,
+                          min(expires_at) FILTER (WHERE careloop_consent_bit(kind) <> 0) AS expires
+                     FROM consent_state WHERE status = 'granted' GROUP BY patient_id) c ON c.patient_id = p.id
+       WHERE p.status = 'active'
+      ON CONFLICT (tenant_id, patient_id) DO UPDATE SET
+        sex = excluded.sex, birth_year = excluded.birth_year, birth_md = excluded.birth_md,
+        city = excluded.city, home_branch_id = excluded.home_branch_id, language = excluded.language,
+        preferred_channel = excluded.preferred_channel, preferred_time = excluded.preferred_time,
+        first_visit_at = excluded.first_visit_at, last_visit_at = excluded.last_visit_at,
+        visit_count = excluded.visit_count, last_booked_at = excluded.last_booked_at,
+        consent_bits = excluded.consent_bits, consent_expires_at = excluded.consent_expires_at`.execute(tx);
+    await sql`DELETE FROM patient_visit_facts`.execute(tx);
+    const visitFacts = await sql`
+      INSERT INTO patient_visit_facts (tenant_id, patient_id, dim, key, first_at, last_at, visits)
+      SELECT ${tenantId}::uuid, x.patient_id, x.dim, x.key, min(x.at), max(x.at), count(DISTINCT x.visit_id)
+        FROM (
+          SELECT v.patient_id, 'specialty' AS dim, v.specialty_id AS key, v.visited_at AS at, v.id AS visit_id
+            FROM visits v WHERE v.specialty_id IS NOT NULL
+          UNION ALL
+          SELECT v.patient_id, 'service', v.service_id, v.visited_at, v.id FROM visits v WHERE v.service_id IS NOT NULL
+          UNION ALL
+          SELECT v.patient_id, 'service', s.service_id, v.visited_at, v.id
+            FROM visit_services s JOIN visits v ON v.tenant_id = s.tenant_id AND v.id = s.visit_id
+        ) x
+        JOIN patients p ON p.tenant_id = ${tenantId}::uuid AND p.id = x.patient_id AND p.status = 'active'
+       GROUP BY x.patient_id, x.dim, x.key`.execute(tx);
+    return {
+      patients: Number(facts.numAffectedRows ?? 0n),
+      visitFacts: Number(visitFacts.numAffectedRows ?? 0n),
+    };
+  });
+  await db.vacuum(['patient_facts', 'patient_visit_facts']);
+  return summary;
+}

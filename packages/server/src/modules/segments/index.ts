@@ -1,0 +1,24 @@
+export {
+  type AudienceSnapshot,
+  countSegment,
+  listMembers,
+  type SegmentCount,
+  segmentContext,
+  snapshotAudience,
+  snapshotMembers,
+} from './audience.ts';
+export { ageOn, ago, birthdayWindow, type EvalContext } from './calendar.ts';
+export { type CompiledSegment, compileRule, compileSegment, isCompiledSegment } from './compile.ts';
+export { evaluateRule, inAudience, type PatientFacts } from './evaluate.ts';
+export { CONSENT_BITS, noteMessaged, type RebuildSummary, rebuildFacts, refreshFacts } from './facts.ts';
+export { type AudienceInput, columnsRead, planSegment, type SegmentPlan } from './plan.ts';
+export { conditionsOf, parseRule } from './rule.ts';
+export {
+  createSegment,
+  getSegment,
+  listSegments,
+  type Segment,
+  type SegmentInput,
+  updateSegment,
+} from './saved.ts';
+export { type AudienceRef, type CountView, presentCount, SegmentService, SMALL_COUNT } from './service.ts';

@@ -1,0 +1,148 @@
+import type { Role } from '@careloop/contracts';
+import type { Scope } from '../../kernel/index.ts';
+import { guarded } from '../audit/index.ts';
+import type { ModuleDeps } from '../deps.ts';
+import {
+  type AudienceSnapshot,
+  countSegment,
+  listMembers,
+  segmentContext,
+  snapshotAudience,
+  snapshotMembers,
+} from './audience.ts';
+import { type RebuildSummary, rebuildFacts } from './facts.ts';
+import type { AudienceInput, SegmentPlan } from './plan.ts';
+import {
+  createSegment,
+  getSegment,
+  listSegments,
+  type Segment,
+  type SegmentInput,
+  updateSegment,
+} from './saved.ts';
+
+/** Counts from 1 to this minus one are shown to aggregate-only roles as "fewer than" (R32 small cells). */
+export const SMALL_COUNT = 11;
+const AGGREGATE_ONLY_ROLES: ReadonlySet<Role> = new Set(['marketer', 'analyst']);
+
+export interface CountView {
+  /** The exact count, or null when it is suppressed for this viewer. */
+  readonly count: number | null;
+  /** Set when suppressed: the audience has fewer than this many patients (and at least one). */
+  readonly fewerThan: number | null;
+  readonly plan: SegmentPlan;
+}
+
+/** Small counts are exact only for roles that may see individuals anyway. */
+export function presentCount(
+  scope: Scope,
+  count: number,
+): { count: number | null; fewerThan: number | null } {
+  const suppress =
+    scope.actor.kind !== 'system' &&
+    (scope.actor.kind !== 'staff' || AGGREGATE_ONLY_ROLES.has(scope.actor.role)) &&
+    count > 0 &&
+    count < SMALL_COUNT;
+  return suppress ? { count: null, fewerThan: SMALL_COUNT } : { count, fewerThan: null };
+}
+
+export type AudienceRef = AudienceInput | { readonly segmentId: string };
+
+export class SegmentService {
+  readonly #deps: ModuleDeps;
+  constructor(deps: ModuleDeps) {
+    this.#deps = deps;
+  }
+
+  create(scope: Scope, input: SegmentInput): Promise<Segment> {
+    const { db, clock } = this.#deps;
+    return guarded(db, clock, scope, { action: 'segment.created' }, (tx) =>
+      createSegment(tx, clock, scope, input),
+    );
+  }
+
+  update(scope: Scope, id: string, patch: Partial<SegmentInput>): Promise<Segment> {
+    const { db, clock } = this.#deps;
+    return guarded(
+      db,
+      clock,
+      scope,
+      { action: 'segment.updated', subjectType: 'segment', subjectId: id },
+      (tx) => updateSegment(tx, clock, scope, id, patch),
+    );
+  }
+
+  /** Definitions are visible to everyone who may segment: they name no patient (R30). */
+  get(scope: Scope, id: string): Promise<Segment> {
+    return this.#deps.db.tenant(scope.tenantId, (tx) => getSegment(tx, id));
+  }
+
+  list(scope: Scope): Promise<Segment[]> {
+    return this.#deps.db.tenant(scope.tenantId, (tx) => listSegments(tx));
+  }
+
+  /** The live count for the builder, or of a saved segment; audited as aggregate access. */
+  count(scope: Scope, ref: AudienceRef): Promise<CountView> {
+    const { db, clock } = this.#deps;
+    return guarded(db, clock, scope, { action: 'segment.count' }, async (tx) => {
+      const input = await this.#resolve(tx, ref);
+      const ctx = await segmentContext(tx, clock, scope.tenantId);
+      const { count, plan } = await countSegment(tx, clock, scope, input, ctx);
+      return { ...presentCount(scope, count), plan };
+    });
+  }
+
+  /** Member ids of an audience for a person: a reason, a role allowed to see individuals, an audit entry (R30). */
+  members(
+    scope: Scope,
+    ref: AudienceRef,
+    page: { after?: string; limit?: number } = {},
+  ): Promise<{ patientIds: string[]; next: string | null }> {
+    const { db, clock } = this.#deps;
+    const segmentId = 'segmentId' in ref ? ref.segmentId : undefined;
+    return guarded(
+      db,
+      clock,
+      scope,
+      { action: 'segment.members', ...(segmentId ? { subjectType: 'segment', subjectId: segmentId } : {}) },
+      async (tx) => {
+        const input = await this.#resolve(tx, ref);
+        const ctx = await segmentContext(tx, clock, scope.tenantId);
+        return listMembers(tx, clock, scope, { ...input, ...(segmentId ? { segmentId } : {}) }, ctx, {
+          limit: Math.min(page.limit ?? 100, 1000),
+          ...(page.after ? { after: page.after } : {}),
+        });
+      },
+    );
+  }
+
+  /** Freezes the audience now (campaigns queue from snapshots). */
+  snapshot(scope: Scope, ref: AudienceRef): Promise<AudienceSnapshot> {
+    const { db, clock } = this.#deps;
+    return guarded(db, clock, scope, { action: 'segment.snapshot' }, async (tx) => {
+      const input = await this.#resolve(tx, ref);
+      const ctx = await segmentContext(tx, clock, scope.tenantId);
+      const segmentId = 'segmentId' in ref ? ref.segmentId : null;
+      return snapshotAudience(tx, clock, scope, { ...input, segmentId }, ctx);
+    });
+  }
+
+  snapshotMembers(
+    scope: Scope,
+    snapshotId: string,
+    page: { after?: string; limit: number },
+  ): Promise<string[]> {
+    return this.#deps.db.tenant(scope.tenantId, (tx) => snapshotMembers(tx, snapshotId, page));
+  }
+
+  /** Full rebuild of a tenant's facts (after bulk loads that skipped triggers). */
+  rebuildFacts(tenantId: string): Promise<RebuildSummary> {
+    return rebuildFacts(this.#deps.db, tenantId);
+  }
+
+  async #resolve(tx: Parameters<typeof getSegment>[0], ref: AudienceRef): Promise<AudienceInput> {
+    if (!('segmentId' in ref)) return ref;
+    const s = await getSegment(tx, ref.segmentId);
+    return { rule: s.rule, purpose: s.requestedPurpose, channel: s.channel };
+  }
+}

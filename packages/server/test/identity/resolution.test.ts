@@ -1,0 +1,475 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../../src/kernel/index.ts';
+import type { Careloop } from '../../src/main/careloop.ts';
+import { DEFAULT_TEMPLATES } from '../../src/modules/consent/index.ts';
+import { type NewPatient, sealPatient } from '../../src/modules/patients/index.ts';
+import { createTestTenant, staffScope, systemScope, testCareloop } from '../support/careloop.ts';
+import { population } from './fixtures/population.ts';
+
+let careloop: Careloop;
+
+beforeAll(async () => {
+  careloop = await testCareloop();
+}, 60_000);
+afterAll(async () => careloop?.close());
+
+const owner = (t: string) => staffScope(t, 'owner', 'registry.operations');
+const desk = (t: string) => staffScope(t, 'front_desk', 'registry.operations');
+
+interface Seeded {
+  tenantId: string;
+  anna: string;
+  annaDup: string;
+  twinA: string;
+  twinB: string;
+  branchId: string;
+  docs: Map<string, string>;
+}
+
+const person = (
+  lastName: string,
+  firstName: string,
+  middleName: string | undefined,
+  birthDate: string,
+  sex: 'male' | 'female',
+  contact: NewPatient['contact'],
+  extra: Partial<NewPatient['identity']> = {},
+): NewPatient => ({
+  id: newId(),
+  identity: { lastName, firstName, ...(middleName ? { middleName } : {}), birthDate, ...extra },
+  contact,
+  profile: { sex, city: 'Москва' },
+});
+
+/**
+ * A tenant with a background of distinct people (so the engine has a base to learn
+ * from), one planted duplicate (case, ё/е, no СНИЛС on the second registration) and a
+ * pair of twins who share surname, patronymic, birthday, phone and address.
+ */
+async function seed(): Promise<Seeded> {
+  const { tenantId } = await createTestTenant(careloop, ['owner']);
+  const background: NewPatient[] = population(150).map((r) => ({
+    id: newId(),
+    identity: {
+      lastName: r.lastName!,
+      firstName: r.firstName!,
+      middleName: r.middleName!,
+      birthDate: r.birthDate!,
+    },
+    contact: { phone: r.phone!, ...(r.email ? { email: r.email } : {}) },
+    profile: { sex: r.sex as 'male' | 'female', city: r.city! },
+  }));
+  const anna = person(
+    'Семёнова',
+    'Анна',
+    'Петровна',
+    '1984-03-05',
+    'female',
+    { phone: '+79160000001', email: 'anna.s@mail.ru' },
+    { snils: '112-233-445 95' },
+  );
+  const annaDup = person('СЕМЕНОВА', 'Анна', 'Петровна', '1984-03-05', 'female', { phone: '+79160000001' });
+  const home = { phone: '+79172223344', address: 'Москва, ул. Лесная, 5' };
+  const twinA = person('Кузнецов', 'Дмитрий', 'Олегович', '2001-09-17', 'male', home);
+  const twinB = person('Кузнецов', 'Сергей', 'Олегович', '2001-09-17', 'male', home);
+  const branchId = newId();
+  await careloop.db.tenant(tenantId, async (tx) => {
+    await tx
+      .insertInto('branches')
+      .values({
+        tenant_id: tenantId,
+        id: branchId,
+        code: 'main',
+        name_ru: 'Главный',
+        name_en: 'Main',
+        time_zone: 'Europe/Moscow',
+      })
+      .execute();
+    const keys = await careloop.vault.forTenant(tx, tenantId);
+    // The original registered first: ids are time-ordered, so it is the older record.
+    for (const p of [anna, annaDup, twinA, twinB, ...background]) {
+      const s = sealPatient(keys, p, careloop.clock.now());
+      await tx.insertInto('patients').values(s.patient).execute();
+      if (s.lookups.length > 0) await tx.insertInto('patient_lookup').values(s.lookups).execute();
+    }
+  });
+  const docs = new Map<string, string>();
+  for (const t of DEFAULT_TEMPLATES.filter((x) =>
+    ['pd.marketing', 'ads.receive.sms', 'ads.receive.email'].includes(x.kind),
+  )) {
+    const doc = await careloop.consents.draft(owner(tenantId), t);
+    await careloop.consents.publish(owner(tenantId), doc.id);
+    docs.set(t.kind, doc.id);
+  }
+  return {
+    tenantId,
+    anna: anna.id!,
+    annaDup: annaDup.id!,
+    twinA: twinA.id!,
+    twinB: twinB.id!,
+    branchId,
+    docs,
+  };
+}
+
+const addVisits = (s: Seeded, patientId: string, n: number): Promise<string[]> =>
+  careloop.db.tenant(s.tenantId, async (tx) => {
+    const ids = Array.from({ length: n }, () => newId());
+    await tx
+      .insertInto('visits')
+      .values(
+        ids.map((id, i) => ({
+          tenant_id: s.tenantId,
+          id,
+          patient_id: patientId,
+          branch_id: s.branchId,
+          visited_at: new Date(Date.UTC(2025, i, 10)),
+        })),
+      )
+      .execute();
+    return ids;
+  });
+
+const visitsOf = (s: Seeded, patientId: string): Promise<string[]> =>
+  careloop.db.tenant(s.tenantId, async (tx) =>
+    (
+      await tx.selectFrom('visits').select('id').where('patient_id', '=', patientId).orderBy('id').execute()
+    ).map((v) => v.id),
+  );
+
+const patientRow = (s: Seeded, id: string) =>
+  careloop.db.tenant(s.tenantId, (tx) =>
+    tx
+      .selectFrom('patients')
+      .select(['status', 'merged_into', 'identity_enc', 'contact_enc', 'birth_year', 'has_email'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow(),
+  );
+
+const consentOf = (s: Seeded, id: string) =>
+  careloop.db.tenant(s.tenantId, async (tx) =>
+    Object.fromEntries(
+      (
+        await tx.selectFrom('consent_state').select(['kind', 'status']).where('patient_id', '=', id).execute()
+      ).map((r) => [r.kind, r.status]),
+    ),
+  );
+
+const lookupCount = (s: Seeded, id: string) =>
+  careloop.db.tenant(s.tenantId, async (tx) =>
+    Number(
+      (
+        await tx
+          .selectFrom('patient_lookup')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('patient_id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).n,
+    ),
+  );
+
+const auditActions = (s: Seeded) =>
+  careloop.db.tenant(s.tenantId, (tx) =>
+    tx.selectFrom('audit_log').select(['action', 'purpose', 'outcome', 'actor']).orderBy('seq').execute(),
+  );
+
+const samePair = (i: { a: { id: string }; b: { id: string } }, x: string, y: string): boolean =>
+  (i.a.id === x && i.b.id === y) || (i.a.id === y && i.b.id === x);
+
+async function queued(s: Seeded, x: string, y: string) {
+  const page = await careloop.identity.reviewQueue(desk(s.tenantId), { limit: 100 });
+  return page.items.find((i) => samePair(i, x, y));
+}
+
+describe('identity resolution in the database', () => {
+  it('merges above the upper threshold automatically, and never merges twins', async () => {
+    const s = await seed();
+    const report = await careloop.identity.resolve(owner(s.tenantId));
+    expect(report).toMatchObject({ mode: 'full', patients: 154 });
+    expect(report.merged).toBeGreaterThanOrEqual(1);
+    expect(await patientRow(s, s.annaDup)).toMatchObject({ status: 'merged', merged_into: s.anna });
+    expect(await patientRow(s, s.anna)).toMatchObject({ status: 'active', merged_into: null });
+    for (const twin of [s.twinA, s.twinB]) expect((await patientRow(s, twin)).status).toBe('active');
+    const merges = await careloop.identity.merges(desk(s.tenantId));
+    expect(merges.some((m) => [m.survivorId, m.mergedId].includes(s.twinA))).toBe(false);
+    expect(merges.find((m) => m.mergedId === s.annaDup)).toMatchObject({
+      survivorId: s.anna,
+      method: 'auto',
+    });
+    // The merged record is out of searches: its blind-index entries are gone.
+    expect(await lookupCount(s, s.annaDup)).toBe(0);
+    const found = await careloop.patients.search(desk(s.tenantId), { phone: '+7 916 000-00-01' });
+    expect(found.map((p) => p.id)).toEqual([s.anna]);
+  }, 120_000);
+
+  it('R31: the queue shows both records side by side, masked, with per-field evidence; no values stored', async () => {
+    const s = await seed();
+    await careloop.identity.resolve(owner(s.tenantId), { autoMerge: false });
+    const item = await queued(s, s.anna, s.annaDup);
+    expect(item).toBeDefined();
+    expect(item!.probability).toBeGreaterThan(0.9);
+    expect(item!.evidence.find((e) => e.field === 'phone')).toMatchObject({ level: 'exact' });
+    expect(item!.a.phone).toMatch(/\*\*\*/);
+    expect([item!.a.lastName, item!.b.lastName].sort()).toEqual(['СЕМЕНОВА', 'Семёнова']);
+    const revealed = await careloop.identity.reviewQueue(desk(s.tenantId), { reveal: ['phone'] });
+    expect(revealed.items.find((i) => i.id === item!.id)!.a.phone).toBe('+79160000001');
+    const stored = await careloop.db.tenant(s.tenantId, (tx) =>
+      tx.selectFrom('identity_candidates').selectAll().where('id', '=', item!.id).executeTakeFirstOrThrow(),
+    );
+    const text = JSON.stringify(stored);
+    for (const secret of ['Семёнова', 'СЕМЕНОВА', 'Анна', '9160000001', '1984'])
+      expect(text).not.toContain(secret);
+    const audit = await auditActions(s);
+    expect(audit.filter((a) => a.action === 'identity.review.read').length).toBeGreaterThanOrEqual(1);
+    expect(audit.find((a) => a.action === 'identity.review.reveal')).toMatchObject({
+      purpose: 'registry.operations',
+      outcome: 'allowed',
+    });
+  }, 120_000);
+
+  it('merge then unmerge restores visits, identity, blind indexes and consent exactly (R1, R8)', async () => {
+    const s = await seed();
+    const desk1 = desk(s.tenantId);
+    const annaVisits = await addVisits(s, s.anna, 2);
+    const dupVisits = await addVisits(s, s.annaDup, 3);
+    const grant = (p: string, kind: string) =>
+      careloop.consents.record(desk1, p, {
+        kind,
+        event: 'granted',
+        captureMethod: 'paper',
+        documentId: s.docs.get(kind)!,
+      });
+    await grant(s.anna, 'pd.marketing');
+    await grant(s.anna, 'ads.receive.sms');
+    await grant(s.annaDup, 'ads.receive.sms');
+    await careloop.consents.record(desk1, s.annaDup, {
+      kind: 'ads.receive.sms',
+      event: 'withdrawn',
+      captureMethod: 'phone_call',
+    });
+    await grant(s.annaDup, 'ads.receive.email');
+    const before = {
+      anna: await patientRow(s, s.anna),
+      dup: await patientRow(s, s.annaDup),
+      annaConsent: await consentOf(s, s.anna),
+      annaLookups: await lookupCount(s, s.anna),
+      dupLookups: await lookupCount(s, s.annaDup),
+    };
+    expect(before.annaConsent).toEqual({ 'pd.marketing': 'granted', 'ads.receive.sms': 'granted' });
+
+    await careloop.identity.resolve(owner(s.tenantId), { autoMerge: false });
+    const item = (await queued(s, s.anna, s.annaDup))!;
+    const merged = await careloop.identity.merge(desk1, item.id);
+    expect(merged).toMatchObject({
+      survivorId: s.anna,
+      mergedId: s.annaDup,
+      moved: { visits: 3 },
+      consentWithdrawn: ['ads.receive.sms'],
+    });
+    expect(await visitsOf(s, s.anna)).toEqual([...annaVisits, ...dupVisits].sort());
+    expect(await visitsOf(s, s.annaDup)).toEqual([]);
+    expect(await patientRow(s, s.annaDup)).toMatchObject({ status: 'merged', merged_into: s.anna });
+    // Never wider: the withdrawal applies to the survivor, the other record's grant stays behind.
+    expect(await consentOf(s, s.anna)).toEqual({ 'pd.marketing': 'granted', 'ads.receive.sms': 'withdrawn' });
+    const ledger = await careloop.db.tenant(s.tenantId, (tx) =>
+      tx
+        .selectFrom('consent_events')
+        .select(['event', 'capture_method', 'actor', 'kind'])
+        .where('patient_id', '=', s.anna)
+        .where('capture_method', '=', 'merge')
+        .execute(),
+    );
+    expect(ledger).toEqual([
+      {
+        event: 'withdrawn',
+        capture_method: 'merge',
+        actor: `staff:${desk1.actor.userId}`,
+        kind: 'ads.receive.sms',
+      },
+    ]);
+    // The survivor's golden record kept the e-mail and СНИЛС only the original had.
+    const card = await careloop.patients.card(desk1, s.anna, ['snils', 'email']);
+    expect(card.identity).toMatchObject({ lastName: 'Семёнова', snils: '112-233-445 95' });
+    expect(card.contact).toMatchObject({ phone: expect.any(String), email: 'anna.s@mail.ru' });
+    // The pair left the queue.
+    expect(await queued(s, s.anna, s.annaDup)).toBeUndefined();
+
+    const undone = await careloop.identity.unmerge(desk1, merged.mergeId);
+    expect(undone.consentRestored).toEqual(['ads.receive.sms']);
+    expect(await visitsOf(s, s.anna)).toEqual(annaVisits.sort());
+    expect(await visitsOf(s, s.annaDup)).toEqual(dupVisits.sort());
+    const after = await patientRow(s, s.anna);
+    expect(after.identity_enc!.equals(before.anna.identity_enc!)).toBe(true);
+    expect(after.contact_enc!.equals(before.anna.contact_enc!)).toBe(true);
+    expect(await patientRow(s, s.annaDup)).toMatchObject({ status: 'active', merged_into: null });
+    expect(await consentOf(s, s.anna)).toEqual(before.annaConsent);
+    expect(await lookupCount(s, s.anna)).toBe(before.annaLookups);
+    expect(await lookupCount(s, s.annaDup)).toBe(before.dupLookups);
+    await expect(careloop.identity.unmerge(desk1, merged.mergeId)).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+    expect(
+      (await careloop.identity.merges(desk1)).find((m) => m.id === merged.mergeId)?.undoneAt,
+    ).not.toBeNull();
+
+    // Undone means "not the same person": later runs neither merge nor propose the pair.
+    await careloop.identity.resolve(owner(s.tenantId));
+    expect((await patientRow(s, s.annaDup)).status).toBe('active');
+    expect(await queued(s, s.anna, s.annaDup)).toBeUndefined();
+
+    const audit = await auditActions(s);
+    for (const action of ['identity.resolve', 'identity.merge', 'identity.unmerge']) {
+      expect(
+        audit.find((a) => a.action === action),
+        action,
+      ).toMatchObject({
+        purpose: 'registry.operations',
+        outcome: 'done',
+      });
+    }
+  }, 180_000);
+
+  it('a rejected pair is never proposed or merged again', async () => {
+    const s = await seed();
+    await careloop.identity.resolve(owner(s.tenantId), { autoMerge: false });
+    const item = (await queued(s, s.anna, s.annaDup))!;
+    await careloop.identity.reject(desk(s.tenantId), item.id);
+    await expect(careloop.identity.merge(desk(s.tenantId), item.id)).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+    const again = await careloop.identity.resolve(owner(s.tenantId));
+    expect(again.skippedRejected).toBeGreaterThanOrEqual(1);
+    expect((await patientRow(s, s.annaDup)).status).toBe('active');
+    expect(await queued(s, s.anna, s.annaDup)).toBeUndefined();
+    expect((await auditActions(s)).find((a) => a.action === 'identity.reject')).toMatchObject({
+      outcome: 'done',
+      purpose: 'registry.operations',
+    });
+  }, 180_000);
+
+  it("another tenant's candidate and merge answer not found", async () => {
+    const s = await seed();
+    const other = (await createTestTenant(careloop, ['owner'])).tenantId;
+    await careloop.identity.resolve(owner(s.tenantId), { autoMerge: false });
+    const item = (await queued(s, s.anna, s.annaDup))!;
+    await expect(careloop.identity.merge(desk(other), item.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(careloop.identity.reject(desk(other), item.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const m = await careloop.identity.merge(desk(s.tenantId), item.id);
+    await expect(careloop.identity.unmerge(desk(other), m.mergeId)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect((await careloop.identity.reviewQueue(desk(other))).items).toEqual([]);
+  }, 120_000);
+
+  it('R45: roles the policy does not allow are denied, and the denial is audited', async () => {
+    const s = await seed();
+    await careloop.identity.resolve(owner(s.tenantId), { autoMerge: false });
+    const item = (await queued(s, s.anna, s.annaDup))!;
+    const analyst = staffScope(s.tenantId, 'analyst', 'registry.operations');
+    const doctor = staffScope(s.tenantId, 'doctor', 'registry.operations');
+    const marketer = staffScope(s.tenantId, 'marketer', 'marketing.general');
+    await expect(careloop.identity.reviewQueue(analyst)).rejects.toMatchObject({
+      code: 'ROLE_NOT_PERMITTED',
+    });
+    await expect(careloop.identity.reviewQueue(marketer)).rejects.toMatchObject({
+      code: expect.stringMatching(/NOT_PERMITTED/),
+    });
+    // A doctor may look a record up, but not rewrite two of them.
+    await expect(careloop.identity.merge(doctor, item.id)).rejects.toMatchObject({
+      code: 'ROLE_NOT_PERMITTED',
+    });
+    await expect(careloop.identity.reject(analyst, item.id)).rejects.toMatchObject({
+      code: 'ROLE_NOT_PERMITTED',
+    });
+    await expect(careloop.identity.resolve(doctor)).rejects.toMatchObject({ code: 'ROLE_NOT_PERMITTED' });
+    const denied = (await auditActions(s)).filter((a) => a.outcome === 'denied').map((a) => a.action);
+    expect(denied).toEqual(
+      expect.arrayContaining([
+        'identity.review.read',
+        'identity.merge',
+        'identity.reject',
+        'identity.resolve',
+      ]),
+    );
+    expect((await patientRow(s, s.annaDup)).status).toBe('active');
+  }, 120_000);
+
+  it('R35: erasing the survivor erases the record merged into it too', async () => {
+    const s = await seed();
+    await careloop.identity.resolve(owner(s.tenantId));
+    expect((await patientRow(s, s.annaDup)).status).toBe('merged');
+    const act = await careloop.rights.erase(staffScope(s.tenantId, 'auditor', 'subject.rights'), s.anna);
+    expect(act.removed.mergedRecords).toBe(1);
+    for (const id of [s.anna, s.annaDup]) {
+      expect(await patientRow(s, id)).toMatchObject({
+        status: 'erased',
+        identity_enc: null,
+        contact_enc: null,
+      });
+    }
+    const m = (await careloop.identity.merges(desk(s.tenantId))).find((x) => x.mergedId === s.annaDup)!;
+    await expect(careloop.identity.unmerge(desk(s.tenantId), m.id)).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+  }, 120_000);
+
+  it('an import ends with an incremental run: the batch against the base, found through the blind indexes', async () => {
+    const s = await seed();
+    const csv = Buffer.from(
+      'Фамилия;Имя;Отчество;Дата рождения;Телефон\n' +
+        'Семенова;Анна;Петровна;05.03.1984;8 916 000-00-01\n' +
+        'Кузнецов;Дмитрий;Олегович;17.09.2001;+7 917 222-33-44\n' +
+        'Новиков;Пётр;Ильич;01.01.1990;+7 999 111 22 33\n',
+    );
+    const report = await careloop.imports.run(desk(s.tenantId), {
+      source: new Uint8Array(csv),
+      fileName: 'mis.csv',
+      resolveIdentities: true,
+    });
+    expect(report).toMatchObject({ created: 3, identity: { mode: 'incremental' } });
+    expect(report.identity!.merged + report.identity!.queued).toBeGreaterThanOrEqual(2);
+    const run = await careloop.db.tenant(s.tenantId, (tx) =>
+      tx
+        .selectFrom('identity_runs')
+        .selectAll()
+        .where('batch_id', '=', report.batchId)
+        .executeTakeFirstOrThrow(),
+    );
+    expect(run).toMatchObject({ mode: 'incremental', status: 'completed' });
+    // Only pairs with a patient of the batch were recorded: the base's own twins were not looked at again.
+    const touched = await careloop.db.tenant(s.tenantId, async (tx) => {
+      const batch = (
+        await tx
+          .selectFrom('patient_sources')
+          .select('patient_id')
+          .where('batch_id', '=', report.batchId)
+          .execute()
+      ).map((r) => r.patient_id);
+      const pairs = await tx
+        .selectFrom('identity_candidates')
+        .select(['patient_a', 'patient_b'])
+        .where('run_id', '=', run.id)
+        .execute();
+      const merges = await tx.selectFrom('patient_merges').select(['survivor_id', 'merged_id']).execute();
+      return { batch, pairs, merges };
+    });
+    for (const p of touched.pairs)
+      expect(touched.batch.includes(p.patient_a) || touched.batch.includes(p.patient_b)).toBe(true);
+    for (const m of touched.merges)
+      expect(touched.batch.includes(m.survivor_id) || touched.batch.includes(m.merged_id)).toBe(true);
+    // The imported Anna is the same person as the two in the base; the imported Dmitry a twin's duplicate.
+    const annaPairs = [
+      ...touched.pairs.map((p) => [p.patient_a, p.patient_b]),
+      ...touched.merges.map((m) => [m.survivor_id, m.merged_id]),
+    ];
+    expect(annaPairs.some((p) => p.includes(s.anna) || p.includes(s.annaDup))).toBe(true);
+    expect((await patientRow(s, s.twinB)).status).toBe('active');
+  }, 120_000);
+
+  it('an incremental run compares only an import batch against the base', async () => {
+    const s = await seed();
+    const report = await careloop.identity.resolve(systemScope(s.tenantId), { batchId: newId() });
+    // An unknown batch has no patients: nothing is read, nothing merged.
+    expect(report).toMatchObject({ mode: 'incremental', patients: 0, merged: 0, queued: 0 });
+  }, 60_000);
+});

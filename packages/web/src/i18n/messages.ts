@@ -1,0 +1,28 @@
+import type { Language } from '@careloop/contracts/vocab';
+import { authMessages } from '../features/auth/messages.ts';
+import { kindMessages } from '../features/consents/kind-messages.ts';
+import { homeMessages } from '../features/home/messages.ts';
+import { patientMessages } from '../features/patients/messages.ts';
+import { common } from './common.ts';
+import type { Messages } from './define.ts';
+
+/**
+ * Every feature's messages, one line each. A screen's keys are prefixed with its
+ * feature name ('patients.search.title') so features never collide.
+ */
+// biome-ignore format: one feature per line keeps parallel additions from conflicting
+const ALL = [
+  common,
+  authMessages,
+  homeMessages,
+  kindMessages,
+  patientMessages,
+] as const;
+
+type KeysOf<T> = T extends Messages<infer K> ? K : never;
+export type MessageKey = KeysOf<(typeof ALL)[number]>;
+
+export const MESSAGES: Readonly<Record<Language, Readonly<Record<MessageKey, string>>>> = {
+  ru: Object.assign({}, ...ALL.map((m) => m.ru)),
+  en: Object.assign({}, ...ALL.map((m) => m.en)),
+};
