@@ -561,6 +561,45 @@ export interface SurveyResponsesTable {
   answered_at: Timestamp;
 }
 
+export type CallOutcome =
+  | 'booked'
+  | 'declined'
+  | 'call_later'
+  | 'moved_away'
+  | 'wrong_number'
+  | 'do_not_call';
+
+export interface CallTasksTable {
+  tenant_id: string;
+  id: string;
+  patient_id: string;
+  message_id: string | null;
+  campaign_id: string | null;
+  purpose: string;
+  idempotency_key: string;
+  key_version: number;
+  script_enc: Buffer;
+  status: Generated<'open' | 'claimed' | 'done' | 'cancelled'>;
+  due_at: Timestamp;
+  assigned_to: string | null;
+  claimed_at: Timestamp | null;
+  attempts: Generated<number>;
+  outcome: CallOutcome | null;
+  appointment_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  closed_at: Timestamp | null;
+}
+
+export interface PatientOutreachHoldsTable {
+  tenant_id: string;
+  patient_id: string;
+  reason: 'moved_away' | 'declined';
+  until: Timestamp | null;
+  source: string;
+  created_at: Timestamp;
+}
+
 export interface DB {
   tenants: TenantsTable;
   tenant_keys: TenantKeysTable;
@@ -610,6 +649,8 @@ export interface DB {
   campaign_members: CampaignMembersTable;
   campaign_links: CampaignLinksTable;
   survey_responses: SurveyResponsesTable;
+  call_tasks: CallTasksTable;
+  patient_outreach_holds: PatientOutreachHoldsTable;
 }
 
 export interface IdentityRunsTable {

@@ -20,6 +20,7 @@ import { RightsService } from '../modules/rights/index.ts';
 import { SegmentService } from '../modules/segments/index.ts';
 import { StaffService, StaffSessions } from '../modules/staff/index.ts';
 import { TenantService } from '../modules/tenants/index.ts';
+import { WorklistService } from '../modules/worklist/index.ts';
 
 /**
  * The composition root: builds every dependency once from the configuration and
@@ -47,6 +48,7 @@ export interface Careloop {
   readonly campaigns: CampaignService;
   readonly delivery: DeliveryService;
   readonly analytics: AnalyticsService;
+  readonly worklist: WorklistService;
   readiness(): Promise<Readiness>;
   close(): Promise<void>;
 }
@@ -135,6 +137,7 @@ export async function startCareloop(config: Config, opts: StartOptions = {}): Pr
       }),
       delivery: new DeliveryService(deps),
       analytics: new AnalyticsService(deps),
+      worklist: new WorklistService(deps),
       readiness: () => readiness(db),
       close: () => db.close(),
     };

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/kernel/index.ts';
 import type { Careloop } from '../../src/main/careloop.ts';
+import { PLAYBOOK_TEMPLATE_KEYS } from '../../src/modules/content/index.ts';
 import type { DemoSummary } from '../../src/modules/demo/index.ts';
 import { type PatientIdentity, unsealPatient } from '../../src/modules/patients/index.ts';
 import { testCareloop } from '../support/careloop.ts';
@@ -140,5 +141,25 @@ describe('demo clinic', () => {
     );
     for (const name of sample) expect(dump.rows[0]!.t).not.toContain(name);
     expect(dump.rows[0]!.t).not.toMatch(/\+79\d{9}|@mail\.ru|@yandex\.ru/);
+  });
+
+  it('R13–R16: ships the playbook library, written by the marketer and approved by the owner', async () => {
+    const rows = (
+      await careloop.db.tenant(a.tenantId, (tx) =>
+        sql<{ key: string; state: string; lint: unknown; author: string; approver: string }>`
+          SELECT t.key, v.state, v.lint, au.role AS author, ap.role AS approver
+          FROM content_template_versions v
+          JOIN content_templates t ON t.id = v.template_id
+          JOIN staff_users au ON v.author_id = 'staff:' || au.id::text
+          JOIN staff_users ap ON v.approved_by = 'staff:' || ap.id::text`.execute(tx),
+      )
+    ).rows;
+    expect(rows.map((r) => r.key).sort()).toEqual(Object.values(PLAYBOOK_TEMPLATE_KEYS).sort());
+    for (const r of rows) {
+      expect(r).toMatchObject({ state: 'approved', author: 'marketer', approver: 'owner' });
+      expect(
+        (r.lint as { findings: { severity: string }[] }).findings.filter((f) => f.severity === 'error'),
+      ).toEqual([]);
+    }
   });
 });

@@ -8,6 +8,7 @@ import * as identity from './2026-11-24T0800_identity.ts';
 import * as segments from './2026-11-24T0900_segments.ts';
 import * as delivery from './2026-11-24T1000_delivery.ts';
 import * as content from './2026-11-24T1100_content.ts';
+import * as worklist from './2026-11-24T1150_worklist.ts';
 import * as campaigns from './2026-11-24T1200_campaigns.ts';
 
 /** Every migration, by its frozen, date-based name. Append only. */
@@ -21,5 +22,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-24T0900_segments': segments,
   '2026-11-24T1000_delivery': delivery,
   '2026-11-24T1100_content': content,
+  '2026-11-24T1150_worklist': worklist,
   '2026-11-24T1200_campaigns': campaigns,
 };

@@ -21,6 +21,7 @@ import { analyticsRoutes } from './routes/analytics.ts';
 import { authRoutes } from './routes/auth.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
 import { consentDocumentRoutes } from './routes/consent-documents.ts';
+import { contentRoutes } from './routes/content.ts';
 import { deliveryRoutes } from './routes/delivery.ts';
 import { identityRoutes } from './routes/identity.ts';
 import { importRoutes } from './routes/imports.ts';
@@ -28,6 +29,7 @@ import { patientRoutes } from './routes/patients.ts';
 import { rightsRoutes } from './routes/rights.ts';
 import { segmentRoutes } from './routes/segments.ts';
 import { systemRoutes } from './routes/system.ts';
+import { worklistRoutes } from './routes/worklist.ts';
 import { registerSessions } from './session.ts';
 import type { App, Routes } from './types.ts';
 
@@ -40,6 +42,8 @@ const ROUTES: readonly Routes[] = [
   rightsRoutes,
   importRoutes,
   deliveryRoutes,
+  contentRoutes,
+  worklistRoutes,
   segmentRoutes,
   preferencePages,
   identityRoutes,

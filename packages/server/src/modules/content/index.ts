@@ -66,6 +66,7 @@ export {
   type RenderResult,
   render,
 } from './render.ts';
+export { storedContentRenderer } from './renderer.ts';
 export {
   DEFAULT_SENSITIVE_TERMS,
   defaultSensitiveMatcher,

@@ -5,6 +5,7 @@ import type { CopyValue, Database } from '../../db/index.ts';
 import { type Clock, newId, type Scope, systemActor } from '../../kernel/index.ts';
 import { appendAudit } from '../audit/index.ts';
 import { bodyHash, DEFAULT_TEMPLATES } from '../consent/index.ts';
+import { seedPlaybookContent } from '../content/index.ts';
 import type { Vault } from '../crypto/index.ts';
 import { PATIENT_COPY_COLUMNS } from '../patients/index.ts';
 import { rebuildFacts } from '../segments/index.ts';
@@ -300,15 +301,24 @@ export async function generateDemo(
         })
         .execute();
     }
+    const staffIds: Partial<Record<Role, string>> = {};
     for (const cred of demoCredentials(tenant.slug)) {
-      await createStaffUser(tx, clock, scope, {
+      const user = await createStaffUser(tx, clock, scope, {
         email: cred.email,
         displayName: DISPLAY[cred.role],
         role: cred.role,
         password: cred.password,
         isDemo: true,
       });
+      staffIds[cred.role] = user.id;
     }
+    // The playbook library: written by the marketer, approved by the owner, as a clinic would.
+    const as = (role: Role): Scope => ({
+      tenantId: t,
+      actor: { kind: 'staff', userId: staffIds[role] ?? '', role },
+      purpose: 'marketing.general',
+    });
+    await seedPlaybookContent(tx, clock, as('marketer'), as('owner'));
     const ids: ClinicIds = { branches, specialtyIds, serviceIds, doctors: byCode };
     return { ids, doctors, docs };
   });

@@ -75,6 +75,10 @@ export const ROLE_GRANTS: Readonly<Record<Role, Partial<Record<Purpose, readonly
     'registry.operations': ['read', 'list', 'write'],
     'care.appointment': ['read', 'list', 'write', 'message'],
     'service.feedback': ['message'],
+    // The call centre works the worklist of marketing calls the patient consented to: names and
+    // numbers only (the health classes stay out of reach: no reason is ever stated for them).
+    'marketing.general': ['read', 'list'],
+    'marketing.health': ['read', 'list'],
   },
   doctor: {
     'registry.operations': ['read', 'list'],

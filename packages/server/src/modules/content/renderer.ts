@@ -1,0 +1,52 @@
+import type { Tx } from '../../db/index.ts';
+import type { MessageRenderer } from '../delivery/index.ts';
+import { PURPOSE_CLASSES } from '../policy/index.ts';
+import type { ResolvedTemplate } from './model.ts';
+import { render } from './render.ts';
+import { findVersion, resolveStored } from './store.ts';
+
+/**
+ * Delivery's MessageRenderer over the stored library. Each message re-reads its version's state,
+ * so a version retired after queueing never sends; the resolved content of a version is cached,
+ * since an approved version and the block versions it pins never change.
+ */
+export function storedContentRenderer(opts: { cacheSize?: number } = {}): MessageRenderer {
+  const max = opts.cacheSize ?? 500;
+  const cache = new Map<string, ResolvedTemplate>();
+  const resolved = async (tx: Tx, tenantId: string, templateId: string, version: number) => {
+    const v = await findVersion(tx, templateId, version);
+    if (!v) return { state: 'draft' as const, template: undefined };
+    if (v.state !== 'approved') return { state: v.state, template: undefined };
+    const key = `${tenantId}/${templateId}@${version}`;
+    let template = cache.get(key);
+    if (!template) {
+      const r = await resolveStored(tx, v);
+      if (!r.ok) return { state: 'draft' as const, template: undefined };
+      template = r.template;
+      if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+      cache.set(key, template);
+    }
+    // The cached copy carries the state read just now.
+    return { state: v.state, template: { ...template, version: { ...template.version, state: v.state } } };
+  };
+  return {
+    async render(tx, input) {
+      const { state, template } = await resolved(
+        tx,
+        input.tenantId,
+        input.content.templateId,
+        input.content.version,
+      );
+      if (!template) return { ok: false, errors: [{ code: 'NOT_SENDABLE', state }] };
+      return render({
+        template,
+        channel: input.channel,
+        language: input.language,
+        purpose: input.purpose,
+        allowedClasses: new Set(PURPOSE_CLASSES[input.purpose]),
+        values: input.values,
+        mode: 'send',
+      });
+    },
+  };
+}
