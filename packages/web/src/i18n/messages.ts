@@ -1,5 +1,6 @@
 import type { Language } from '@careloop/contracts/vocab';
 import { authMessages } from '../features/auth/messages.ts';
+import { campaignMessages } from '../features/campaigns/messages.ts';
 import { kindMessages } from '../features/consents/kind-messages.ts';
 import { homeMessages } from '../features/home/messages.ts';
 import { patientMessages } from '../features/patients/messages.ts';
@@ -17,6 +18,7 @@ const ALL = [
   homeMessages,
   kindMessages,
   patientMessages,
+  campaignMessages,
 ] as const;
 
 type KeysOf<T> = T extends Messages<infer K> ? K : never;
