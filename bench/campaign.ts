@@ -12,7 +12,6 @@ import pg from 'pg';
 import { ServerDatabase } from '../packages/server/src/db/index.ts';
 import { type Scope, systemClock } from '../packages/server/src/kernel/index.ts';
 import { startCareloop } from '../packages/server/src/main/careloop.ts';
-import { seedPlaybookContent } from '../packages/server/src/modules/content/index.ts';
 import { arg, freshDatabase, rss } from './support.ts';
 
 const NAME = 'careloop_bench_campaigns';
@@ -53,16 +52,11 @@ if (!tenantId) {
 const users = await db.tenant(tenantId, (tx) =>
   tx.selectFrom('staff_users').select(['id', 'role']).execute(),
 );
-const scope = (role: 'owner' | 'marketer'): Scope => ({
+const scope = (role: 'marketer'): Scope => ({
   tenantId: tenantId!,
   actor: { kind: 'staff', role, userId: users.find((u) => u.role === role)!.id },
   purpose: 'marketing.general',
 });
-const seeded = await db.tenant(tenantId, (tx) =>
-  tx.selectFrom('content_templates').select('id').where('key', '=', 'recall').executeTakeFirst(),
-);
-if (!seeded)
-  await db.tenant(tenantId, (tx) => seedPlaybookContent(tx, systemClock, scope('marketer'), scope('owner')));
 await db.system((tx) =>
   tx
     .updateTable('tenants')

@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Scope } from '../../../server/src/kernel/index.ts';
-import { seedPlaybookContent } from '../../../server/src/modules/content/index.ts';
 import {
   expectNoPersonalData,
   openBrowser,
@@ -16,19 +14,6 @@ let b: TestBrowser;
 
 beforeAll(async () => {
   [dash, b] = await Promise.all([startDashboard({ patients: 300 }), openBrowser()]);
-  const tenantId = dash.demo.tenantId;
-  const users = await dash.careloop.db.tenant(tenantId, (tx) =>
-    tx.selectFrom('staff_users').select(['id', 'role']).execute(),
-  );
-  const scope = (role: 'owner' | 'marketer'): Scope => ({
-    tenantId,
-    actor: { kind: 'staff', role, userId: users.find((u) => u.role === role)!.id },
-    purpose: 'marketing.general',
-  });
-  // The clinic's approved playbook texts, written by its marketer and approved by its owner.
-  await dash.careloop.db.tenant(tenantId, (tx) =>
-    seedPlaybookContent(tx, dash.careloop.clock, scope('marketer'), scope('owner')),
-  );
 }, 180_000);
 afterAll(async () => {
   await b?.close();
