@@ -26,8 +26,8 @@ describe('campaigns screen', () => {
     await signIn(page, dash, 'marketer');
     await page.goto(`${dash.url}/campaigns`);
     await expect.poll(() => page.locator('h1').textContent()).toBe('Кампании');
-    await page.getByLabel('Сценарий').selectOption('recall');
-    await page.getByLabel('Канал').selectOption('preferred');
+    await page.getByLabel('Сценарий', { exact: true }).selectOption('recall');
+    await page.getByLabel('Канал', { exact: true }).selectOption('preferred');
     await page.getByLabel('Контрольная группа, %').fill('20');
     await page.getByRole('button', { name: 'Включить', exact: true }).click();
     const card = page.locator('article[data-campaign]').first();

@@ -173,7 +173,8 @@ function CampaignCard({
         {playbook?.healthBased ? <span className="muted small"> · {t('campaigns.health')}</span> : null}
       </h3>
       <p className="small">
-        {t('campaigns.status')}: {t(`campaigns.status.${c.status}`)} · {c.channel} · {c.controlPct}%
+        {t('campaigns.status')}: {t(`campaigns.status.${c.status}`)} ·{' '}
+        {c.channel === 'preferred' ? t('campaigns.channel.preferred') : c.channel} · {c.controlPct}%
       </p>
       <div className="row">
         <button type="button" onClick={preview}>
