@@ -28,6 +28,7 @@ const FROZEN_MIGRATIONS: Record<string, string> = {
   '2026-11-23T1600_imports': '3480911080cc529dfc707cb20a02cd147278771953e5dc8df0ef0c33fade1eb2',
   '2026-11-24T0900_segments': 'a95cbfb21a118e4ed1e9aeddf6b0a6c912e9d8ce0e68c210f44b0dff08795835',
   '2026-11-24T0800_identity': 'b6f10bd98c05b51b900ab8a1ada4e05b3d35ff9cd4b9e317ca20d4652a252f10',
+  '2026-11-24T1200_campaigns': 'b19d9accf5306f32ff370a5055a3a3715012429df27cc59881082f82b274ff60',
 };
 
 describe(`storage contract (${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded'})`, () => {
