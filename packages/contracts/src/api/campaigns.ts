@@ -9,6 +9,9 @@ const Months = Type.Integer({ minimum: 1, maximum: 120 });
 const Days = Type.Integer({ minimum: 1, maximum: 365 });
 const Sex = Type.Enum(SEXES);
 const Closed = { additionalProperties: false } as const;
+/** A channel, or each patient's preferred one among those they agreed to (chosen at send time). */
+export const CAMPAIGN_CHANNELS = [...CHANNELS, 'preferred'] as const;
+const CampaignChannel = Type.Enum(CAMPAIGN_CHANNELS);
 
 export const PLAYBOOK_KEYS = [
   'recall',
@@ -84,8 +87,8 @@ export const PlaybookView = Type.Object({
   purpose: Type.String(),
   healthBased: Type.Boolean(),
   templateKey: Type.String(),
-  channels: Type.Array(Type.Enum(CHANNELS)),
-  defaultChannel: Type.Enum(CHANNELS),
+  channels: Type.Array(CampaignChannel),
+  defaultChannel: CampaignChannel,
   schedule: Type.Enum(['once', 'daily']),
   defaults: Type.Record(Type.String(), Type.Unknown()),
 });
@@ -95,7 +98,7 @@ export const CampaignInput = Type.Object(
   {
     playbook: Type.Enum(PLAYBOOK_KEYS),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    channel: Type.Optional(Type.Enum(CHANNELS)),
+    channel: Type.Optional(CampaignChannel),
     params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     schedule: Type.Optional(Type.Enum(['once', 'daily'])),
     controlPct: Type.Optional(Type.Number({ minimum: 0, maximum: 50 })),
@@ -109,7 +112,7 @@ export type CampaignInput = Static<typeof CampaignInput>;
 export const CampaignPatch = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    channel: Type.Optional(Type.Enum(CHANNELS)),
+    channel: Type.Optional(CampaignChannel),
     params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     schedule: Type.Optional(Type.Enum(['once', 'daily'])),
     controlPct: Type.Optional(Type.Number({ minimum: 0, maximum: 50 })),
@@ -125,7 +128,7 @@ export const CampaignView = Type.Object({
   playbook: Type.Enum(PLAYBOOK_KEYS),
   name: Type.String(),
   purpose: Type.String(),
-  channel: Type.Enum(CHANNELS),
+  channel: CampaignChannel,
   templateKey: Type.String(),
   params: Type.Record(Type.String(), Type.Unknown()),
   schedule: Type.Enum(['once', 'daily']),

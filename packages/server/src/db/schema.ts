@@ -498,7 +498,7 @@ export interface CampaignsTable {
   playbook: string;
   name: string;
   purpose: string;
-  channel: 'email' | 'sms' | 'messenger' | 'call';
+  channel: 'email' | 'sms' | 'messenger' | 'call' | 'preferred';
   template_key: string;
   params: JsonDefault<Record<string, unknown>>;
   schedule: 'once' | 'daily';

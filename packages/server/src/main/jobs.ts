@@ -10,6 +10,8 @@ export interface Job {
 export const JOBS: readonly Job[] = [
   // Grants past their term stop counting at once; this writes their ledger events (R10).
   { name: 'consent-expiry', everyMs: 5 * 60_000, run: (c) => c.consents.expireAll() },
+  // Active recurring campaigns run once per clinic day; a rerun of the same day adds nothing (R25).
+  { name: 'campaigns', everyMs: 15 * 60_000, run: (c) => c.campaigns.runDue() },
   // The embedded engine never vacuums by itself.
   {
     name: 'vacuum',

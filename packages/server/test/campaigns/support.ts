@@ -1,7 +1,6 @@
 import type { Role } from '@careloop/contracts';
 import { newId, type Scope } from '../../src/kernel/index.ts';
 import type { Careloop } from '../../src/main/careloop.ts';
-import { seedPlaybookContent } from '../../src/modules/content/index.ts';
 
 export interface Clinic {
   readonly tenantId: string;
@@ -10,8 +9,8 @@ export interface Clinic {
 }
 
 /**
- * A small demo network (deterministic: seed and date) with the playbook content library
- * written by its marketer and approved by its owner, as a clinic would have it.
+ * A small demo network (deterministic: seed and date); the demo comes with the playbook
+ * content library written by its marketer and approved by its owner.
  */
 export async function demoClinic(careloop: Careloop, patients = 400, seed = 11): Promise<Clinic> {
   const summary = await careloop.demo.generate({
@@ -30,8 +29,17 @@ export async function demoClinic(careloop: Careloop, patients = 400, seed = 11):
     actor: { kind: 'staff', userId: users[role], role },
     purpose,
   });
-  await careloop.db.tenant(tenantId, (tx) =>
-    seedPlaybookContent(tx, careloop.clock, scope('marketer'), scope('owner')),
+  // The clinic's contact details its messages sign with.
+  await careloop.db.system((tx) =>
+    tx
+      .updateTable('tenants')
+      .set({
+        settings: JSON.stringify({
+          clinic: { phone: '+7 495 000-00-00', bookingUrl: 'https://clinic.test/book' },
+        }),
+      })
+      .where('tenant_id', '=', tenantId)
+      .execute(),
   );
   return { tenantId, users, scope };
 }

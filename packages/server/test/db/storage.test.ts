@@ -26,8 +26,10 @@ const FROZEN_MIGRATIONS: Record<string, string> = {
   '2026-11-23T1400_consent_ledger': '66b5a8d21750da3abef0df1717613f00e2c43b0f9ffa12d1c99c3878cca9f1fb',
   '2026-11-23T1500_subject_rights': '23b85f7c2fa48ff2a7c7a236b7fb99ce5ca51732352bcf6389a2cb6bad9d010c',
   '2026-11-23T1600_imports': '3480911080cc529dfc707cb20a02cd147278771953e5dc8df0ef0c33fade1eb2',
+  '2026-11-24T0900_segments': 'a95cbfb21a118e4ed1e9aeddf6b0a6c912e9d8ce0e68c210f44b0dff08795835',
   '2026-11-24T0800_identity': 'b6f10bd98c05b51b900ab8a1ada4e05b3d35ff9cd4b9e317ca20d4652a252f10',
   '2026-11-24T1000_delivery': '8c061530336cb91cdc9ebd5507e1df75745d5ed7209a07db148e6d1f56f45158',
+  '2026-11-24T1200_campaigns': 'b19d9accf5306f32ff370a5055a3a3715012429df27cc59881082f82b274ff60',
 };
 
 describe(`storage contract (${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded'})`, () => {

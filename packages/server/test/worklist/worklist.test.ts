@@ -298,6 +298,44 @@ describe('call-centre worklist', () => {
     expect((await held('2027-02-20T00:00:00Z')).has(patientId)).toBe(true);
     expect((await held('2027-02-22T00:00:00Z')).has(patientId)).toBe(false);
     expect((await state(patientId)).suppressions).toEqual([]);
+    // Delivery honours the cool-down for marketing; care messages still go out.
+    const context = {
+      clinic: { name: 'Клиника', phone: '+7 495 000-00-00', postalAddress: 'Москва, Тверская, 1' },
+      links: { booking: 'https://care.clinic.test/b/x', preferences: 'https://care.clinic.test/p/x' },
+      slot: { date: '25.11.2026', time: '10:00', branch: 'Тверская, 1' },
+    };
+    const ad = await deliver(
+      [
+        {
+          patientId,
+          purpose: 'marketing.general',
+          campaignId: newId(),
+          channel: 'sms',
+          content: { templateId: recallId, version: 1 },
+          context,
+          occurrenceKey: 'recall:2026-12',
+        },
+      ],
+      systemScope(t.tenantId, 'marketing.general'),
+    );
+    expect(ad.sent).toHaveLength(0);
+    expect(ad.outbox).toMatchObject([{ state: 'skipped', skip_reason: 'suppressed' }]);
+    const care = await deliver(
+      [
+        {
+          patientId,
+          purpose: 'care.appointment',
+          campaignId: null,
+          channel: 'sms',
+          content: { templateId: reminderId, version: 1 },
+          context,
+          occurrenceKey: `reminder:${newId()}`,
+        },
+      ],
+      systemScope(t.tenantId, 'care.appointment'),
+    );
+    expect(care.sent).toHaveLength(1);
+    expect(care.sent[0]!.content).toMatchObject({ channel: 'sms' });
   });
 
   it('call_later reopens the task for the same operator at the agreed time', async () => {

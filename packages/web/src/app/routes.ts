@@ -1,4 +1,5 @@
 import { auditScreens } from '../features/audit/index.ts';
+import { campaignScreens } from '../features/campaigns/index.ts';
 import { consentScreens } from '../features/consents/index.ts';
 import { duplicateScreens } from '../features/duplicates/index.ts';
 import { homeScreens } from '../features/home/index.ts';
@@ -22,4 +23,5 @@ export const SCREENS: readonly Screen[] = [
   ...auditScreens,
   ...duplicateScreens,
   ...worklistScreens,
+  ...campaignScreens,
 ];

@@ -1,6 +1,7 @@
 import type { Language } from '@careloop/contracts/vocab';
 import { auditMessages } from '../features/audit/messages.ts';
 import { authMessages } from '../features/auth/messages.ts';
+import { campaignMessages } from '../features/campaigns/messages.ts';
 import { kindMessages } from '../features/consents/kind-messages.ts';
 import { consentDocMessages } from '../features/consents/messages.ts';
 import { duplicateMessages } from '../features/duplicates/messages.ts';
@@ -30,6 +31,7 @@ const ALL = [
   rightsMessages,
   duplicateMessages,
   worklistMessages,
+  campaignMessages,
 ] as const;
 
 type KeysOf<T> = T extends Messages<infer K> ? K : never;

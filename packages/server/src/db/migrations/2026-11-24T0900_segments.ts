@@ -35,7 +35,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // Demographic counts read this index alone (index-only scan), consent bits included.
   await sql`
     CREATE INDEX patient_facts_demographic_idx ON patient_facts (tenant_id, sex, birth_year)
-    INCLUDE (birth_md, consent_bits, consent_expires_at)`.execute(db);
+    INCLUDE (birth_md, consent_bits, consent_expires_at, patient_id)`.execute(db);
   await sql`CREATE INDEX patient_facts_last_visit_idx ON patient_facts (tenant_id, last_visit_at)`.execute(
     db,
   );

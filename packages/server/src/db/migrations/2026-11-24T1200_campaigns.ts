@@ -15,7 +15,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       playbook text NOT NULL,
       name text NOT NULL,
       purpose text NOT NULL,
-      channel text NOT NULL CHECK (channel IN ('email', 'sms', 'messenger', 'call')),
+      -- 'preferred': each patient's preferred channel among those they consented to, chosen at send time.
+      channel text NOT NULL CHECK (channel IN ('email', 'sms', 'messenger', 'call', 'preferred')),
       template_key text NOT NULL,
       params jsonb NOT NULL DEFAULT '{}'::jsonb,
       schedule text NOT NULL CHECK (schedule IN ('once', 'daily')),

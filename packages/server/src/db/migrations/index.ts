@@ -22,6 +22,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-24T0900_segments': segments,
   '2026-11-24T1000_delivery': delivery,
   '2026-11-24T1100_content': content,
-  '2026-11-24T1200_campaigns': campaigns,
   '2026-11-24T1150_worklist': worklist,
+  '2026-11-24T1200_campaigns': campaigns,
 };

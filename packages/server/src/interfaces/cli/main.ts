@@ -6,6 +6,7 @@ import { demoCommand } from './commands/demo.ts';
 import { importCommand } from './commands/import.ts';
 import { keysCommand } from './commands/keys.ts';
 import { migrateCommand } from './commands/migrate.ts';
+import { segmentsCommand } from './commands/segments.ts';
 import { serveCommand } from './commands/serve.ts';
 import { userCommand } from './commands/user.ts';
 import { warn } from './output.ts';
@@ -19,6 +20,7 @@ const COMMANDS = [
   importCommand,
   keysCommand,
   auditCommand,
+  segmentsCommand,
   dedupeCommand,
 ];
 

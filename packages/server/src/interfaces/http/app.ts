@@ -15,9 +15,11 @@ import { AppError, newId } from '../../kernel/index.ts';
 import type { Careloop } from '../../main/careloop.ts';
 import { DEFAULT_WEB_ROOT, notFoundWithDashboard, registerDashboard } from './dashboard.ts';
 import { handleError } from './errors.ts';
+import { campaignPages } from './pages/campaigns.ts';
 import { preferencePages } from './pages/preferences.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
 import { authRoutes } from './routes/auth.ts';
+import { campaignRoutes } from './routes/campaigns.ts';
 import { consentDocumentRoutes } from './routes/consent-documents.ts';
 import { contentRoutes } from './routes/content.ts';
 import { deliveryRoutes } from './routes/delivery.ts';
@@ -25,6 +27,7 @@ import { identityRoutes } from './routes/identity.ts';
 import { importRoutes } from './routes/imports.ts';
 import { patientRoutes } from './routes/patients.ts';
 import { rightsRoutes } from './routes/rights.ts';
+import { segmentRoutes } from './routes/segments.ts';
 import { systemRoutes } from './routes/system.ts';
 import { worklistRoutes } from './routes/worklist.ts';
 import { registerSessions } from './session.ts';
@@ -38,12 +41,15 @@ const ROUTES: readonly Routes[] = [
   consentDocumentRoutes,
   rightsRoutes,
   importRoutes,
+  deliveryRoutes,
   contentRoutes,
   worklistRoutes,
-  deliveryRoutes,
+  segmentRoutes,
   preferencePages,
   identityRoutes,
   analyticsRoutes,
+  campaignRoutes,
+  campaignPages,
 ];
 
 export interface AppOptions {

@@ -1,8 +1,8 @@
-import type { Channel, Purpose } from '@careloop/contracts';
+import type { Purpose } from '@careloop/contracts';
 import { type RawBuilder, sql } from 'kysely';
 import { localDay, zonedInstant } from '../../kernel/index.ts';
 import { requiredKinds } from '../consent/index.ts';
-import type { PlaybookKey, PlaybookParams } from './playbooks.ts';
+import type { CampaignChannel, PlaybookKey, PlaybookParams } from './playbooks.ts';
 
 /**
  * A playbook's audience as one set-based SELECT of
@@ -20,7 +20,7 @@ export interface AudienceRequest<K extends PlaybookKey = PlaybookKey> {
   readonly playbook: K;
   readonly params: PlaybookParams[K];
   readonly purpose: Purpose;
-  readonly channel: Channel;
+  readonly channel: CampaignChannel;
   readonly now: Date;
   /** The clinic's zone: days (birthdays, survey day, occurrence) are its calendar days. */
   readonly timeZone: string;
@@ -43,11 +43,17 @@ function eligible(r: AudienceRequest, today: string): Sql {
   const parts: Sql[] = [sql`p.tenant_id = ${r.tenantId}`, sql`p.status = 'active'`];
   if (r.channel === 'email') parts.push(sql`p.has_email`);
   if (r.channel === 'sms' || r.channel === 'call') parts.push(sql`p.has_phone`);
+  if (r.channel === 'preferred') parts.push(sql`(p.has_email OR p.has_phone)`);
   if (ADVERTISING.has(r.purpose)) parts.push(sql`p.birth_year IS NOT NULL AND ${ageOn(today)} >= 18`);
-  for (const kind of requiredKinds(r.purpose, r.channel)) {
-    parts.push(sql`EXISTS (SELECT 1 FROM consent_state c
-      WHERE c.tenant_id = p.tenant_id AND c.patient_id = p.id AND c.kind = ${kind}
-        AND c.status = 'granted' AND (c.expires_at IS NULL OR c.expires_at > ${r.now}))`);
+  const granted = (kind: Sql) => sql`EXISTS (SELECT 1 FROM consent_state c
+      WHERE c.tenant_id = p.tenant_id AND c.patient_id = p.id AND c.kind ${kind}
+        AND c.status = 'granted' AND (c.expires_at IS NULL OR c.expires_at > ${r.now}))`;
+  if (r.channel === 'preferred') {
+    for (const kind of requiredKinds(r.purpose)) parts.push(granted(sql`= ${kind}`));
+    // Advertising on "the preferred channel" still needs advertising consent on some channel.
+    if (ADVERTISING.has(r.purpose)) parts.push(granted(sql`LIKE 'ads.receive.%'`));
+  } else {
+    for (const kind of requiredKinds(r.purpose, r.channel)) parts.push(granted(sql`= ${kind}`));
   }
   return sql.join(parts, sql` AND `);
 }

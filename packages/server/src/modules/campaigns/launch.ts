@@ -4,6 +4,7 @@ import type { Tx } from '../../db/index.ts';
 import { AppError, type Clock, localDay, newId, type Scope } from '../../kernel/index.ts';
 import { appendAudit, auditContextOf } from '../audit/index.ts';
 import { type ContentRef, enqueueMessages, type OutboxItem, type RenderContext } from '../delivery/index.ts';
+import { issueLinks } from '../preferences/index.ts';
 import { audienceSql } from './audience.ts';
 import { controlSql } from './control.ts';
 import { PLAYBOOKS } from './playbooks.ts';
@@ -148,6 +149,7 @@ export async function launchRun(
   const controlN = arms.rows.find((r) => r.arm === 'control')?.n ?? 0;
 
   const msgScope: Scope = { ...scope, purpose: pb.purpose };
+  const clinic = await clinicContext(tx, scope.tenantId, ctx.publicUrl);
   let queued = 0;
   let skipped = 0;
   let after = { patient: '00000000-0000-0000-0000-000000000000', occurrence: '' };
@@ -170,7 +172,7 @@ export async function launchRun(
     if (batch.length === 0) break;
     const last = batch[batch.length - 1]!;
     after = { patient: last.patient_id, occurrence: last.occurrence };
-    const contexts = await messageContexts(tx, scope.tenantId, campaign, runId, batch, now, ctx);
+    const contexts = await messageContexts(tx, scope.tenantId, campaign, runId, batch, now, ctx, clinic);
     const items: OutboxItem[] = batch.map((m, i) => ({
       patientId: m.patient_id,
       purpose: pb.purpose,
@@ -178,7 +180,7 @@ export async function launchRun(
       channel: campaign.channel,
       content,
       occurrenceKey: m.occurrence,
-      ...(contexts[i] ? { context: contexts[i] } : {}),
+      context: contexts[i]!,
     }));
     const r = await enqueueMessages(tx, msgScope, items, { clock: ctx.clock });
     queued += r.queued;
@@ -216,11 +218,63 @@ export async function launchRun(
 }
 
 /**
+ * The clinic's own details every template may use, from the tenant's settings
+ * (`settings.clinic.{phone,postalAddress,bookingUrl}`), falling back to the first
+ * branch's address and the public URL.
+ */
+async function clinicContext(tx: Tx, tenantId: string, publicUrl: string): Promise<RenderContext> {
+  const t = await tx
+    .selectFrom('tenants')
+    .select(['name', 'settings'])
+    .where('tenant_id', '=', tenantId)
+    .executeTakeFirstOrThrow();
+  const b = await tx
+    .selectFrom('branches')
+    .select('address')
+    .where('address', 'is not', null)
+    .orderBy('code')
+    .executeTakeFirst();
+  const c = ((t.settings as Record<string, unknown>).clinic ?? {}) as Record<string, unknown>;
+  const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v : undefined);
+  const phone = str(c.phone);
+  const postalAddress = str(c.postalAddress) ?? b?.address ?? undefined;
+  return {
+    clinic: { name: t.name, ...(phone ? { phone } : {}), ...(postalAddress ? { postalAddress } : {}) },
+    links: { booking: str(c.bookingUrl) ?? publicUrl },
+  };
+}
+
+/** Playbook context over the clinic's, with a preference-page link per recipient (R8). */
+async function messageContexts(
+  tx: Tx,
+  tenantId: string,
+  campaign: Campaign,
+  runId: string,
+  batch: readonly MemberRow[],
+  now: Date,
+  ctx: LaunchContext,
+  clinic: RenderContext,
+): Promise<RenderContext[]> {
+  const own = await playbookContexts(tx, tenantId, campaign, runId, batch, now, ctx);
+  const prefs = await issueLinks(
+    tx,
+    ctx.clock,
+    batch.map((m) => ({ tenantId, patientId: m.patient_id, purpose: 'preferences' as const, ttlDays: 180 })),
+  );
+  const base = ctx.publicUrl.replace(/\/$/, '');
+  return batch.map((_, i) => ({
+    ...clinic,
+    ...own[i],
+    links: { ...clinic.links, ...own[i]?.links, preferences: `${base}/p/${prefs[i]}` },
+  }));
+}
+
+/**
  * What each message needs besides the patient's own data: the booking link and first
  * offered slot of a gap-fill offer, the survey link, the appointment being reminded of.
  * Links are random tokens stored only as hashes (R38).
  */
-async function messageContexts(
+async function playbookContexts(
   tx: Tx,
   tenantId: string,
   campaign: Campaign,
@@ -232,23 +286,14 @@ async function messageContexts(
   const base = ctx.publicUrl.replace(/\/$/, '');
   const links = async (kind: 'offer' | 'survey', hours: number): Promise<string[]> => {
     const tokens = batch.map(() => randomBytes(24).toString('base64url'));
-    await tx
-      .insertInto('campaign_links')
-      .values(
-        batch.map((m, i) => ({
-          tenant_id: tenantId,
-          token_hash: tokenHash(tokens[i]!),
-          kind,
-          campaign_id: campaign.id,
-          run_id: runId,
-          patient_id: m.patient_id,
-          slot_ids: m.slot_ids,
-          visit_id: kind === 'survey' ? m.ref_id : null,
-          created_at: now,
-          expires_at: new Date(now.getTime() + hours * 3_600_000),
-        })),
-      )
-      .execute();
+    await sql`
+      INSERT INTO campaign_links (tenant_id, token_hash, kind, campaign_id, run_id, patient_id, slot_ids, visit_id, created_at, expires_at)
+      SELECT ${tenantId}, t.h, ${kind}, ${campaign.id}, ${runId}, t.p, coalesce((t.s)::uuid[], '{}'), t.v, ${now}, ${new Date(now.getTime() + hours * 3_600_000)}
+      FROM unnest(${tokens.map(tokenHash)}::bytea[], ${batch.map((m) => m.patient_id)}::uuid[],
+                  ${batch.map((m) => `{${m.slot_ids.join(',')}}`)}::text[],
+                  ${batch.map((m) => (kind === 'survey' ? m.ref_id : null))}::uuid[]) AS t(h, p, s, v)`.execute(
+      tx,
+    );
     return tokens;
   };
   switch (campaign.playbook) {

@@ -1,4 +1,9 @@
-import { type Channel, PLAYBOOK_KEYS, type PlaybookParamSchemas, type Purpose } from '@careloop/contracts';
+import {
+  type CAMPAIGN_CHANNELS,
+  PLAYBOOK_KEYS,
+  type PlaybookParamSchemas,
+  type Purpose,
+} from '@careloop/contracts';
 import type { Static } from 'typebox';
 
 /**
@@ -10,6 +15,7 @@ import type { Static } from 'typebox';
  */
 
 export { PLAYBOOK_KEYS };
+export type CampaignChannel = (typeof CAMPAIGN_CHANNELS)[number];
 export type PlaybookKey = (typeof PLAYBOOK_KEYS)[number];
 
 /** Each playbook's parameters: the API schemas are the single source. */
@@ -25,8 +31,8 @@ export interface Playbook<K extends PlaybookKey = PlaybookKey> {
   /** Chosen from visit_clinical data: the purpose is marketing.health and its consent is forced (R6). */
   readonly healthBased: boolean;
   readonly templateKey: string;
-  readonly channels: readonly Channel[];
-  readonly defaultChannel: Channel;
+  readonly channels: readonly CampaignChannel[];
+  readonly defaultChannel: CampaignChannel;
   readonly schedule: 'once' | 'daily';
   readonly defaults: ParamsOf<K>;
   /** Per-patient occurrence: what makes a second message to the same patient a duplicate (R25). */
@@ -50,7 +56,7 @@ export const DEFAULT_FOLLOW_UPS: FollowUpRule[] = [
   { afterSpecialty: 'gastroenterology', offerService: 'us.abdomen', withinDays: 30 },
 ];
 
-const ADS: readonly Channel[] = ['sms', 'email', 'messenger', 'call'];
+const ADS: readonly CampaignChannel[] = ['sms', 'email', 'messenger', 'call', 'preferred'];
 
 export const PLAYBOOKS: { readonly [K in PlaybookKey]: Playbook<K> } = {
   recall: {
@@ -143,7 +149,7 @@ export const PLAYBOOKS: { readonly [K in PlaybookKey]: Playbook<K> } = {
     purpose: 'service.feedback',
     healthBased: false,
     templateKey: 'feedback.nps',
-    channels: ['email', 'sms', 'messenger'],
+    channels: ['email', 'sms', 'messenger', 'preferred'],
     defaultChannel: 'email',
     schedule: 'daily',
     defaults: { afterDays: 1, surveyDays: 14 },
@@ -156,7 +162,7 @@ export const PLAYBOOKS: { readonly [K in PlaybookKey]: Playbook<K> } = {
     purpose: 'care.appointment',
     healthBased: false,
     templateKey: 'reminder.appointment',
-    channels: ['sms', 'email', 'messenger', 'call'],
+    channels: ['sms', 'email', 'messenger', 'call', 'preferred'],
     defaultChannel: 'sms',
     schedule: 'daily',
     defaults: { hoursBefore: 36 },

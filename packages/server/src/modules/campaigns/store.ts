@@ -1,7 +1,7 @@
-import type { Channel, Purpose } from '@careloop/contracts';
+import type { Purpose } from '@careloop/contracts';
 import type { Tx } from '../../db/index.ts';
 import { AppError } from '../../kernel/index.ts';
-import type { PlaybookKey, PlaybookParams } from './playbooks.ts';
+import type { CampaignChannel, PlaybookKey, PlaybookParams } from './playbooks.ts';
 
 export type CampaignStatus = 'draft' | 'active' | 'paused' | 'finished';
 
@@ -10,7 +10,7 @@ export interface Campaign<K extends PlaybookKey = PlaybookKey> {
   readonly playbook: K;
   readonly name: string;
   readonly purpose: Purpose;
-  readonly channel: Channel;
+  readonly channel: CampaignChannel;
   readonly templateKey: string;
   readonly params: PlaybookParams[K];
   readonly schedule: 'once' | 'daily';

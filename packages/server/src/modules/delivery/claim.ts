@@ -1,4 +1,4 @@
-import type { Channel, Language, Purpose } from '@careloop/contracts';
+import { CHANNELS, type Channel, type Language, type Purpose } from '@careloop/contracts';
 import { sql } from 'kysely';
 import type { Tx } from '../../db/index.ts';
 import { type Clock, systemActor } from '../../kernel/index.ts';
@@ -125,7 +125,7 @@ export async function claimBatch(
     .executeTakeFirstOrThrow();
   const policy = policyFrom(tenant.settings, tenant.time_zone);
   const patientIds = [...new Set(rows.map((r) => r.patient_id))];
-  const [patients, consents, suppressions] = await Promise.all([
+  const [patients, consents, suppressions, holds] = await Promise.all([
     tx
       .selectFrom('patients')
       .select([
@@ -151,6 +151,13 @@ export async function claimBatch(
       .selectFrom('delivery_suppressions')
       .select(['patient_id', 'channel', 'reason', 'scope'])
       .where('patient_id', 'in', patientIds)
+      .execute(),
+    // Worklist outcomes (moved away, a cool-down after declining) hold marketing on every channel.
+    tx
+      .selectFrom('patient_outreach_holds')
+      .select(['patient_id', 'reason'])
+      .where('patient_id', 'in', patientIds)
+      .where((eb) => eb.or([eb('until', 'is', null), eb('until', '>', now)]))
       .execute(),
   ]);
   const unsealed = new Map<
@@ -181,7 +188,14 @@ export async function claimBatch(
           expiresAt: c.expires_at ? new Date(c.expires_at) : null,
           eventId: c.event_id,
         })),
-      suppressions: suppressions.filter((s) => s.patient_id === patientId),
+      suppressions: [
+        ...suppressions.filter((s) => s.patient_id === patientId),
+        ...holds
+          .filter((h) => h.patient_id === patientId)
+          .flatMap((h) =>
+            CHANNELS.map((channel) => ({ channel, reason: `hold:${h.reason}`, scope: 'marketing' as const })),
+          ),
+      ],
     };
   };
 

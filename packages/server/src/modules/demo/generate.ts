@@ -8,6 +8,7 @@ import { bodyHash, DEFAULT_TEMPLATES } from '../consent/index.ts';
 import { seedPlaybookContent } from '../content/index.ts';
 import type { Vault } from '../crypto/index.ts';
 import { PATIENT_COPY_COLUMNS } from '../patients/index.ts';
+import { rebuildFacts } from '../segments/index.ts';
 import { createStaffUser } from '../staff/index.ts';
 import { createTenant } from '../tenants/index.ts';
 import { type BatchContext, type BatchJob, type BatchText, generateBatch } from './batch.ts';
@@ -440,6 +441,8 @@ export async function generateDemo(
       },
     ]);
   });
+  // The bulk loads skipped the triggers that keep segment facts: rebuild them in one pass.
+  await rebuildFacts(db, t);
   await db.vacuum();
   return summary;
 }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Channel } from '@careloop/contracts';
+import { sql } from 'kysely';
 import type { Database, Tx } from '../../db/index.ts';
 import type { Clock } from '../../kernel/index.ts';
 
@@ -79,29 +80,32 @@ export async function resolveLink(db: Database, clock: Clock, token: string): Pr
   };
 }
 
-/** Issues one link per item in a single statement (the delivery worker's batch of unsubscribe links). */
+/**
+ * Issues one link per item in a single statement (a worker batch's unsubscribe links, a
+ * campaign's preference links); returns the tokens in the order of `links`.
+ */
 export async function issueLinks(
   tx: Tx,
   clock: Clock,
-  links: readonly (Omit<PatientLink, 'channel' | 'messageId'> & { channel?: Channel; messageId?: string })[],
+  links: readonly (Omit<PatientLink, 'channel' | 'messageId'> & {
+    channel?: Channel;
+    messageId?: string;
+    ttlDays?: number;
+  })[],
 ): Promise<string[]> {
   if (links.length === 0) return [];
   const now = clock.now();
   const tokens = links.map(() => randomBytes(24).toString('base64url'));
-  await tx
-    .insertInto('patient_links')
-    .values(
-      links.map((link, i) => ({
-        tenant_id: link.tenantId,
-        token_hash: hash(tokens[i] as string),
-        patient_id: link.patientId,
-        purpose: link.purpose,
-        channel: link.channel ?? null,
-        message_id: link.messageId ?? null,
-        created_at: now,
-        expires_at: null,
-      })),
-    )
-    .execute();
+  const expiry = (days?: number) => (days ? new Date(now.getTime() + days * 86_400_000).toISOString() : null);
+  // unnest keeps it one statement with five parameters however many links there are.
+  await sql`
+    INSERT INTO patient_links
+      (tenant_id, token_hash, patient_id, purpose, channel, message_id, created_at, expires_at)
+    SELECT t.tenant_id, t.h, t.p, t.purpose, t.channel, t.message_id, ${now}, t.expires_at
+    FROM unnest(
+      ${links.map((l) => l.tenantId)}::uuid[], ${tokens.map(hash)}::bytea[], ${links.map((l) => l.patientId)}::uuid[],
+      ${links.map((l) => l.purpose)}::text[], ${links.map((l) => l.channel ?? null)}::text[],
+      ${links.map((l) => l.messageId ?? null)}::uuid[], ${links.map((l) => expiry(l.ttlDays))}::timestamptz[]
+    ) AS t(tenant_id, h, p, purpose, channel, message_id, expires_at)`.execute(tx);
   return tokens;
 }
