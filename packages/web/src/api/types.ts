@@ -27,3 +27,5 @@ export type SubjectRequestView = Static<typeof C.SubjectRequestView>;
 export type AuditEntryView = Static<typeof C.AuditEntryView>;
 export type { Language, Role } from '@careloop/contracts/vocab';
 export type OverviewView = Static<typeof C.OverviewView>;
+export type TemplateSummaryView = Static<typeof C.TemplateSummaryView>;
+export type PreviewView = Static<typeof C.PreviewView>;

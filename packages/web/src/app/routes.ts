@@ -1,3 +1,4 @@
+import { contentScreens } from '../features/content/index.ts';
 import { homeScreens } from '../features/home/index.ts';
 import { patientScreens } from '../features/patients/index.ts';
 import type { Screen } from './router.tsx';
@@ -10,4 +11,5 @@ import type { Screen } from './router.tsx';
 export const SCREENS: readonly Screen[] = [
   ...homeScreens,
   ...patientScreens,
+  ...contentScreens,
 ];

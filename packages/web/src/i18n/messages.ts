@@ -1,6 +1,7 @@
 import type { Language } from '@careloop/contracts/vocab';
 import { authMessages } from '../features/auth/messages.ts';
 import { kindMessages } from '../features/consents/kind-messages.ts';
+import { contentMessages } from '../features/content/messages.ts';
 import { homeMessages } from '../features/home/messages.ts';
 import { patientMessages } from '../features/patients/messages.ts';
 import { common } from './common.ts';
@@ -17,6 +18,7 @@ const ALL = [
   homeMessages,
   kindMessages,
   patientMessages,
+  contentMessages,
 ] as const;
 
 type KeysOf<T> = T extends Messages<infer K> ? K : never;
