@@ -40,13 +40,16 @@ describe('content library screen in Chromium', () => {
     );
     await screenshot(page, 'content-ru');
 
-    await page.getByLabel('Канал').selectOption('email');
+    await page
+      .getByRole('region', { name: 'Предпросмотр: recall' })
+      .getByLabel('Канал')
+      .selectOption('email');
     await expect.poll(() => preview.textContent()).toContain('Тема: Пора запланировать визит');
 
     await setLanguage(page, 'en');
     await expect.poll(() => page.locator('h1').textContent()).toBe('Content library');
     await page.getByRole('button', { name: 'Preview: birthday' }).click();
-    await page.getByLabel('Language').selectOption('en');
+    await page.getByRole('region', { name: 'Preview: birthday' }).getByLabel('Language').selectOption('en');
     const birthday = page.locator('[data-preview="birthday"]');
     await expect.poll(() => birthday.textContent()).toContain('Contraindications apply');
     expect(await birthday.textContent()).toContain('Sendable');
