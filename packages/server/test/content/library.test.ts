@@ -83,6 +83,11 @@ const sendable = async (key: string, purpose: Scope['purpose'] = 'marketing.gene
 
 describe('playbook library', () => {
   it('R13–R16, R18, R21: every playbook template is approved and lint-clean in every jurisdiction', async () => {
+    // Seeding again changes nothing.
+    const again = await careloop.db.tenant(t.tenantId, (tx) =>
+      seedPlaybookContent(tx, careloop.clock, marketer(), owner()),
+    );
+    expect(again.map((x) => x.version)).toEqual(again.map(() => 1));
     const list = await careloop.content.listTemplates(owner());
     expect(list.map((x) => x.key).sort()).toEqual(Object.values(PLAYBOOK_TEMPLATE_KEYS).sort());
     expect(list.every((x) => x.approvedVersion === 1 && x.latest.state === 'approved')).toBe(true);

@@ -44,3 +44,5 @@ export type CampaignPatch = Static<typeof C.CampaignPatch>;
 export type AudiencePreview = Static<typeof C.AudiencePreview>;
 export type RunView = Static<typeof C.RunView>;
 export type CampaignResults = Static<typeof C.CampaignResults>;
+export type TemplateSummaryView = Static<typeof C.TemplateSummaryView>;
+export type PreviewView = Static<typeof C.PreviewView>;

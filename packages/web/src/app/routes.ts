@@ -1,6 +1,7 @@
 import { auditScreens } from '../features/audit/index.ts';
 import { campaignScreens } from '../features/campaigns/index.ts';
 import { consentScreens } from '../features/consents/index.ts';
+import { contentScreens } from '../features/content/index.ts';
 import { duplicateScreens } from '../features/duplicates/index.ts';
 import { homeScreens } from '../features/home/index.ts';
 import { importScreens } from '../features/imports/index.ts';
@@ -24,4 +25,5 @@ export const SCREENS: readonly Screen[] = [
   ...duplicateScreens,
   ...worklistScreens,
   ...campaignScreens,
+  ...contentScreens,
 ];

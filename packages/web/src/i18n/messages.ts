@@ -4,6 +4,7 @@ import { authMessages } from '../features/auth/messages.ts';
 import { campaignMessages } from '../features/campaigns/messages.ts';
 import { kindMessages } from '../features/consents/kind-messages.ts';
 import { consentDocMessages } from '../features/consents/messages.ts';
+import { contentMessages } from '../features/content/messages.ts';
 import { duplicateMessages } from '../features/duplicates/messages.ts';
 import { homeMessages } from '../features/home/messages.ts';
 import { importFieldMessages, importMessages } from '../features/imports/messages.ts';
@@ -32,6 +33,7 @@ const ALL = [
   duplicateMessages,
   worklistMessages,
   campaignMessages,
+  contentMessages,
 ] as const;
 
 type KeysOf<T> = T extends Messages<infer K> ? K : never;

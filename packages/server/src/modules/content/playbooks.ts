@@ -3,6 +3,7 @@ import type { Tx } from '../../db/index.ts';
 import type { Clock, Scope } from '../../kernel/index.ts';
 import type { BlockKind, BlockRef, BlockText, PurposeClass, TemplateKind, Variant } from './model.ts';
 import { createBlock, createTemplate, moveVersion } from './service.ts';
+import { approvedVersions, findBlock, findTemplate, latestVersionNo } from './store.ts';
 
 /**
  * Ready content for every playbook, in Russian and English, for SMS, e-mail and messenger. Every
@@ -302,6 +303,7 @@ export interface SeededTemplate {
 /**
  * Writes the playbook library for a tenant: authored by `author` (a marketer), submitted, and
  * approved by `approver` (an owner) through the same workflow and linter as any template.
+ * Idempotent: blocks and templates already present under their keys are kept as they are.
  */
 export async function seedPlaybookContent(
   tx: Tx,
@@ -311,11 +313,26 @@ export async function seedPlaybookContent(
 ): Promise<SeededTemplate[]> {
   const refs = new Map<string, BlockRef>();
   for (const b of PLAYBOOK_BLOCKS) {
-    const block = await createBlock(tx, clock, author, b);
+    const block = (await findBlock(tx, b.key)) ?? (await createBlock(tx, clock, author, b));
     refs.set(b.key, { blockId: block.id, version: block.version });
   }
   const out: SeededTemplate[] = [];
+  const existing = await approvedVersions(
+    tx,
+    PLAYBOOK_TEMPLATES.map((t) => t.key),
+  );
   for (const t of PLAYBOOK_TEMPLATES) {
+    const approved = existing.find((e) => e.key === t.key);
+    if (approved) {
+      out.push({ key: t.key, templateId: approved.templateId, version: approved.version });
+      continue;
+    }
+    const head = await findTemplate(tx, t.key);
+    if (head) {
+      // A clinic's own edit under a playbook key is left alone.
+      out.push({ key: t.key, templateId: head.id, version: await latestVersionNo(tx, head.id) });
+      continue;
+    }
     const v = await createTemplate(tx, clock, author, {
       key: t.key,
       sendPurpose: PLAYBOOK_SEND_PURPOSES[t.key],
