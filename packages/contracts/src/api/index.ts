@@ -4,5 +4,5 @@ export * from './consents.ts';
 export * from './imports.ts';
 export * from './patients.ts';
 export * from './rights.ts';
-export * from './system.ts';
 export * from './segments.ts';
+export * from './system.ts';
