@@ -44,6 +44,9 @@ export async function countSegment(
 ): Promise<SegmentCount> {
   const compiled = compileSegment(input, ctx);
   const effective = authorise(scope, compiled.plan, 'aggregate');
+  // The planner prices the consent subplans high and would JIT-compile a query that runs in
+  // milliseconds: at 1M patients compilation alone took 1.3 s of a 1.9 s count.
+  await sql`SET LOCAL jit = off`.execute(tx);
   const row = await audienceQuery(tx, compiled)
     .select(sql<string>`count(*)`.as('n'))
     .executeTakeFirstOrThrow();
