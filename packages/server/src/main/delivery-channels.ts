@@ -1,5 +1,13 @@
 import type { DeliveryConfig } from '../config/index.ts';
-import { type ChannelAdapter, httpChannel, smtpChannel } from '../modules/delivery/index.ts';
+import { storedContentRenderer } from '../modules/content/index.ts';
+import {
+  type ChannelAdapter,
+  DeliveryWorker,
+  httpChannel,
+  smtpChannel,
+  worklistChannel,
+} from '../modules/delivery/index.ts';
+import type { Careloop } from './careloop.ts';
 
 /**
  * The channel adapters the configuration enables, for the delivery worker. Receipts come back to
@@ -35,4 +43,30 @@ export function channelsFromConfig(
     );
   }
   return out;
+}
+
+/**
+ * The server's delivery worker: the configured channels plus the call-centre worklist, sending
+ * only approved content from the library. On the embedded database it is the one in-process
+ * worker; on PostgreSQL each server runs one and they share the outbox through SKIP LOCKED.
+ */
+export function startDeliveryWorker(
+  careloop: Careloop,
+  onError: (e: unknown) => void,
+  intervalMs = 2_000,
+): () => Promise<void> {
+  const { config } = careloop;
+  const worker = new DeliveryWorker(
+    { db: careloop.db, vault: careloop.vault, clock: careloop.clock },
+    {
+      adapters: [
+        ...channelsFromConfig(config.delivery, config.publicUrl),
+        worklistChannel(careloop.worklist),
+      ],
+      renderer: storedContentRenderer(),
+      publicUrl: config.publicUrl,
+    },
+  );
+  worker.start(intervalMs, onError);
+  return () => worker.stop();
 }

@@ -380,12 +380,13 @@ export class DeliveryWorker {
   }
 
   /** Polls every `intervalMs` until stopped; one pass at a time. */
-  start(intervalMs = 1_000): void {
+  start(intervalMs = 1_000, onError: (e: unknown) => void = () => {}): void {
     if (this.#timer) return;
     const tick = () => {
       this.#running = this.runOnce()
         .then(() => undefined)
-        .catch(() => undefined)
+        // A failed pass is retried on the next tick; the operator sees why.
+        .catch(onError)
         .finally(() => {
           if (this.#timer) this.#timer = setTimeout(tick, intervalMs);
         });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../../config/index.ts';
 import { type Careloop, startCareloop } from '../../../main/careloop.ts';
+import { startDeliveryWorker } from '../../../main/delivery-channels.ts';
 import { startJobs } from '../../../main/jobs.ts';
 import { DEMO_CREDENTIALS } from '../../../modules/demo/index.ts';
 import { buildApp } from '../../http/app.ts';
@@ -55,8 +56,12 @@ export function serveCommand(program: Command): void {
         }
         const app = await buildApp(careloop);
         const stopJobs = startJobs(careloop, (msg, err) => app.log.error({ err }, msg));
+        const stopDelivery = startDeliveryWorker(careloop, (err) =>
+          app.log.error({ err }, 'delivery pass failed'),
+        );
         const stop = async (): Promise<void> => {
           stopJobs();
+          await stopDelivery();
           await app.close();
           await careloop.close();
           process.exit(0);
