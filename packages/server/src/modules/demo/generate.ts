@@ -375,43 +375,47 @@ export async function generateDemo(
   // The next four weeks: slots from the schedule rules, the booked ones with appointments.
   const schedule = { slots: 0, appointments: 0 };
   const slotRnd = rnd.fork(3);
-  await db.bulkLoad(async (copy) => {
-    const rules: CopyValue[][] = [];
-    const slots: CopyValue[][] = [];
-    const appointments: CopyValue[][] = [];
-    for (const d of doctors) {
-      const rs = rulesFor(slotRnd, d, newId);
-      for (const r of rs)
-        rules.push([t, r.id, r.doctorId, r.branchId, r.weekday, r.starts, r.ends, r.slotMinutes]);
-      for (const s of slotsFor(slotRnd, d, rs, asOf, newId)) {
-        const patient = s.booked && appointmentPool.length > 0 ? slotRnd.pick(appointmentPool) : undefined;
-        slots.push([t, s.id, s.doctorId, s.branchId, s.startsAt, s.endsAt, patient ? 'booked' : 'free']);
-        if (patient) {
-          const service = ids.serviceIds.get(`${d.specialtyCode}.repeat`)?.id ?? null;
-          appointments.push([
-            t,
-            newId(),
-            patient.id,
-            s.doctorId,
-            s.branchId,
-            service,
-            s.id,
-            s.startsAt,
-            'booked',
-            slotRnd.pick(['front_desk', 'phone', 'online']),
-            asOf,
-          ]);
+  await db.bulkLoad(
+    async (copy) => {
+      const rules: CopyValue[][] = [];
+      const slots: CopyValue[][] = [];
+      const appointments: CopyValue[][] = [];
+      for (const d of doctors) {
+        const rs = rulesFor(slotRnd, d, newId);
+        for (const r of rs)
+          rules.push([t, r.id, r.doctorId, r.branchId, r.weekday, r.starts, r.ends, r.slotMinutes]);
+        for (const s of slotsFor(slotRnd, d, rs, asOf, newId)) {
+          const patient = s.booked && appointmentPool.length > 0 ? slotRnd.pick(appointmentPool) : undefined;
+          slots.push([t, s.id, s.doctorId, s.branchId, s.startsAt, s.endsAt, patient ? 'booked' : 'free']);
+          if (patient) {
+            const service = ids.serviceIds.get(`${d.specialtyCode}.repeat`)?.id ?? null;
+            appointments.push([
+              t,
+              newId(),
+              patient.id,
+              s.doctorId,
+              s.branchId,
+              service,
+              s.id,
+              s.startsAt,
+              'booked',
+              slotRnd.pick(['front_desk', 'phone', 'online']),
+              asOf,
+            ]);
+          }
         }
       }
-    }
-    await copy(
-      'schedule_rules',
-      ['tenant_id', 'id', 'doctor_id', 'branch_id', 'weekday', 'starts', 'ends', 'slot_minutes'],
-      rules,
-    );
-    schedule.slots = await copy('slots', COLUMNS.slots, slots);
-    schedule.appointments = await copy('appointments', COLUMNS.appointments, appointments);
-  });
+      await copy(
+        'schedule_rules',
+        ['tenant_id', 'id', 'doctor_id', 'branch_id', 'weekday', 'starts', 'ends', 'slot_minutes'],
+        rules,
+      );
+      schedule.slots = await copy('slots', COLUMNS.slots, slots);
+      schedule.appointments = await copy('appointments', COLUMNS.appointments, appointments);
+      // Generated rows, like the batches above: the facts are rebuilt in one pass at the end.
+    },
+    { skipTriggers: true },
+  );
 
   const summary: DemoSummary = {
     tenantId: t,
@@ -441,8 +445,11 @@ export async function generateDemo(
       },
     ]);
   });
-  // The bulk loads skipped the triggers that keep segment facts: rebuild them in one pass.
-  await rebuildFacts(db, t);
+  // Statistics first: without them the planner picks nested loops over the fresh tables and the
+  // rebuild turns quadratic. The bulk loads skipped the triggers that keep segment facts, so
+  // they are rebuilt in one pass, and the facts tables analysed in turn.
   await db.vacuum();
+  await rebuildFacts(db, t);
+  await db.vacuum(['patient_facts', 'patient_visit_facts']);
   return summary;
 }
