@@ -7,6 +7,7 @@ import { homeScreens } from '../features/home/index.ts';
 import { importScreens } from '../features/imports/index.ts';
 import { patientScreens } from '../features/patients/index.ts';
 import { rightsScreens } from '../features/rights/index.ts';
+import { segmentScreens } from '../features/segments/index.ts';
 import { worklistScreens } from '../features/worklist/index.ts';
 import type { Screen } from './router.tsx';
 
@@ -26,4 +27,5 @@ export const SCREENS: readonly Screen[] = [
   ...worklistScreens,
   ...campaignScreens,
   ...contentScreens,
+  ...segmentScreens,
 ];

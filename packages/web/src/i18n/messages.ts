@@ -10,6 +10,7 @@ import { homeMessages } from '../features/home/messages.ts';
 import { importFieldMessages, importMessages } from '../features/imports/messages.ts';
 import { patientMessages } from '../features/patients/messages.ts';
 import { rightsMessages } from '../features/rights/messages.ts';
+import { segmentMessages } from '../features/segments/messages.ts';
 import { worklistMessages } from '../features/worklist/messages.ts';
 import { common } from './common.ts';
 import type { Messages } from './define.ts';
@@ -34,6 +35,7 @@ const ALL = [
   worklistMessages,
   campaignMessages,
   contentMessages,
+  segmentMessages,
 ] as const;
 
 type KeysOf<T> = T extends Messages<infer K> ? K : never;
