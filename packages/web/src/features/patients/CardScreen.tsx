@@ -6,6 +6,7 @@ import { ErrorNote, Field, Loading, Page, useApi } from '../../components/ui.tsx
 import { useI18n } from '../../i18n/i18n.tsx';
 import { getCard, preferenceLink, REVEALABLE, type Revealable } from './api.ts';
 import { ConsentsPanel } from './ConsentsPanel.tsx';
+import { MessagesPanel } from './MessagesPanel.tsx';
 
 const CONSENT_ROLES = new Set(['owner', 'front_desk', 'doctor', 'auditor']);
 const LINK_ROLES = new Set(['owner', 'front_desk', 'auditor']);
@@ -34,6 +35,7 @@ export function CardScreen({ params }: ScreenProps) {
           />
           {CONSENT_ROLES.has(staff.role) ? <ConsentsPanel patientId={id} /> : null}
           {LINK_ROLES.has(staff.role) ? <PreferenceLink patientId={id} /> : null}
+          <MessagesPanel patientId={id} />
         </>
       ) : null}
     </Page>

@@ -4,6 +4,7 @@ import type {
   ConsentOutcome,
   ConsentRequest,
   LinkView,
+  MessageHistoryItemView,
   PatientCard,
   PatientConsents,
   PatientSearch,
@@ -44,3 +45,10 @@ export const publishedDocuments = (signal?: AbortSignal) =>
 
 export const preferenceLink = (id: string) =>
   http.post<LinkView>(`/api/patients/${encodeURIComponent(id)}/links`, { purpose: 'preferences' });
+
+/** What went out to the patient or why not (R56); no message content. */
+export const getMessages = (id: string, signal?: AbortSignal) =>
+  http.get<MessageHistoryItemView[]>(
+    `/api/patients/${encodeURIComponent(id)}/messages`,
+    signal ? { signal } : {},
+  );
