@@ -234,3 +234,12 @@ export const SnapshotView = Type.Object({
   size: Type.Integer(),
   takenAt: Type.String({ format: 'date-time' }),
 });
+
+/** A clinic specialty the builder offers for visit conditions (catalogue data, no patient). */
+export const SpecialtyOptionView = Type.Object({
+  id: Uuid,
+  code: Type.String(),
+  nameRu: Type.String(),
+  nameEn: Type.String(),
+  sensitive: Type.Boolean(),
+});

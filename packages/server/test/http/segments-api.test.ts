@@ -193,4 +193,22 @@ describe('segments API', () => {
     const r = await app.inject({ method: 'GET', url: `/api/segments/${id}`, headers: h('foreign') });
     expect(r.statusCode).toBe(404);
   });
+  it('lists the clinic specialties for the builder to the roles that segment, not to the front desk', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/segments/specialties', headers: h('marketer') });
+    expect(res.statusCode).toBe(200);
+    const list = res.json() as { id: string; nameRu: string; sensitive: boolean }[];
+    expect(list.map((x) => x.id).sort()).toEqual([...cat.specialties].sort());
+    const foreign = await app.inject({
+      method: 'GET',
+      url: '/api/segments/specialties',
+      headers: h('foreign'),
+    });
+    expect(foreign.json()).toEqual([]);
+    const desk = await app.inject({
+      method: 'GET',
+      url: '/api/segments/specialties',
+      headers: h('front_desk'),
+    });
+    expect(desk.statusCode).toBe(403);
+  });
 });

@@ -8,6 +8,7 @@ export {
   snapshotMembers,
 } from './audience.ts';
 export { ageOn, ago, birthdayWindow, type EvalContext } from './calendar.ts';
+export { listSpecialties, type SpecialtyOption } from './catalog.ts';
 export { type CompiledSegment, compileRule, compileSegment, isCompiledSegment } from './compile.ts';
 export { evaluateRule, inAudience, type PatientFacts } from './evaluate.ts';
 export { CONSENT_BITS, noteMessaged, type RebuildSummary, rebuildFacts, refreshFacts } from './facts.ts';

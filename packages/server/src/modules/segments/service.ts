@@ -10,6 +10,7 @@ import {
   snapshotAudience,
   snapshotMembers,
 } from './audience.ts';
+import { listSpecialties, type SpecialtyOption } from './catalog.ts';
 import { type RebuildSummary, rebuildFacts } from './facts.ts';
 import type { AudienceInput, SegmentPlan } from './plan.ts';
 import {
@@ -79,6 +80,11 @@ export class SegmentService {
 
   list(scope: Scope): Promise<Segment[]> {
     return this.#deps.db.tenant(scope.tenantId, (tx) => listSegments(tx));
+  }
+
+  /** The clinic's specialties for the builder's "visited specialty" condition. */
+  specialties(scope: Scope): Promise<SpecialtyOption[]> {
+    return this.#deps.db.tenant(scope.tenantId, (tx) => listSpecialties(tx));
   }
 
   /** The live count for the builder, or of a saved segment; audited as aggregate access. */

@@ -9,6 +9,7 @@ import {
   SegmentPatch,
   SegmentView,
   SnapshotView,
+  SpecialtyOptionView,
 } from '@careloop/contracts';
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
@@ -94,6 +95,19 @@ export const segmentRoutes: Routes = (app, { careloop }) => {
       });
       return countView(c);
     },
+  );
+
+  app.get(
+    '/api/segments/specialties',
+    {
+      schema: {
+        tags,
+        summary: 'The clinic specialties a "visited specialty" condition can name',
+        response: { 200: Type.Array(SpecialtyOptionView), ...errorResponses(401, 403) },
+      },
+      preHandler: counters,
+    },
+    async (req) => careloop.segments.specialties(scopeOf(req)),
   );
 
   app.get(
