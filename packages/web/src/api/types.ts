@@ -52,3 +52,4 @@ export type SegmentDefinition = Static<typeof C.SegmentDefinition>;
 export type NewSegment = Static<typeof C.NewSegment>;
 export type { SegmentPurpose, SegmentRule } from '@careloop/contracts';
 export type MessageHistoryItemView = Static<typeof C.MessageHistoryItemView>;
+export type SpecialtyOptionView = Static<typeof C.SpecialtyOptionView>;

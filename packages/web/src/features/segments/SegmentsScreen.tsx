@@ -1,10 +1,10 @@
 import type { Channel, Purpose, Sex } from '@careloop/contracts/vocab';
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
-import type { SegmentCountView, SegmentPurpose, SegmentView } from '../../api/types.ts';
+import type { SegmentCountView, SegmentPurpose, SegmentView, SpecialtyOptionView } from '../../api/types.ts';
 import { useStaff } from '../../app/session.tsx';
 import { Count, ErrorNote, Field, Loading, Page, useApi } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { countSegment, createSegment, listSegments } from './api.ts';
+import { countSegment, createSegment, listSegments, listSpecialties } from './api.ts';
 import {
   blank,
   CHANNEL_OPTIONS,
@@ -24,9 +24,15 @@ export function SegmentsScreen() {
   const { t } = useI18n();
   const staff = useStaff();
   const segments = useApi((signal) => listSegments(signal), []);
+  const specialties = useApi((signal) => listSpecialties(signal), []);
   return (
     <Page title={t('segments.title')}>
-      <Builder canSave={BUILDERS.has(staff.role)} onSaved={segments.reload} />
+      <ErrorNote error={specialties.error} onRetry={specialties.reload} />
+      <Builder
+        canSave={BUILDERS.has(staff.role)}
+        specialties={specialties.data ?? []}
+        onSaved={segments.reload}
+      />
       <section className="panel" aria-labelledby="segments-list">
         <h2 id="segments-list">{t('segments.list')}</h2>
         <ErrorNote error={segments.error} onRetry={segments.reload} />
@@ -56,7 +62,15 @@ function SegmentList({ segments }: { segments: SegmentView[] }) {
   );
 }
 
-function Builder({ canSave, onSaved }: { canSave: boolean; onSaved: () => void }) {
+function Builder({
+  canSave,
+  specialties,
+  onSaved,
+}: {
+  canSave: boolean;
+  specialties: readonly SpecialtyOptionView[];
+  onSaved: () => void;
+}) {
   const { t } = useI18n();
   const [join, setJoin] = useState<'and' | 'or'>('and');
   const [drafts, setDrafts] = useState<Draft[]>([]);
@@ -124,6 +138,7 @@ function Builder({ canSave, onSaved }: { canSave: boolean; onSaved: () => void }
           key={i}
           n={i + 1}
           draft={d}
+          specialties={specialties}
           onChange={(x) => change(i, x)}
           onRemove={() => setDrafts(drafts.filter((_, j) => j !== i))}
         />
@@ -145,7 +160,7 @@ function Builder({ canSave, onSaved }: { canSave: boolean; onSaved: () => void }
             </select>
           )}
         </Field>
-        <button type="button" onClick={() => setDrafts([...drafts, blank(adding)])}>
+        <button type="button" onClick={() => setDrafts([...drafts, blank(adding, specialties[0]?.id)])}>
           {t('segments.add')}
         </button>
       </div>
@@ -243,15 +258,17 @@ function LiveCount({ count }: { count: SegmentCountView | null }) {
 function ConditionRow({
   n,
   draft: d,
+  specialties,
   onChange,
   onRemove,
 }: {
   n: number;
   draft: Draft;
+  specialties: readonly SpecialtyOptionView[];
   onChange: (d: Draft) => void;
   onRemove: () => void;
 }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const title = `${t('segments.conditionN', { n: String(n) })}: ${t(`segments.op.${d.kind}` as const)}`;
   const num = (label: string, value: string, set: (v: string) => void) => (
     <Field label={label}>
@@ -283,6 +300,26 @@ function ConditionRow({
         <>
           {num(t('segments.visit.from'), d.fromMonths, (v) => onChange({ ...d, fromMonths: v }))}
           {num(t('segments.visit.to'), d.toMonths, (v) => onChange({ ...d, toMonths: v }))}
+        </>
+      ) : null}
+      {d.kind === 'visited_specialty' ? (
+        <>
+          <Field label={t('segments.specialty')}>
+            {(p) => (
+              <select
+                {...p}
+                value={d.specialtyId}
+                onChange={(e) => onChange({ ...d, specialtyId: e.target.value })}
+              >
+                {specialties.map((x) => (
+                  <option key={x.id} value={x.id}>
+                    {lang === 'en' ? x.nameEn : x.nameRu}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          {num(t('segments.specialty.within'), d.withinMonths, (v) => onChange({ ...d, withinMonths: v }))}
         </>
       ) : null}
       {d.kind === 'preferred_channel' ? (

@@ -1,5 +1,11 @@
 import { http } from '../../api/http.ts';
-import type { NewSegment, SegmentCountView, SegmentDefinition, SegmentView } from '../../api/types.ts';
+import type {
+  NewSegment,
+  SegmentCountView,
+  SegmentDefinition,
+  SegmentView,
+  SpecialtyOptionView,
+} from '../../api/types.ts';
 
 const opt = (signal?: AbortSignal) => (signal ? { signal } : {});
 
@@ -8,3 +14,5 @@ export const listSegments = (signal?: AbortSignal) => http.get<SegmentView[]>('/
 export const countSegment = (body: SegmentDefinition, signal?: AbortSignal) =>
   http.post<SegmentCountView>('/api/segments/count', body, opt(signal));
 export const createSegment = (body: NewSegment) => http.post<SegmentView>('/api/segments', body);
+export const listSpecialties = (signal?: AbortSignal) =>
+  http.get<SpecialtyOptionView[]>('/api/segments/specialties', opt(signal));

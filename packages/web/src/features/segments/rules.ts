@@ -17,6 +17,7 @@ export type Draft =
   | { readonly kind: 'sex'; readonly is: Sex }
   | { readonly kind: 'age'; readonly min: string; readonly max: string }
   | { readonly kind: 'last_visit'; readonly fromMonths: string; readonly toMonths: string }
+  | { readonly kind: 'visited_specialty'; readonly specialtyId: string; readonly withinMonths: string }
   | { readonly kind: 'preferred_channel'; readonly channel: Channel }
   | { readonly kind: 'consent_for'; readonly purpose: Purpose; readonly channel: Channel | '' };
 export type DraftKind = Draft['kind'];
@@ -24,11 +25,13 @@ export const DRAFT_KINDS = [
   'sex',
   'age',
   'last_visit',
+  'visited_specialty',
   'preferred_channel',
   'consent_for',
 ] as const satisfies readonly DraftKind[];
 
-export const blank = (kind: DraftKind): Draft => {
+/** A new condition; a specialty condition starts on the first specialty of the clinic. */
+export const blank = (kind: DraftKind, firstSpecialty = ''): Draft => {
   switch (kind) {
     case 'sex':
       return { kind, is: 'female' };
@@ -36,6 +39,8 @@ export const blank = (kind: DraftKind): Draft => {
       return { kind, min: '', max: '' };
     case 'last_visit':
       return { kind, fromMonths: '', toMonths: '' };
+    case 'visited_specialty':
+      return { kind, specialtyId: firstSpecialty, withinMonths: '' };
     case 'preferred_channel':
       return { kind, channel: 'sms' };
     case 'consent_for':
@@ -66,6 +71,15 @@ export function toCondition(d: Draft): SegmentRule {
       const minAgo = months(d.fromMonths);
       const maxAgo = months(d.toMonths);
       return { op: 'last_visit', ...(minAgo ? { minAgo } : {}), ...(maxAgo ? { maxAgo } : {}) };
+    }
+    case 'visited_specialty': {
+      // A visit to the specialty within the period (or ever): visit data of a specialty are health data (R6).
+      const maxAgo = months(d.withinMonths);
+      return {
+        op: 'last_visit',
+        ...(d.specialtyId ? { specialtyId: d.specialtyId } : {}),
+        ...(maxAgo ? { maxAgo } : {}),
+      };
     }
     case 'preferred_channel':
       return { op: 'preferred_channel', in: [d.channel] };
