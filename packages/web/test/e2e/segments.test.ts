@@ -76,10 +76,17 @@ describe('segment builder', () => {
       ],
     });
 
+    // A visit to a specialty is health data: the count says so and runs under health marketing (R6).
+    await add('visited_specialty');
+    await expect.poll(() => page.getByLabel('Специальность').locator('option').count()).toBeGreaterThan(0);
+    await expect.poll(() => count.textContent(), { timeout: 15_000 }).toContain('данным о здоровье');
+    expect(await count.textContent()).toContain('Цель обработки: Маркетинг по данным о здоровье');
+
     await setLanguage(page, 'en');
     await expect.poll(() => page.locator('h1').textContent()).toBe('Segments');
     await expect.poll(() => page.locator('[data-segments] li').first().textContent()).toContain('Marketing');
     await expect.poll(() => page.locator('[data-count]').textContent()).toMatch(/Patients in the segment/);
+    await expect.poll(() => page.locator('[data-count]').textContent()).toContain('health-based');
     await screenshot(page, 'segments-en');
     await setLanguage(page, 'ru');
     await expectNoPersonalData(b, [dash.account('marketer').password]);
