@@ -50,8 +50,7 @@ export const segmentMessages = defineMessages({
     'segments.counting': 'Считаем…',
     'segments.runsUnder': 'Цель обработки: {purpose}',
     'segments.healthBased': 'по данным о здоровье',
-    'segments.healthBasedNote':
-      'сегмент использует данные о визитах, поэтому считается сегментом по данным о здоровье',
+    'segments.healthBasedNote': 'сегмент по данным о здоровье: в нём есть визиты к специалистам',
     'segments.name': 'Название сегмента',
     'segments.save': 'Сохранить сегмент',
     'segments.saved': 'Сегмент «{name}» сохранён.',
@@ -105,7 +104,7 @@ export const segmentMessages = defineMessages({
     'segments.counting': 'Counting…',
     'segments.runsUnder': 'Processing purpose: {purpose}',
     'segments.healthBased': 'health-based',
-    'segments.healthBasedNote': 'the segment uses visit data, so it counts as health-based',
+    'segments.healthBasedNote': 'health-based: the rule uses visits by specialty',
     'segments.name': 'Segment name',
     'segments.save': 'Save segment',
     'segments.saved': 'Segment “{name}” saved.',
