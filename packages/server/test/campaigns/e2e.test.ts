@@ -37,7 +37,8 @@ let gateway: Awaited<ReturnType<typeof startGateway>>;
 
 beforeAll(async () => {
   careloop = await testCareloop({ clock });
-  clinic = await demoClinic(careloop, 600, 5);
+  // Large enough that a 20 % control arm drawn by patient id is never empty (p < 1e-6).
+  clinic = await demoClinic(careloop, 2000, 5);
   smtp = await startSmtp();
   gateway = await startGateway();
 }, 240_000);
@@ -60,7 +61,7 @@ describe('end to end: the recall playbook on a demo clinic', () => {
     const c = await careloop.campaigns.create(marketer, {
       playbook: 'recall',
       channel: 'preferred',
-      controlPct: 15,
+      controlPct: 20,
       seed: 3,
     });
     const run = await careloop.campaigns.launch(marketer, c.id);
