@@ -183,7 +183,10 @@ export async function* xlsxRecords(
     for await (const ws of reader as AsyncIterable<unknown>) {
       position++;
       const worksheet = ws as ExcelSheetReader;
-      if (!wants(sheet, worksheet, position)) continue;
+      // Once the sheet is read, the rest of the workbook is still read through (not a `break`):
+      // exceljs parks sheets that precede the shared strings in temporary files, and abandoning
+      // the reader mid-way lets it open a file it has already deleted, outside any await.
+      if (found || !wants(sheet, worksheet, position)) continue;
       found = true;
       onSheet({ name: worksheet.name ?? `Sheet${position}`, position });
       let expected = 1;
@@ -202,7 +205,6 @@ export async function* xlsxRecords(
           : { cells, line: row.number, errorCells: errors };
         expected = row.number + 1;
       }
-      break;
     }
   } catch (e) {
     if (e instanceof AppError) throw e;
