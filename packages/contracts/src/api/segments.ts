@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { SEGMENT_PURPOSES, SEGMENT_RULE_LIMITS } from '../segment-rules.ts';
 import {
   CHANNELS,
   type Channel,
@@ -12,6 +13,8 @@ import {
   type TimeOfDay,
 } from '../vocab.ts';
 import { Uuid } from './common.ts';
+
+export { SEGMENT_PURPOSES, SEGMENT_RULE_LIMITS, type SegmentPurpose } from '../segment-rules.ts';
 
 /**
  * A segment rule: a tree of and/or/not groups over conditions, stored as data.
@@ -88,17 +91,6 @@ export const SEGMENT_CONDITION_OPS = [
   'messaged',
 ] as const satisfies readonly SegmentConditionOp[];
 
-/** Purposes a segment may serve: the ones that select patients to contact or count. */
-export const SEGMENT_PURPOSES = [
-  'marketing.general',
-  'marketing.health',
-  'service.feedback',
-  'care.appointment',
-  'care.followup',
-  'analytics.aggregate',
-] as const satisfies readonly Purpose[];
-export type SegmentPurpose = (typeof SEGMENT_PURPOSES)[number];
-
 const PeriodSchema = Type.Object(
   { n: Type.Integer({ minimum: 0, maximum: 1200 }), unit: Type.Enum(['days', 'months']) },
   { additionalProperties: false },
@@ -116,11 +108,17 @@ export const SegmentRuleSchema = Type.Cyclic(
   {
     Rule: Type.Union([
       Type.Object(
-        { op: Type.Literal('and'), rules: Type.Array(Type.Ref('Rule'), { maxItems: 50 }) },
+        {
+          op: Type.Literal('and'),
+          rules: Type.Array(Type.Ref('Rule'), { maxItems: SEGMENT_RULE_LIMITS.maxGroupRules }),
+        },
         { additionalProperties: false },
       ),
       Type.Object(
-        { op: Type.Literal('or'), rules: Type.Array(Type.Ref('Rule'), { maxItems: 50 }) },
+        {
+          op: Type.Literal('or'),
+          rules: Type.Array(Type.Ref('Rule'), { maxItems: SEGMENT_RULE_LIMITS.maxGroupRules }),
+        },
         { additionalProperties: false },
       ),
       Type.Object({ op: Type.Literal('not'), rule: Type.Ref('Rule') }, { additionalProperties: false }),
@@ -181,7 +179,23 @@ export const NewSegment = Type.Object(
 );
 export type NewSegment = Static<typeof NewSegment>;
 
-export const SegmentPatch = Type.Partial(NewSegment, { additionalProperties: false });
+/**
+ * A change to a saved segment: only the fields given change; `null` clears the channel or the
+ * description. `version` is the version the editor started from: a stale one is a CONFLICT,
+ * so two people editing the same segment never overwrite each other unseen.
+ */
+export const SegmentPatch = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    description: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
+    rule: Type.Optional(Type.Unknown()),
+    purpose: Type.Optional(Type.Enum(SEGMENT_PURPOSES)),
+    channel: Type.Optional(Type.Union([Type.Enum(CHANNELS), Type.Null()])),
+    version: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+export type SegmentPatch = Static<typeof SegmentPatch>;
 
 /** A count for people who may see it: marketers see small counts (< 11) as "fewer than 11". */
 export const SegmentCountView = Type.Object({

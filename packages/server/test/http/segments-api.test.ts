@@ -1,3 +1,4 @@
+import { SEGMENT_RULE_LIMITS } from '@careloop/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/interfaces/http/types.ts';
 import type { Careloop } from '../../src/main/careloop.ts';
@@ -210,5 +211,185 @@ describe('segments API', () => {
       headers: h('front_desk'),
     });
     expect(desk.statusCode).toBe(403);
+  });
+});
+
+describe('editing and deleting saved segments', () => {
+  const nested = (channel: 'sms' | 'email') => ({
+    op: 'and',
+    rules: [
+      { op: 'city', in: ['Тверь'] },
+      {
+        op: 'or',
+        rules: [
+          { op: 'sex', is: 'female' },
+          { op: 'age', min: 80 },
+        ],
+      },
+      { op: 'not', rule: { op: 'preferred_channel', in: [channel] } },
+    ],
+  });
+  const create = async (payload: Record<string, unknown>) => {
+    const r = await app.inject({ method: 'POST', url: '/api/segments', headers: h('owner'), payload });
+    expect(r.statusCode).toBe(201);
+    return r.json() as { id: string; version: number };
+  };
+  const patch = (role: string, id: string, payload: Record<string, unknown>) =>
+    app.inject({ method: 'PATCH', url: `/api/segments/${id}`, headers: h(role), payload });
+  const stored = (id: string) =>
+    careloop.db.tenant(t.tenantId, (tx) =>
+      tx.selectFrom('segments').selectAll().where('id', '=', id).executeTakeFirst(),
+    );
+  const audited = (id: string) =>
+    careloop.db.tenant(t.tenantId, (tx) =>
+      tx
+        .selectFrom('audit_log')
+        .select(['action', 'outcome', 'purpose', 'details'])
+        .where('subject_id', '=', id)
+        .orderBy('seq')
+        .execute(),
+    );
+
+  it('PATCH replaces a nested and/or/not rule, plans the purpose again (R6), clears the channel with null and audits the change', async () => {
+    const seg = await create({
+      name: 'Тверь, женщины',
+      rule: nested('sms'),
+      purpose: 'marketing.general',
+      channel: 'email',
+    });
+    const owned = await app.inject({
+      method: 'POST',
+      url: `/api/segments/${seg.id}/count`,
+      headers: h('owner'),
+    });
+    expect(owned.json()).toMatchObject({ count: 2, healthBased: false });
+
+    const visited = {
+      op: 'and',
+      rules: [
+        nested('email'),
+        {
+          op: 'not',
+          rule: { op: 'last_visit', specialtyId: cat.specialties[0], maxAgo: { n: 12, unit: 'months' } },
+        },
+      ],
+    };
+    const r = await patch('marketer', seg.id, { rule: visited, channel: null, version: 1 });
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({
+      version: 2,
+      channel: null,
+      healthBased: true,
+      purpose: 'marketing.health',
+      requestedPurpose: 'marketing.general',
+      name: 'Тверь, женщины',
+    });
+    const row = await stored(seg.id);
+    expect(row).toMatchObject({ rule: visited, channel: null, version: 2, health_based: true });
+    // Both women prefer e-mail: "not e-mail" leaves nobody.
+    const now = await app.inject({
+      method: 'POST',
+      url: `/api/segments/${seg.id}/count`,
+      headers: h('owner'),
+    });
+    expect(now.json()).toMatchObject({ count: 0, healthBased: true });
+    const log = await audited(seg.id);
+    expect(log.find((e) => e.action === 'segment.updated')).toMatchObject({
+      outcome: 'done',
+      purpose: 'marketing.health',
+      details: { version: 2, previousVersion: 1, healthBased: true },
+    });
+  });
+
+  it('PATCH with a stale version is a 409 CONFLICT and changes nothing; a bad nested rule is a 400 naming its path', async () => {
+    const seg = await create({ name: 'Версии', rule: nested('sms'), purpose: 'marketing.general' });
+    expect((await patch('owner', seg.id, { name: 'Версии 2', version: 1 })).statusCode).toBe(200);
+    const stale = await patch('marketer', seg.id, { name: 'Версии 3', version: 1 });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json()).toMatchObject({ error: { code: 'CONFLICT' } });
+    expect(await stored(seg.id)).toMatchObject({ name: 'Версии 2', version: 2 });
+
+    const bad = await patch('owner', seg.id, {
+      rule: { op: 'and', rules: [{ op: 'not', rule: { op: 'or', rules: [{ op: 'age', min: -1 }] } }] },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({
+      error: { code: 'SEGMENT_RULE_INVALID', details: [{ field: 'rule.rules[0].rule.rules[0].min' }] },
+    });
+    const unknown = await patch('owner', seg.id, { rule: nested('sms'), archived: true });
+    expect(unknown.statusCode).toBe(400);
+    expect(await stored(seg.id)).toMatchObject({ version: 2, rule: nested('sms') });
+  });
+
+  it('the parser takes rules as deep as SEGMENT_RULE_LIMITS.maxDepth and refuses one level more (the builder relies on it)', async () => {
+    const deep = (levels: number): unknown =>
+      levels === 0 ? { op: 'sex', is: 'female' } : { op: 'not', rule: deep(levels - 1) };
+    const count = (rule: unknown) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/segments/count',
+        headers: h('owner'),
+        payload: { rule, purpose: 'marketing.general' },
+      });
+    expect((await count(deep(SEGMENT_RULE_LIMITS.maxDepth))).statusCode).toBe(200);
+    const over = await count(deep(SEGMENT_RULE_LIMITS.maxDepth + 1));
+    expect(over.statusCode).toBe(400);
+    expect(over.json()).toMatchObject({ error: { code: 'SEGMENT_RULE_INVALID' } });
+  });
+
+  it('R29/R30: the analyst may not change or delete a segment, another tenant sees a 404', async () => {
+    const seg = await create({ name: 'Чужой', rule: nested('sms'), purpose: 'marketing.general' });
+    expect((await patch('analyst', seg.id, { name: 'x' })).statusCode).toBe(403);
+    expect((await patch('front_desk', seg.id, { name: 'x' })).statusCode).toBe(403);
+    expect((await patch('foreign', seg.id, { name: 'x' })).statusCode).toBe(404);
+    const del = (role: string) =>
+      app.inject({ method: 'DELETE', url: `/api/segments/${seg.id}`, headers: h(role) });
+    expect((await del('analyst')).statusCode).toBe(403);
+    expect((await del('foreign')).statusCode).toBe(404);
+    expect(await stored(seg.id)).toMatchObject({ name: 'Чужой', version: 1 });
+    const noCsrf = await app.inject({
+      method: 'DELETE',
+      url: `/api/segments/${seg.id}`,
+      headers: { cookie: s.owner!.cookie },
+    });
+    expect(noCsrf.statusCode).toBe(403);
+    expect(await stored(seg.id)).toBeDefined();
+  });
+
+  it('DELETE removes an unused segment and audits it; one an audience was frozen from is a 409 and stays', async () => {
+    const unused = await create({ name: 'Удаляемый', rule: nested('sms'), purpose: 'marketing.general' });
+    const gone = await app.inject({
+      method: 'DELETE',
+      url: `/api/segments/${unused.id}`,
+      headers: h('marketer'),
+    });
+    expect(gone.statusCode).toBe(204);
+    expect(await stored(unused.id)).toBeUndefined();
+    expect((await audited(unused.id)).map((e) => [e.action, e.outcome])).toContainEqual([
+      'segment.deleted',
+      'done',
+    ]);
+    const again = await app.inject({
+      method: 'DELETE',
+      url: `/api/segments/${unused.id}`,
+      headers: h('marketer'),
+    });
+    expect(again.statusCode).toBe(404);
+
+    const frozen = await create({ name: 'Со снимком', rule: nested('sms'), purpose: 'marketing.general' });
+    const snap = await app.inject({
+      method: 'POST',
+      url: `/api/segments/${frozen.id}/snapshots`,
+      headers: h('marketer'),
+    });
+    expect(snap.statusCode).toBe(201);
+    const kept = await app.inject({
+      method: 'DELETE',
+      url: `/api/segments/${frozen.id}`,
+      headers: h('marketer'),
+    });
+    expect(kept.statusCode).toBe(409);
+    expect(kept.json()).toMatchObject({ error: { code: 'CONFLICT' } });
+    expect(await stored(frozen.id)).toMatchObject({ name: 'Со снимком' });
   });
 });

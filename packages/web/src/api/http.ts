@@ -112,6 +112,7 @@ export const http = {
     request<T>('POST', path, { ...opts, json: json ?? {} }),
   patch: <T>(path: string, json: unknown, opts?: RequestOptions) =>
     request<T>('PATCH', path, { ...opts, json }),
+  delete: <T = void>(path: string, opts?: RequestOptions) => request<T>('DELETE', path, opts),
   upload: <T>(path: string, file: Blob, opts?: RequestOptions) =>
     request<T>('POST', path, { ...opts, raw: file }),
 };

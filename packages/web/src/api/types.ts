@@ -50,6 +50,7 @@ export type SegmentView = Static<typeof C.SegmentView>;
 export type SegmentCountView = Static<typeof C.SegmentCountView>;
 export type SegmentDefinition = Static<typeof C.SegmentDefinition>;
 export type NewSegment = Static<typeof C.NewSegment>;
-export type { SegmentPurpose, SegmentRule } from '@careloop/contracts';
+export type SegmentPatch = Static<typeof C.SegmentPatch>;
+export type { SegmentCondition, SegmentPurpose, SegmentRule } from '@careloop/contracts';
 export type MessageHistoryItemView = Static<typeof C.MessageHistoryItemView>;
 export type SpecialtyOptionView = Static<typeof C.SpecialtyOptionView>;

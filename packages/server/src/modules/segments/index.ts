@@ -16,9 +16,11 @@ export { type AudienceInput, columnsRead, planSegment, type SegmentPlan } from '
 export { conditionsOf, parseRule } from './rule.ts';
 export {
   createSegment,
+  deleteSegment,
   getSegment,
   listSegments,
   type Segment,
+  type SegmentChange,
   type SegmentInput,
   updateSegment,
 } from './saved.ts';

@@ -5,6 +5,7 @@ import {
   type Period,
   PURPOSES,
   SEGMENT_CONDITION_OPS,
+  SEGMENT_RULE_LIMITS,
   SEXES,
   type SegmentCondition,
   type SegmentRule,
@@ -20,8 +21,7 @@ import { isConsentKind } from '../consent/index.ts';
  * the evaluator and the compiler read.
  */
 
-const MAX_DEPTH = 12;
-const MAX_NODES = 300;
+const { maxDepth: MAX_DEPTH, maxNodes: MAX_NODES, maxGroupRules: MAX_GROUP_RULES } = SEGMENT_RULE_LIMITS;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -195,7 +195,8 @@ function check(iss: Issues, path: string, v: unknown, depth: number, nodes: { n:
     if (k !== 'op' && !FIELDS[op]!.includes(k)) iss.add(`${path}.${k}`, 'is not allowed');
   if (op === 'and' || op === 'or') {
     if (!Array.isArray(v.rules)) return iss.add(`${path}.rules`, 'must be a list of rules');
-    if (v.rules.length > 50) return iss.add(`${path}.rules`, 'a group may hold at most 50 rules');
+    if (v.rules.length > MAX_GROUP_RULES)
+      return iss.add(`${path}.rules`, `a group may hold at most ${MAX_GROUP_RULES} rules`);
     for (const [i, r] of v.rules.entries()) check(iss, `${path}.rules[${i}]`, r, depth + 1, nodes);
     return;
   }

@@ -127,14 +127,25 @@ export async function listSegments(tx: Tx): Promise<Segment[]> {
   return rows.map((r) => view(r as Row));
 }
 
+/** A change to a saved segment; `version`, when given, is the one the editor started from. */
+export type SegmentChange = Partial<SegmentInput> & { readonly version?: number };
+
+const STALE = 'The segment was changed meanwhile; reload it and edit again.';
+
+/** Changing or deleting needs the right to define the segment as it stands, not only as it will be. */
+const requireCurrent = (scope: Scope, current: Segment): SegmentPlan =>
+  planFor(scope, { rule: current.rule, purpose: current.requestedPurpose, channel: current.channel });
+
 export async function updateSegment(
   tx: Tx,
   clock: Clock,
   scope: Scope,
   id: string,
-  patch: Partial<SegmentInput>,
+  patch: SegmentChange,
 ): Promise<Segment> {
   const current = await getSegment(tx, id);
+  requireCurrent(scope, current);
+  if (patch.version !== undefined && patch.version !== current.version) throw new AppError('CONFLICT', STALE);
   const next = {
     name: patch.name ?? current.name,
     description: patch.description === undefined ? current.description : patch.description,
@@ -143,6 +154,7 @@ export async function updateSegment(
     channel: patch.channel === undefined ? current.channel : patch.channel,
   };
   const plan = planFor(scope, next);
+  // The version read above must still be the stored one: a concurrent change makes this a conflict.
   const row = await tx
     .updateTable('segments')
     .set({
@@ -158,16 +170,49 @@ export async function updateSegment(
       updated_at: clock.now(),
     })
     .where('id', '=', id)
+    .where('version', '=', current.version)
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+  if (!row) throw new AppError('CONFLICT', STALE);
   await appendAudit(tx, clock, auditContextOf({ ...scope, purpose: plan.purpose }), [
     {
       action: 'segment.updated',
       outcome: 'done',
       subjectType: 'segment',
       subjectId: id,
-      details: { healthBased: plan.healthBased, version: row.version },
+      details: {
+        healthBased: plan.healthBased,
+        classes: [...plan.dataClasses],
+        version: row.version,
+        previousVersion: current.version,
+      },
     },
   ]);
   return view(row as Row);
+}
+
+/**
+ * Deletes a definition nobody froze an audience from: a snapshot keeps its segment for the
+ * campaigns' history, so a segment with snapshots is a CONFLICT and stays.
+ */
+export async function deleteSegment(tx: Tx, clock: Clock, scope: Scope, id: string): Promise<void> {
+  const current = await getSegment(tx, id);
+  const plan = requireCurrent(scope, current);
+  const used = await tx
+    .selectFrom('segment_snapshots')
+    .select('id')
+    .where('segment_id', '=', id)
+    .limit(1)
+    .executeTakeFirst();
+  if (used) throw new AppError('CONFLICT', 'Audiences were frozen from this segment; it is kept for them.');
+  await tx.deleteFrom('segments').where('id', '=', id).execute();
+  await appendAudit(tx, clock, auditContextOf({ ...scope, purpose: plan.purpose }), [
+    {
+      action: 'segment.deleted',
+      outcome: 'done',
+      subjectType: 'segment',
+      subjectId: id,
+      details: { healthBased: current.healthBased, version: current.version },
+    },
+  ]);
 }

@@ -15,9 +15,11 @@ import { type RebuildSummary, rebuildFacts } from './facts.ts';
 import type { AudienceInput, SegmentPlan } from './plan.ts';
 import {
   createSegment,
+  deleteSegment,
   getSegment,
   listSegments,
   type Segment,
+  type SegmentChange,
   type SegmentInput,
   updateSegment,
 } from './saved.ts';
@@ -62,7 +64,8 @@ export class SegmentService {
     );
   }
 
-  update(scope: Scope, id: string, patch: Partial<SegmentInput>): Promise<Segment> {
+  /** Changes a saved segment in place (its version increases); a stale `version` is a CONFLICT. */
+  update(scope: Scope, id: string, patch: SegmentChange): Promise<Segment> {
     const { db, clock } = this.#deps;
     return guarded(
       db,
@@ -70,6 +73,18 @@ export class SegmentService {
       scope,
       { action: 'segment.updated', subjectType: 'segment', subjectId: id },
       (tx) => updateSegment(tx, clock, scope, id, patch),
+    );
+  }
+
+  /** Deletes a segment no audience snapshot was taken from. */
+  delete(scope: Scope, id: string): Promise<void> {
+    const { db, clock } = this.#deps;
+    return guarded(
+      db,
+      clock,
+      scope,
+      { action: 'segment.deleted', subjectType: 'segment', subjectId: id },
+      (tx) => deleteSegment(tx, clock, scope, id),
     );
   }
 

@@ -3,6 +3,7 @@ import type {
   NewSegment,
   SegmentCountView,
   SegmentDefinition,
+  SegmentPatch,
   SegmentView,
   SpecialtyOptionView,
 } from '../../api/types.ts';
@@ -14,5 +15,9 @@ export const listSegments = (signal?: AbortSignal) => http.get<SegmentView[]>('/
 export const countSegment = (body: SegmentDefinition, signal?: AbortSignal) =>
   http.post<SegmentCountView>('/api/segments/count', body, opt(signal));
 export const createSegment = (body: NewSegment) => http.post<SegmentView>('/api/segments', body);
+/** Send the version the editor started from: a change saved meanwhile makes this a CONFLICT. */
+export const updateSegment = (id: string, body: SegmentPatch) =>
+  http.patch<SegmentView>(`/api/segments/${id}`, body);
+export const deleteSegment = (id: string) => http.delete(`/api/segments/${id}`);
 export const listSpecialties = (signal?: AbortSignal) =>
   http.get<SpecialtyOptionView[]>('/api/segments/specialties', opt(signal));

@@ -129,10 +129,11 @@ export const segmentRoutes: Routes = (app, { careloop }) => {
     {
       schema: {
         tags,
-        summary: 'Change a saved segment (its version increases)',
+        summary:
+          'Change a saved segment in place (its version increases); send the version you edited: a stale one is a 409, and the purpose is planned again (R6)',
         params: IdParams,
         body: SegmentPatch,
-        response: { 200: SegmentView, ...errorResponses(400, 401, 403, 404) },
+        response: { 200: SegmentView, ...errorResponses(400, 401, 403, 404, 409) },
       },
       preHandler: builders,
     },
@@ -145,8 +146,26 @@ export const segmentRoutes: Routes = (app, { careloop }) => {
           ...(b.rule !== undefined ? { rule: b.rule } : {}),
           ...(b.purpose !== undefined ? { purpose: b.purpose } : {}),
           ...(b.channel !== undefined ? { channel: b.channel } : {}),
+          ...(b.version !== undefined ? { version: b.version } : {}),
         }),
       );
+    },
+  );
+
+  app.delete(
+    '/api/segments/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a saved segment; one that audiences were frozen from is a 409 and stays',
+        params: IdParams,
+        response: { 204: Type.Null(), ...errorResponses(401, 403, 404, 409) },
+      },
+      preHandler: builders,
+    },
+    async (req, reply) => {
+      await careloop.segments.delete(scopeOf(req), req.params.id);
+      return reply.status(204).send(null);
     },
   );
 
