@@ -134,6 +134,35 @@ describe('identity resolution in the database', () => {
     const desk1 = desk(s.tenantId);
     const annaVisits = await addVisits(s, s.anna, 2);
     const dupVisits = await addVisits(s, s.annaDup, 3);
+    // Two provenance rows of the duplicate (one source, two export rows) move with it and back.
+    const sourceId = newId();
+    const provenance = (p: string) =>
+      careloop.db.tenant(s.tenantId, (tx) =>
+        tx
+          .selectFrom('patient_sources')
+          .select(['row_no'])
+          .where('patient_id', '=', p)
+          .orderBy('row_no')
+          .execute()
+          .then((rows) => rows.map((r) => r.row_no)),
+      );
+    await careloop.db.tenant(s.tenantId, (tx) =>
+      tx
+        .insertInto('patient_sources')
+        .values(
+          [7, 9].map((row) => ({
+            tenant_id: s.tenantId,
+            source_id: sourceId,
+            record_hmac: Buffer.from(`record-${row}`),
+            patient_id: s.annaDup,
+            batch_id: newId(),
+            row_no: row,
+            first_seen_at: careloop.clock.now(),
+            last_seen_at: careloop.clock.now(),
+          })),
+        )
+        .execute(),
+    );
     const grant = (p: string, kind: string) =>
       careloop.consents.record(desk1, p, {
         kind,
@@ -166,9 +195,10 @@ describe('identity resolution in the database', () => {
     expect(merged).toMatchObject({
       survivorId: s.anna,
       mergedId: s.annaDup,
-      moved: { visits: 3 },
+      moved: { visits: 3, sources: 2 },
       consentWithdrawn: ['ads.receive.sms'],
     });
+    expect(await provenance(s.anna)).toEqual([7, 9]);
     expect(await visitsOf(s, s.anna)).toEqual([...annaVisits, ...dupVisits].sort());
     expect(await visitsOf(s, s.annaDup)).toEqual([]);
     expect(await patientRow(s, s.annaDup)).toMatchObject({ status: 'merged', merged_into: s.anna });
@@ -215,6 +245,8 @@ describe('identity resolution in the database', () => {
     expect(undone.consentRestored).toEqual(['ads.receive.sms']);
     expect(await visitsOf(s, s.anna)).toEqual(annaVisits.sort());
     expect(await visitsOf(s, s.annaDup)).toEqual(dupVisits.sort());
+    expect(await provenance(s.annaDup)).toEqual([7, 9]);
+    expect(await provenance(s.anna)).toEqual([]);
     const after = await patientRow(s, s.anna);
     expect(after.identity_enc!.equals(before.anna.identity_enc!)).toBe(true);
     expect(after.contact_enc!.equals(before.anna.contact_enc!)).toBe(true);

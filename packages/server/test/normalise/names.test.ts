@@ -3,10 +3,12 @@ import {
   fullNamesOf,
   inferSex,
   nameKey,
+  nameOfFields,
   normaliseNamePart,
   parseFullName,
   patronymicMatchesName,
   sexFromPatronymic,
+  type Take,
   titleCase,
 } from '../../src/modules/normalise/index.ts';
 
@@ -117,5 +119,43 @@ describe('diminutives', () => {
     expect(patronymicMatchesName('Павлович', 'Павел')).toBe(true);
     expect(patronymicMatchesName('Сергеевич', 'Sergey')).toBe(true);
     expect(patronymicMatchesName('Петрович', 'Иван')).toBe(false);
+  });
+});
+
+describe('nameOfFields', () => {
+  const value: Take = (r) => (r.ok ? r.value : undefined);
+  const guess: Take = (r) => (r.ok ? r.value : r.guess);
+
+  it('prefers the separate columns and fixes their case', () => {
+    expect(
+      nameOfFields(
+        { last_name: 'ИВАНОВА', first_name: 'мария', middle_name: 'ПЕТРОВНА', full_name: 'Сидоров Пётр' },
+        { part: value, whole: value },
+      ),
+    ).toEqual({ lastName: 'Иванова', firstName: 'Мария', middleName: 'Петровна' });
+  });
+
+  it('leaves a bad column out through `part`, and splits the ФИО only when no column is given', () => {
+    const seen: string[] = [];
+    const part: Take = (r) => {
+      if (!r.ok) seen.push(r.field);
+      return r.ok ? r.value : undefined;
+    };
+    expect(nameOfFields({ last_name: 'Ив4нов', first_name: 'Иван' }, { part, whole: value })).toEqual({
+      lastName: undefined,
+      firstName: 'Иван',
+      middleName: undefined,
+    });
+    expect(seen).toEqual(['last_name']);
+    expect(nameOfFields({ full_name: 'петров пётр ильич' }, { part, whole: guess })).toEqual({
+      lastName: 'Петров',
+      firstName: 'Пётр',
+      middleName: 'Ильич',
+    });
+    expect(nameOfFields({}, { part, whole: guess })).toEqual({
+      lastName: undefined,
+      firstName: undefined,
+      middleName: undefined,
+    });
   });
 });

@@ -1,21 +1,19 @@
 import type { ImportField } from '@careloop/contracts';
 import {
+  nameOfFields,
   normaliseBirthDate,
   normaliseEmail,
-  normaliseNamePart,
   normaliseOmsPolicy,
   normalisePhone,
   normalisePostcode,
   normaliseSex,
   normaliseSnils,
-  parseFullName,
+  type Take,
 } from '../normalise/index.ts';
 import type { LinkRecord } from './record.ts';
 
-type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly guess?: T };
-
 /** The value, or the normaliser's best guess when it doubts; nothing when the value is unusable. */
-const best = <T>(r: Result<T>): T | undefined => (r.ok ? r.value : r.guess);
+const best: Take = (r) => (r.ok ? r.value : r.guess);
 
 const present = (v: string | undefined): v is string => v !== undefined && v.trim() !== '';
 
@@ -29,23 +27,7 @@ export function linkRecordFromFields(
   fields: Partial<Record<ImportField, string>>,
   today: Date,
 ): LinkRecord {
-  let lastName: string | undefined;
-  let firstName: string | undefined;
-  let middleName: string | undefined;
-  if (present(fields.last_name) || present(fields.first_name)) {
-    lastName = present(fields.last_name) ? best(normaliseNamePart(fields.last_name, 'last_name')) : undefined;
-    firstName = present(fields.first_name)
-      ? best(normaliseNamePart(fields.first_name, 'first_name'))
-      : undefined;
-    middleName = present(fields.middle_name)
-      ? best(normaliseNamePart(fields.middle_name, 'middle_name'))
-      : undefined;
-  } else if (present(fields.full_name)) {
-    const name = best(parseFullName(fields.full_name));
-    lastName = name?.lastName;
-    firstName = name?.firstName;
-    middleName = name?.middleName;
-  }
+  const { lastName, firstName, middleName } = nameOfFields(fields, { part: best, whole: best });
   const phoneRaw = present(fields.phone) ? fields.phone : fields.phone_alt;
   const address = [fields.address, fields.street_number].filter(present).join(', ');
   return {

@@ -123,6 +123,69 @@ const reindex = async (
   if (unique.length > 0) await tx.insertInto('patient_lookup').values(unique).execute();
 };
 
+/** The tables whose rows follow a patient into a merge, by their name in `Moves`. */
+const MOVED_TABLES = {
+  visits: 'visits',
+  appointments: 'appointments',
+  conditions: 'patient_conditions',
+} as const;
+type MovedKey = keyof typeof MOVED_TABLES;
+const movedTables = Object.entries(MOVED_TABLES) as [MovedKey, (typeof MOVED_TABLES)[MovedKey]][];
+
+/** Re-points every row of `from` at `to` and returns exactly what moved. */
+const moveRecords = async (tx: Tx, from: string, to: string): Promise<Omit<Moves, 'consent'>> => {
+  const ids = {} as Record<MovedKey, string[]>;
+  for (const [key, table] of movedTables) {
+    const rows = await tx
+      .updateTable(table)
+      .set({ patient_id: to })
+      .where('patient_id', '=', from)
+      .returning('id')
+      .execute();
+    ids[key] = rows.map((r) => r.id);
+  }
+  const sources = await tx
+    .updateTable('patient_sources')
+    .set({ patient_id: to })
+    .where('patient_id', '=', from)
+    .returning(['source_id', 'record_hmac'])
+    .execute();
+  return {
+    ...ids,
+    sources: sources.map((r) => ({ sourceId: r.source_id, recordHmac: r.record_hmac.toString('hex') })),
+  };
+};
+
+/** Moves what a merge moved from `from` back to `to`; rows re-pointed since are left alone. */
+const moveRecordsBack = async (tx: Tx, moves: Moves, from: string, to: string): Promise<void> => {
+  const CHUNK = 1000;
+  for (const [key, table] of movedTables) {
+    const ids = moves[key];
+    for (let i = 0; i < ids.length; i += CHUNK)
+      await tx
+        .updateTable(table)
+        .set({ patient_id: to })
+        .where('id', 'in', ids.slice(i, i + CHUNK))
+        .where('patient_id', '=', from)
+        .execute();
+  }
+  for (let i = 0; i < moves.sources.length; i += CHUNK) {
+    const keys = moves.sources.slice(i, i + CHUNK);
+    await tx
+      .updateTable('patient_sources')
+      .set({ patient_id: to })
+      .where(({ eb, refTuple, tuple }) =>
+        eb(
+          refTuple('source_id', 'record_hmac'),
+          'in',
+          keys.map((r) => tuple(r.sourceId, Buffer.from(r.recordHmac, 'hex'))),
+        ),
+      )
+      .where('patient_id', '=', from)
+      .execute();
+  }
+};
+
 /** Golden identity and contact of two records (survivorship rules; the newer record wins ties). */
 export const goldenOf = (
   survivor: { identity: PatientIdentity; contact: PatientContact; updatedAt: Date },
@@ -225,40 +288,10 @@ export async function mergePatients(
     .where('id', '=', m)
     .execute();
   // Anything merged into the merged record earlier now points at the survivor too.
-  const visits = await tx
-    .updateTable('visits')
-    .set({ patient_id: s })
-    .where('patient_id', '=', m)
-    .returning('id')
-    .execute();
-  const appointments = await tx
-    .updateTable('appointments')
-    .set({ patient_id: s })
-    .where('patient_id', '=', m)
-    .returning('id')
-    .execute();
-  const conditions = await tx
-    .updateTable('patient_conditions')
-    .set({ patient_id: s })
-    .where('patient_id', '=', m)
-    .returning('id')
-    .execute();
-  const sources = await tx
-    .updateTable('patient_sources')
-    .set({ patient_id: s })
-    .where('patient_id', '=', m)
-    .returning(['source_id', 'record_hmac'])
-    .execute();
-
+  const moved = await moveRecords(tx, m, s);
   const consent = await carryWithdrawals(tx, clock, scope, s, m);
   const mergeId = newId();
-  const moves: Moves = {
-    visits: visits.map((v) => v.id),
-    appointments: appointments.map((a) => a.id),
-    conditions: conditions.map((c) => c.id),
-    sources: sources.map((r) => ({ sourceId: r.source_id, recordHmac: r.record_hmac.toString('hex') })),
-    consent,
-  };
+  const moves: Moves = { ...moved, consent };
   await tx
     .insertInto('patient_merges')
     .values({
@@ -291,7 +324,7 @@ export async function mergePatients(
     .where('patient_a', '=', a)
     .where('patient_b', '=', b)
     .execute();
-  const moved = {
+  const counts = {
     visits: moves.visits.length,
     appointments: moves.appointments.length,
     conditions: moves.conditions.length,
@@ -307,10 +340,10 @@ export async function mergePatients(
         mergeId,
         mergedId: m,
         method: req.method,
-        visitsMoved: moved.visits,
-        appointmentsMoved: moved.appointments,
-        conditionsMoved: moved.conditions,
-        sourcesMoved: moved.sources,
+        visitsMoved: counts.visits,
+        appointmentsMoved: counts.appointments,
+        conditionsMoved: counts.conditions,
+        sourcesMoved: counts.sources,
         consentWithdrawn: consent.filter((c) => c.patientId === s).map((c) => c.kind),
         consentSuperseded: consent.filter((c) => c.patientId === m).map((c) => c.kind),
       },
@@ -320,7 +353,7 @@ export async function mergePatients(
     mergeId,
     survivorId: s,
     mergedId: m,
-    moved,
+    moved: counts,
     consentWithdrawn: consent.filter((c) => c.patientId === s).map((c) => c.kind),
   };
 }
@@ -497,28 +530,7 @@ export async function unmergePatients(
     .set({ status: 'active', merged_into: null, updated_at: now })
     .where('id', '=', m)
     .execute();
-  const back = async (table: 'visits' | 'appointments' | 'patient_conditions', ids: string[]) => {
-    for (let i = 0; i < ids.length; i += 1000) {
-      await tx
-        .updateTable(table)
-        .set({ patient_id: m })
-        .where('id', 'in', ids.slice(i, i + 1000))
-        .where('patient_id', '=', s)
-        .execute();
-    }
-  };
-  await back('visits', moves.visits);
-  await back('appointments', moves.appointments);
-  await back('patient_conditions', moves.conditions);
-  for (const r of moves.sources) {
-    await tx
-      .updateTable('patient_sources')
-      .set({ patient_id: m })
-      .where('source_id', '=', r.sourceId)
-      .where('record_hmac', '=', Buffer.from(r.recordHmac, 'hex'))
-      .where('patient_id', '=', s)
-      .execute();
-  }
+  await moveRecordsBack(tx, moves, s, m);
   const restoredS = openPatient(keys, {
     ...S,
     identity_enc: merge.previous_identity_enc,

@@ -21,6 +21,7 @@ export {
   inferSex,
   isPatronymic,
   nameKey,
+  nameOfFields,
   nameTranslitKey,
   normaliseNamePart,
   type PersonName,
@@ -31,6 +32,7 @@ export {
   sexFromFirstName,
   sexFromPatronymic,
   sexFromSurname,
+  type Take,
 } from './names.ts';
 export { normalisePhone, type Phone } from './phone.ts';
 export { foldCase, foldName, titleCase } from './text.ts';

@@ -177,6 +177,34 @@ export const normaliseNamePart = (input: string | null | undefined, field: strin
   return ok(INITIAL.test(w) ? `${w[0]!.toUpperCase()}.` : titleCase(w));
 };
 
+/** What a caller keeps of a normaliser's answer: the value, the best guess, or nothing. */
+export type Take = <T>(r: Normalised<T>) => T | undefined;
+
+const given = (v: string | undefined): v is string => !blank(v);
+
+/**
+ * The name of a row: its surname, first-name and patronymic columns when it has them,
+ * else its ФИО split. `part` decides what a doubtful column yields, `whole` what a
+ * doubtful ФИО yields (the import quarantines doubts, linkage takes its best guess).
+ */
+export function nameOfFields(
+  fields: { last_name?: string; first_name?: string; middle_name?: string; full_name?: string },
+  take: { readonly part: Take; readonly whole: Take },
+): { lastName: string | undefined; firstName: string | undefined; middleName: string | undefined } {
+  if (given(fields.last_name) || given(fields.first_name)) {
+    const part = (v: string | undefined, field: string) =>
+      given(v) ? take.part(normaliseNamePart(v, field)) : undefined;
+    return {
+      lastName: part(fields.last_name, 'last_name'),
+      firstName: part(fields.first_name, 'first_name'),
+      middleName: part(fields.middle_name, 'middle_name'),
+    };
+  }
+  if (!given(fields.full_name)) return { lastName: undefined, firstName: undefined, middleName: undefined };
+  const name = take.whole(parseFullName(fields.full_name));
+  return { lastName: name?.lastName, firstName: name?.firstName, middleName: name?.middleName };
+}
+
 /** The matching key of a name part: folded (ё→е), letters only, lower case. */
 export const nameKey = (s: string): string => foldName(s);
 

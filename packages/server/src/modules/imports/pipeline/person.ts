@@ -3,16 +3,15 @@ import {
   type FieldIssue,
   ISSUE_REASONS,
   inferSex,
+  nameOfFields,
   normaliseBirthDate,
   normaliseDate,
   normaliseEmail,
-  normaliseNamePart,
   normaliseOmsPolicy,
   normalisePhone,
   normalisePostcode,
   normaliseSex,
   normaliseSnils,
-  parseFullName,
 } from '../../normalise/index.ts';
 import type { NewPatient } from '../../patients/index.ts';
 
@@ -110,32 +109,14 @@ export function personFromRow(fields: Partial<Record<ImportField, string>>, rule
     return undefined;
   };
 
-  let lastName: string | undefined;
-  let firstName: string | undefined;
-  let middleName: string | undefined;
-  if (present(fields.last_name) || present(fields.first_name)) {
-    lastName = present(fields.last_name) ? keep(normaliseNamePart(fields.last_name, 'last_name')) : undefined;
-    firstName = present(fields.first_name)
-      ? keep(normaliseNamePart(fields.first_name, 'first_name'))
-      : undefined;
-    middleName = present(fields.middle_name)
-      ? keep(normaliseNamePart(fields.middle_name, 'middle_name'))
-      : undefined;
-  } else if (present(fields.full_name)) {
-    const parsed = parseFullName(fields.full_name, 'full_name');
-    const name = parsed.ok ? parsed.value : parsed.guess;
-    if (!parsed.ok)
-      issues.push({
-        field: parsed.field,
-        value: parsed.value,
-        reason: parsed.reason,
-        severity: parsed.severity,
-        message: parsed.message,
-      });
-    lastName = name?.lastName;
-    firstName = name?.firstName;
-    middleName = name?.middleName;
-  }
+  // A doubtful column is left out; a doubtful ФИО keeps its best split, and both are reported.
+  const { lastName, firstName, middleName } = nameOfFields(fields, {
+    part: keep,
+    whole: (r) => {
+      keep(r);
+      return r.ok ? r.value : r.guess;
+    },
+  });
   const birthDate = present(fields.birth_date)
     ? keep(normaliseBirthDate(fields.birth_date, { today: rules.today }))
     : undefined;
