@@ -288,7 +288,7 @@ describe('audience exclusions', () => {
       return new Set(rows.rows.map((r) => r.patient_id));
     });
 
-  it('a worklist hold and a suppressed address keep a patient out of advertising audiences (R53)', async () => {
+  it('a worklist hold and a suppressed address keep a patient out of advertising audiences (R7)', async () => {
     const before = await audience('sms');
     const emailBefore = await audience('email');
     const both = [...before].filter((id) => emailBefore.has(id));
