@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, newId } from '../../src/kernel/index.ts';
 import type { Careloop } from '../../src/main/careloop.ts';
 import {
+  audienceSql,
   compareArms,
   controlSql,
   csat,
@@ -269,5 +270,78 @@ describe('preview for marketers', () => {
       expect(m.count).toBe(o.count);
     }
     expect(o.count).not.toBeNull();
+  });
+});
+
+describe('audience exclusions', () => {
+  const audience = (channel: 'sms' | 'email') =>
+    careloop.db.tenant(clinic.tenantId, async (tx) => {
+      const rows = await sql<{ patient_id: string }>`${audienceSql({
+        tenantId: clinic.tenantId,
+        playbook: 'recall',
+        params: { minMonths: 1, maxMonths: 24 },
+        purpose: 'marketing.general',
+        channel,
+        now: clock.now(),
+        timeZone: 'Europe/Moscow',
+      })}`.execute(tx);
+      return new Set(rows.rows.map((r) => r.patient_id));
+    });
+
+  it('a worklist hold and a suppressed address keep a patient out of advertising audiences (R7)', async () => {
+    const before = await audience('sms');
+    const emailBefore = await audience('email');
+    const both = [...before].filter((id) => emailBefore.has(id));
+    const [bounced, moved, wrong, cooled] = [both[0], ...[...before].filter((id) => id !== both[0])] as [
+      string,
+      string,
+      string,
+      string,
+    ];
+    expect(bounced).toBeDefined();
+    const now = clock.now();
+    await careloop.db.tenant(clinic.tenantId, async (tx) => {
+      const hold = (patient_id: string, reason: 'moved_away' | 'declined', until: Date | null) => ({
+        tenant_id: clinic.tenantId,
+        patient_id,
+        reason,
+        until,
+        source: 'test',
+        created_at: now,
+      });
+      await tx
+        .insertInto('patient_outreach_holds')
+        .values([hold(moved, 'moved_away', null), hold(cooled, 'declined', new Date(now.getTime() - 1000))])
+        .execute();
+      const suppress = (
+        patient_id: string,
+        channel: 'sms' | 'email',
+        reason: 'wrong_number' | 'hard_bounce',
+      ) => ({
+        tenant_id: clinic.tenantId,
+        patient_id,
+        channel,
+        reason,
+        scope: 'all' as const,
+        source: 'test',
+        created_at: now,
+      });
+      await tx
+        .insertInto('delivery_suppressions')
+        .values([suppress(wrong, 'sms', 'wrong_number'), suppress(bounced, 'email', 'hard_bounce')])
+        .execute();
+    });
+    try {
+      const after = await audience('sms');
+      // The hold and the SMS suppression exclude; an e-mail bounce and a cool-down that ended do not.
+      expect([...before].filter((id) => !after.has(id)).sort()).toEqual([moved, wrong].sort());
+      expect(after.has(bounced) && after.has(cooled)).toBe(true);
+      expect((await audience('email')).has(bounced)).toBe(false);
+    } finally {
+      await careloop.db.tenant(clinic.tenantId, async (tx) => {
+        await tx.deleteFrom('patient_outreach_holds').where('source', '=', 'test').execute();
+        await tx.deleteFrom('delivery_suppressions').where('source', '=', 'test').execute();
+      });
+    }
   });
 });

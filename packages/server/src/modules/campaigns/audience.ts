@@ -10,7 +10,8 @@ import type { CampaignChannel, PlaybookKey, PlaybookParams } from './playbooks.t
  * about which visit or appointment, with which offered slots.
  *
  * Every audience passes through `eligible()`, which the callers cannot skip: active
- * patients reachable on the channel, adults only for advertising (R11), and every
+ * patients reachable on the channel and not suppressed on it, adults only and no worklist
+ * hold for advertising (R11), and every
  * consent kind the purpose needs on the channel granted and unexpired now (R6, R7).
  * Health-based playbooks run under marketing.health, so their filter includes
  * pd.marketing.health_based.
@@ -44,7 +45,19 @@ function eligible(r: AudienceRequest, today: string): Sql {
   if (r.channel === 'email') parts.push(sql`p.has_email`);
   if (r.channel === 'sms' || r.channel === 'call') parts.push(sql`p.has_phone`);
   if (r.channel === 'preferred') parts.push(sql`(p.has_email OR p.has_phone)`);
-  if (ADVERTISING.has(r.purpose)) parts.push(sql`p.birth_year IS NOT NULL AND ${ageOn(today)} >= 18`);
+  const advertising = ADVERTISING.has(r.purpose);
+  if (advertising) {
+    parts.push(sql`p.birth_year IS NOT NULL AND ${ageOn(today)} >= 18`);
+    // A worklist hold (moved away, a cool-down after declining) keeps every campaign away.
+    parts.push(sql`NOT EXISTS (SELECT 1 FROM patient_outreach_holds h
+      WHERE h.tenant_id = p.tenant_id AND h.patient_id = p.id AND (h.until IS NULL OR h.until > ${r.now}))`);
+  }
+  // A suppressed address (bounce, STOP, wrong number, do-not-call) on the campaign's one channel;
+  // 'preferred' may still reach the patient on another, which delivery decides per message.
+  if (r.channel !== 'preferred')
+    parts.push(sql`NOT EXISTS (SELECT 1 FROM delivery_suppressions s
+      WHERE s.tenant_id = p.tenant_id AND s.patient_id = p.id AND s.channel = ${r.channel}
+        AND (s.scope = 'all' OR ${advertising}))`);
   const granted = (kind: Sql) => sql`EXISTS (SELECT 1 FROM consent_state c
       WHERE c.tenant_id = p.tenant_id AND c.patient_id = p.id AND c.kind ${kind}
         AND c.status = 'granted' AND (c.expires_at IS NULL OR c.expires_at > ${r.now}))`;
