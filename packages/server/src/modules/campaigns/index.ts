@@ -21,6 +21,6 @@ export {
   playbook,
   type ScreeningRule,
 } from './playbooks.ts';
-export { type AudiencePreview, CampaignService, PLAYBOOK_CLASSES, SMALL_COUNT } from './service.ts';
+export { type AudiencePreview, CampaignService, PLAYBOOK_CLASSES } from './service.ts';
 export { type Comparison, compareArms, csat, normalCdf, nps } from './stats.ts';
 export type { Campaign, CampaignRun, CampaignStatus } from './store.ts';

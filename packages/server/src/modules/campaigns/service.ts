@@ -13,6 +13,7 @@ import { AppError, newId, type Scope, systemActor } from '../../kernel/index.ts'
 import { appendAudit, auditContextOf } from '../audit/index.ts';
 import type { ModuleDeps } from '../deps.ts';
 import { requireClasses } from '../policy/index.ts';
+import { presentCount } from '../segments/index.ts';
 import { type CampaignResults, campaignResults } from './attribution.ts';
 import { audienceSql } from './audience.ts';
 import { controlSql } from './control.ts';
@@ -48,9 +49,6 @@ export const PLAYBOOK_CLASSES: Readonly<Record<PlaybookKey, readonly DataClass[]
   nps: ['visit_timing', 'contact'],
   reminder: ['visit_timing', 'contact'],
 };
-
-/** Counts below this are shown to marketing roles only as "fewer than" (R30, R32). */
-export const SMALL_COUNT = 11;
 
 export interface AudiencePreview {
   readonly count: number | null;
@@ -252,27 +250,18 @@ export class CampaignService {
       const n = r.rows[0]?.n ?? 0;
       const ctl = r.rows[0]?.control ?? 0;
       const pb = PLAYBOOKS[c.playbook];
-      const suppress = marketingRole(s) && n > 0 && n < SMALL_COUNT;
+      const shown = presentCount(s, n);
       await appendAudit(tx, this.#deps.clock, auditContextOf(s), [
         { action: 'campaign.previewed', outcome: 'done', subjectType: 'campaign', subjectId: c.id },
       ]);
-      return suppress
-        ? {
-            count: null,
-            fewerThan: SMALL_COUNT,
-            treatment: null,
-            control: null,
-            purpose: pb.purpose,
-            healthBased: pb.healthBased,
-          }
-        : {
-            count: n,
-            fewerThan: null,
-            treatment: n - ctl,
-            control: ctl,
-            purpose: pb.purpose,
-            healthBased: pb.healthBased,
-          };
+      return {
+        ...shown,
+        // The arms are exact only when the total is: a small arm could be subtracted back.
+        treatment: shown.count === null ? null : n - ctl,
+        control: shown.count === null ? null : ctl,
+        purpose: pb.purpose,
+        healthBased: pb.healthBased,
+      };
     });
   }
 
@@ -382,9 +371,6 @@ const actorLabel = (s: Scope): string =>
     : s.actor.kind === 'system'
       ? `system:${s.actor.name}`
       : 'patient';
-
-const marketingRole = (s: Scope): boolean =>
-  s.actor.kind === 'staff' && (s.actor.role === 'marketer' || s.actor.role === 'analyst');
 
 async function tenantZone(tx: Tx, tenantId: string): Promise<string> {
   const t = await tx
