@@ -160,7 +160,8 @@ export interface ValueBag {
   readonly loyalty?: { readonly points?: string };
 }
 
-const stable = (x: unknown): string => {
+/** JSON with keys in order and undefined fields dropped: equal values, equal strings. */
+export const stable = (x: unknown): string => {
   if (Array.isArray(x)) return `[${x.map(stable).join(',')}]`;
   if (x !== null && typeof x === 'object') {
     const entries = Object.entries(x as Record<string, unknown>)
