@@ -232,7 +232,8 @@ export const DraftSave = Type.Object({ draft: TemplateDraftSchema }, { additiona
 
 /**
  * The compliance linter's findings on an unsaved draft and each variant rendered with sample
- * values. A finding's field names a block by its position in the draft: `sms.ru.block:b2`.
+ * values. A finding's field names a block by its position in the draft (`sms.ru.block:b2`), also
+ * for a claim or term quoted from one block's text; otherwise the variant's part (`sms.ru.text`).
  */
 export const DraftCheckView = Type.Object({
   purpose: Type.Enum(CONTENT_TEMPLATE_PURPOSES),

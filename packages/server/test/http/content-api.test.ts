@@ -111,6 +111,8 @@ describe('checking an unsaved draft', () => {
     expect(r15.length).toBeGreaterThan(0);
     expect(r15[0]!.message_ru).toContain('заболевания');
     expect(r15[0]!.message_en).toContain('disease');
+    // The claim is quoted from the body block, so the finding names that block (by position) in each variant.
+    expect(r15.map((f) => f.field).sort()).toEqual(['email.ru.block:b1', 'sms.ru.block:b1']);
     const sms = body.previews.find((p) => p.channel === 'sms')!;
     expect(sms.sms?.encoding).toBe('ucs2');
     expect(sms.sms?.parts).toBeGreaterThan(1);

@@ -112,6 +112,7 @@ export const http = {
     request<T>('POST', path, { ...opts, json: json ?? {} }),
   patch: <T>(path: string, json: unknown, opts?: RequestOptions) =>
     request<T>('PATCH', path, { ...opts, json }),
+  put: <T>(path: string, json: unknown, opts?: RequestOptions) => request<T>('PUT', path, { ...opts, json }),
   upload: <T>(path: string, file: Blob, opts?: RequestOptions) =>
     request<T>('POST', path, { ...opts, raw: file }),
 };

@@ -6,6 +6,7 @@ import {
   type BlockText,
   CONTENT_CHANNELS,
   type ContentChannel,
+  findVariant,
   type PurposeClass,
   purposeClassOf,
   type ResolvedTemplate,
@@ -13,7 +14,13 @@ import {
   type ValueBag,
   type Variant,
 } from './model.ts';
-import { type RenderError, type RenderedMessage, render } from './render.ts';
+import {
+  type RenderError,
+  type RenderedMessage,
+  render,
+  renderVariantParts,
+  shapeMessage,
+} from './render.ts';
 import { smsInfo } from './sms.ts';
 import { checkTokens, parseTemplate } from './tokens.ts';
 
@@ -184,9 +191,46 @@ const SHAPE_MESSAGES: Readonly<Record<string, [string, string]>> = {
   unknown: ['Неизвестный вид блока', 'Unknown block kind'],
 };
 
+const QUOTED = /: «(.*)»$/s;
+const BODY_FIELD = /^(sms|email|messenger)\.(ru|en)\.(?:text|body)$/;
+const squash = (s: string): string => s.replace(/\s+/g, ' ').trim();
+
+/**
+ * The linter judges what a recipient reads, so a claim (R15) or a sensitive term (R16) names the
+ * variant's body. An editor needs the block that says it: when exactly one block's own text, as
+ * rendered, contains the words the finding quotes, the finding names that block instead.
+ */
+const attribute = (template: ResolvedTemplate, f: Finding): Finding => {
+  const m = BODY_FIELD.exec(f.field);
+  const quote = QUOTED.exec(f.message_ru)?.[1];
+  if (!m || !quote) return f;
+  const [, channel, language] = m as unknown as [string, ContentChannel, Language];
+  const variant = findVariant(template.version.content, channel, language);
+  if (!variant) return f;
+  const hits = template.blocks.flatMap((block, i) => {
+    const r = renderVariantParts(
+      { version: template.version, blocks: [block] },
+      variant,
+      SAMPLE_VALUES,
+      undefined,
+    );
+    if (!r.ok) return [];
+    const msg = shapeMessage(variant, r.parts);
+    const text =
+      msg.channel === 'sms'
+        ? msg.sms.text
+        : msg.channel === 'messenger'
+          ? msg.messenger.text
+          : msg.email.text;
+    return squash(text).includes(squash(quote)) ? [i] : [];
+  });
+  return hits.length === 1 ? { ...f, field: `${channel}.${language}.block:${draftBlockId(hits[0]!)}` } : f;
+};
+
 /**
  * The linter's findings on a draft under the purpose it will be sent with, plus what would stop it
- * being saved, and every variant rendered with sample values.
+ * being saved, and every variant rendered with sample values. Findings that quote a block's words
+ * name that block.
  */
 export const checkDraft = (
   draft: TemplateDraft,
@@ -219,7 +263,7 @@ export const checkDraft = (
     jurisdictions: opts.jurisdictions,
     allowedClasses: opts.allowedClasses,
   });
-  findings.push(...lint.findings);
+  findings.push(...lint.findings.map((f) => attribute(template, f)));
   const values: ValueBag = { ...SAMPLE_VALUES, clinic: { ...SAMPLE_VALUES.clinic, name: opts.clinicName } };
   const previews = draft.variants.map((v) =>
     previewVariant(template, {
