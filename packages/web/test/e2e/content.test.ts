@@ -145,7 +145,9 @@ describe('content library screen in Chromium', () => {
     await expect
       .poll(() => page.locator('[data-outcome]').textContent())
       .toContain('Версия 1 отправлена на проверку.');
-    expect(await page.locator('[data-latest-state]').getAttribute('data-latest-state')).toBe('in_review');
+    await expect
+      .poll(() => page.locator('[data-latest-state]').getAttribute('data-latest-state'))
+      .toBe('in_review');
     // The marketer is never offered approval.
     expect(await page.getByRole('button', { name: 'Утвердить' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Вернуть на доработку' }).count()).toBe(0);
