@@ -100,8 +100,8 @@ export const ERRORS = {
   CONTENT_LINT_FAILED: {
     status: 422,
     retryable: false,
-    en: 'The compliance check found errors; fix them before approval.',
-    ru: 'Проверка соответствия нашла ошибки; исправьте их перед утверждением.',
+    en: 'The compliance check found errors; fix them before review and approval.',
+    ru: 'Проверка соответствия нашла ошибки; исправьте их перед отправкой на проверку и утверждением.',
   },
   CONTENT_APPROVER_IS_AUTHOR: {
     status: 403,

@@ -36,6 +36,19 @@ export const PURPOSES = [
 ] as const;
 export type Purpose = (typeof PURPOSES)[number];
 
+/** R13: the class of message template each purpose sends; `null`: the purpose sends no messages. */
+export const TEMPLATE_CLASS_OF_PURPOSE = {
+  'care.appointment': 'care',
+  'care.followup': 'care',
+  'service.feedback': 'service',
+  'marketing.general': 'advertising',
+  'marketing.health': 'advertising',
+  'analytics.aggregate': null,
+  'audience.export': null,
+  'registry.operations': null,
+  'subject.rights': null,
+} as const satisfies Record<Purpose, 'service' | 'care' | 'advertising' | null>;
+
 export const CHANNELS = ['email', 'sms', 'messenger', 'call'] as const;
 export type Channel = (typeof CHANNELS)[number];
 

@@ -24,7 +24,7 @@ export const BlockTextSchema = Type.Object(
   },
   { additionalProperties: false },
 );
-const BlockContent = Type.Object(
+export const BlockContentSchema = Type.Object(
   { ru: Type.Optional(BlockTextSchema), en: Type.Optional(BlockTextSchema) },
   { additionalProperties: false },
 );
@@ -33,7 +33,7 @@ export const BlockCreate = Type.Object(
   {
     key: Key,
     kind: Type.Enum(CONTENT_BLOCK_KINDS),
-    content: BlockContent,
+    content: BlockContentSchema,
     url: Type.Optional(Type.String({ maxLength: 500 })),
   },
   { additionalProperties: false },
@@ -41,7 +41,7 @@ export const BlockCreate = Type.Object(
 export type BlockCreate = Static<typeof BlockCreate>;
 
 export const BlockUpdate = Type.Object(
-  { content: BlockContent, url: Type.Optional(Type.String({ maxLength: 500 })) },
+  { content: BlockContentSchema, url: Type.Optional(Type.String({ maxLength: 500 })) },
   { additionalProperties: false },
 );
 
@@ -50,7 +50,7 @@ export const BlockView = Type.Object({
   version: Type.Integer(),
   key: Type.String(),
   kind: Type.Enum(CONTENT_BLOCK_KINDS),
-  content: BlockContent,
+  content: BlockContentSchema,
   url: Type.Optional(Type.String()),
   createdBy: Type.String(),
   createdAt: Instant,
@@ -121,6 +121,9 @@ export const TemplateVersionView = Type.Object({
   approvedBy: Type.Optional(Type.String()),
   approvedAt: Type.Optional(Instant),
   retiredAt: Type.Optional(Instant),
+  /** Display names of the author and approver, in the template's history. */
+  authorName: Type.Optional(Type.String()),
+  approverName: Type.Optional(Type.String()),
 });
 
 export const TemplateSummaryView = Type.Object({
@@ -137,6 +140,8 @@ export const TemplateDetailView = Type.Object({
   key: Type.String(),
   sendPurpose: Type.Enum(PURPOSES),
   versions: Type.Array(TemplateVersionView),
+  /** Every block version the versions pin, so a version reads (and edits) without more calls. */
+  blocks: Type.Array(BlockView),
 });
 
 export const TemplateRef = Type.Object({ id: Type.String({ minLength: 2, maxLength: 64 }) });
@@ -162,6 +167,15 @@ export const PreviewRequestSchema = Type.Object(
 );
 export type PreviewRequestSchema = Static<typeof PreviewRequestSchema>;
 
+const SmsInfoView = Type.Object({
+  characters: Type.Integer(),
+  units: Type.Integer(),
+  parts: Type.Integer(),
+  perPart: Type.Integer(),
+  encoding: Type.String(),
+});
+const RenderErrorView = Type.Object({ code: Type.String() }, { additionalProperties: true });
+
 export const PreviewView = Type.Object({
   templateId: Uuid,
   key: Type.String(),
@@ -171,15 +185,66 @@ export const PreviewView = Type.Object({
   channel: Type.Enum(CONTENT_CHANNEL_NAMES),
   language: Type.Enum(LANGUAGES),
   message: Nullable(Type.Object({}, { additionalProperties: true })),
-  sms: Nullable(
+  sms: Nullable(SmsInfoView),
+  errors: Type.Array(RenderErrorView),
+  findings: Type.Array(LintFindingView),
+});
+
+/**
+ * A template version as the editor holds it: the blocks' texts inline rather than pinned
+ * references. Saving writes a new version of each block whose text changed (and the blocks
+ * that are new) and the template version pinning them, in one transaction.
+ */
+export const DraftBlockSchema = Type.Object(
+  {
+    /** The block and version this text was loaded from; absent for a new block. */
+    blockId: Type.Optional(Uuid),
+    version: Type.Optional(Type.Integer({ minimum: 1 })),
+    kind: Type.Enum(CONTENT_BLOCK_KINDS),
+    content: BlockContentSchema,
+    url: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+
+export const TemplateDraftSchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    purpose: Type.Enum(CONTENT_TEMPLATE_PURPOSES),
+    kind: Type.Enum(CONTENT_TEMPLATE_KINDS),
+    medical: Type.Boolean(),
+    blocks: Type.Array(DraftBlockSchema, { maxItems: 20 }),
+    variants: Type.Array(VariantSchema, { maxItems: 12 }),
+  },
+  { additionalProperties: false },
+);
+export type TemplateDraftSchema = Static<typeof TemplateDraftSchema>;
+
+export const DraftCheckRequest = Type.Object(
+  { sendPurpose: Type.Enum(PURPOSES), draft: TemplateDraftSchema },
+  { additionalProperties: false },
+);
+export const DraftCreate = Type.Object(
+  { key: Key, sendPurpose: Type.Enum(PURPOSES), draft: TemplateDraftSchema },
+  { additionalProperties: false },
+);
+export const DraftSave = Type.Object({ draft: TemplateDraftSchema }, { additionalProperties: false });
+
+/**
+ * The compliance linter's findings on an unsaved draft and each variant rendered with sample
+ * values. A finding's field names a block by its position in the draft (`sms.ru.block:b2`), also
+ * for a claim or term quoted from one block's text; otherwise the variant's part (`sms.ru.text`).
+ */
+export const DraftCheckView = Type.Object({
+  purpose: Type.Enum(CONTENT_TEMPLATE_PURPOSES),
+  findings: Type.Array(LintFindingView),
+  previews: Type.Array(
     Type.Object({
-      characters: Type.Integer(),
-      units: Type.Integer(),
-      parts: Type.Integer(),
-      perPart: Type.Integer(),
-      encoding: Type.String(),
+      channel: Type.Enum(CONTENT_CHANNEL_NAMES),
+      language: Type.Enum(LANGUAGES),
+      message: Nullable(Type.Object({}, { additionalProperties: true })),
+      sms: Nullable(SmsInfoView),
+      errors: Type.Array(RenderErrorView),
     }),
   ),
-  errors: Type.Array(Type.Object({ code: Type.String() }, { additionalProperties: true })),
-  findings: Type.Array(LintFindingView),
 });

@@ -145,21 +145,66 @@ describe('approval workflow', () => {
     );
   });
 
-  it('R14: lint errors block approval (no medical warning), and the reviewer can send it back', async () => {
+  it('R14: lint errors block submission (no medical warning); the draft stays a draft', async () => {
     const v = await careloop.content.createTemplate(marketer(), {
       key: 'no-warning',
       sendPurpose: 'marketing.general',
       content: adContent(['greeting.formal', 'recall.body', 'cta.book', 'footer.service']),
     });
     expect(v.lint?.findings.some((f) => f.rule === 'R14' && f.severity === 'error')).toBe(true);
-    await careloop.content.submit(marketer(), 'no-warning', 1);
-    const refusal = await careloop.content.approve(owner(), 'no-warning', 1).catch((e: unknown) => e);
+    const refusal = await careloop.content.submit(marketer(), 'no-warning', 1).catch((e: unknown) => e);
     expect(refusal).toMatchObject({ code: 'CONTENT_LINT_FAILED' });
     expect((refusal as { details: { issue: string }[] }).details.some((d) => d.issue.startsWith('R14'))).toBe(
       true,
     );
+    expect((await careloop.content.getTemplate(marketer(), 'no-warning')).versions[0]!.state).toBe('draft');
     expect(await sendable('no-warning')).toMatchObject({ ok: false });
-    const back = await careloop.content.reject(owner(), 'no-warning', 1, 'Add the warning');
+  });
+
+  it('R14: approval lints again — a rule that applies by then refuses — and the reviewer sends it back', async () => {
+    const jurisdiction = (j: 'RU' | 'EU') =>
+      careloop.db.system((tx) =>
+        tx.updateTable('tenants').set({ jurisdiction: j }).where('tenant_id', '=', t.tenantId).execute(),
+      );
+    const footer = await careloop.content.createBlock(marketer(), {
+      key: 'footer.eu-only',
+      kind: 'legal_footer',
+      content: {
+        ru: {
+          text: 'Реклама. {{clinic.name}}, {{clinic.postal_address}}. Отписаться: {{unsubscribe_url}}',
+          sms: 'Отказ: {{preferences_url}}',
+        },
+      },
+    });
+    const content = adContent(['greeting.formal', 'recall.body', 'cta.book'], {
+      blocks: [
+        refs['greeting.formal']!,
+        refs['recall.body']!,
+        refs['cta.book']!,
+        { blockId: footer.id, version: 1 },
+      ],
+    });
+    try {
+      // Written and submitted under EU rules, which ask for no Russian medical warning…
+      await jurisdiction('EU');
+      await careloop.content.createTemplate(marketer(), {
+        key: 'eu-only',
+        sendPurpose: 'marketing.general',
+        content,
+      });
+      expect((await careloop.content.submit(marketer(), 'eu-only', 1)).state).toBe('in_review');
+      // …and reviewed once the clinic is under Russian rules again.
+      await jurisdiction('RU');
+      const refusal = await careloop.content.approve(owner(), 'eu-only', 1).catch((e: unknown) => e);
+      expect(refusal).toMatchObject({ code: 'CONTENT_LINT_FAILED' });
+      expect(
+        (refusal as { details: { issue: string }[] }).details.some((d) => d.issue.startsWith('R14')),
+      ).toBe(true);
+    } finally {
+      await jurisdiction('RU');
+    }
+    expect(await sendable('eu-only')).toMatchObject({ ok: false });
+    const back = await careloop.content.reject(owner(), 'eu-only', 1, 'Add the warning');
     expect(back).toMatchObject({ state: 'draft', reviewNote: 'Add the warning' });
   });
 

@@ -20,7 +20,7 @@ const dirty = template([block('body', 'У вас кариес? Скидка 10 %
 const lint = (t = clean): LintReport => lintTemplate(t, { jurisdictions: ['RU'] });
 
 const inReview = (v: TemplateVersion): TemplateVersion => {
-  const r = transition(v, { to: 'in_review', actor: author, at });
+  const r = transition(v, { to: 'in_review', actor: author, at, lint: lint() });
   if (!r.ok) throw new Error(r.reason);
   return r.version;
 };
@@ -59,6 +59,23 @@ describe('approval workflow', () => {
     expect(transition(approved, { to: 'draft', actor: reviewer, at }).ok).toBe(false);
   });
 
+  it('R14–R16: a draft goes to review only with a clean lint report of its very content', () => {
+    expect(transition(dirty.version, { to: 'in_review', actor: author, at, lint: lint(dirty) })).toEqual({
+      ok: false,
+      reason: 'LINT_ERRORS',
+    });
+    expect(transition(clean.version, { to: 'in_review', actor: author, at })).toEqual({
+      ok: false,
+      reason: 'LINT_MISSING',
+    });
+    // A clean report of other content does not send this one.
+    expect(transition(dirty.version, { to: 'in_review', actor: author, at, lint: lint() })).toEqual({
+      ok: false,
+      reason: 'LINT_STALE',
+    });
+    expect(transition(clean.version, { to: 'in_review', actor: author, at, lint: lint() }).ok).toBe(true);
+  });
+
   it('a reviewer can send a version back to draft', () => {
     const back = transition(inReview(clean.version), { to: 'draft', actor: reviewer, at });
     expect(back.ok && back.version.state).toBe('draft');
@@ -81,7 +98,9 @@ describe('approval workflow', () => {
   });
 
   it('R15: a template with lint errors cannot be approved', () => {
-    const r = transition(inReview(dirty.version), { to: 'approved', actor: reviewer, at, lint: lint(dirty) });
+    // Under review already (the rules may have changed since it was submitted): approval lints again.
+    const review: TemplateVersion = { ...dirty.version, state: 'in_review', submittedAt: at };
+    const r = transition(review, { to: 'approved', actor: reviewer, at, lint: lint(dirty) });
     expect(r).toEqual({ ok: false, reason: 'LINT_ERRORS' });
   });
 

@@ -113,6 +113,7 @@ export const http = {
   patch: <T>(path: string, json: unknown, opts?: RequestOptions) =>
     request<T>('PATCH', path, { ...opts, json }),
   delete: <T = void>(path: string, opts?: RequestOptions) => request<T>('DELETE', path, opts),
+  put: <T>(path: string, json: unknown, opts?: RequestOptions) => request<T>('PUT', path, { ...opts, json }),
   upload: <T>(path: string, file: Blob, opts?: RequestOptions) =>
     request<T>('POST', path, { ...opts, raw: file }),
 };

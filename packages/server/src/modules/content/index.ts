@@ -16,6 +16,15 @@ export {
   sexFromPatronymic,
 } from './declension.ts';
 export {
+  checkDraft,
+  type DraftBlock,
+  type DraftCheck,
+  draftBlockId,
+  resolveDraft,
+  type TemplateDraft,
+  type VariantPreview,
+} from './draft.ts';
+export {
   type Finding,
   hasErrors,
   LINT_RULES,
@@ -87,16 +96,20 @@ export {
   CONTENT_READER_ROLES,
   ContentService,
   createBlock,
+  createDraftTemplate,
   createTemplate,
   loadApproved,
   moveVersion,
   type Preview,
   type PreviewRequest,
   renderApproved,
+  saveDraftTemplate,
   type TemplateDetail,
   type TemplateInput,
   type TemplateSummary,
   updateTemplate,
+  type VersionWithNames,
+  writeBlockVersion,
 } from './service.ts';
 export { SMS_ENCODINGS, SMS_LIMITS, type SmsEncoding, type SmsInfo, smsEncoding, smsInfo } from './sms.ts';
 export type { StoredBlock, StoredVersion } from './store.ts';

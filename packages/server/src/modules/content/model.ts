@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Language, Purpose, Sex } from '@careloop/contracts';
+import { type Language, type Purpose, type Sex, TEMPLATE_CLASS_OF_PURPOSE } from '@careloop/contracts';
 
 /**
  * The content library as plain data. Storage, ids and the API come later; everything
@@ -25,17 +25,7 @@ export const APPROVAL_STATES = ['draft', 'in_review', 'approved', 'retired'] as 
 export type ApprovalState = (typeof APPROVAL_STATES)[number];
 
 /** Which template class each messaging purpose may send; the others send nothing. */
-const PURPOSE_CLASS_OF: Readonly<Record<Purpose, PurposeClass | null>> = {
-  'care.appointment': 'care',
-  'care.followup': 'care',
-  'service.feedback': 'service',
-  'marketing.general': 'advertising',
-  'marketing.health': 'advertising',
-  'analytics.aggregate': null,
-  'audience.export': null,
-  'registry.operations': null,
-  'subject.rights': null,
-};
+const PURPOSE_CLASS_OF: Readonly<Record<Purpose, PurposeClass | null>> = TEMPLATE_CLASS_OF_PURPOSE;
 
 export const purposeClassOf = (p: Purpose): PurposeClass | null => PURPOSE_CLASS_OF[p];
 
@@ -160,7 +150,8 @@ export interface ValueBag {
   readonly loyalty?: { readonly points?: string };
 }
 
-const stable = (x: unknown): string => {
+/** JSON with keys in order and undefined fields dropped: equal values, equal strings. */
+export const stable = (x: unknown): string => {
   if (Array.isArray(x)) return `[${x.map(stable).join(',')}]`;
   if (x !== null && typeof x === 'object') {
     const entries = Object.entries(x as Record<string, unknown>)

@@ -5,23 +5,33 @@ import { appendAudit, auditContextOf, guarded } from '../audit/index.ts';
 import type { ModuleDeps } from '../deps.ts';
 import { unsealPatient } from '../patients/index.ts';
 import { classesFor, PURPOSE_CLASSES, requireClasses } from '../policy/index.ts';
+import { staffNames } from '../staff/index.ts';
+import {
+  blockProblems,
+  checkDraft,
+  type DraftBlock,
+  type DraftCheck,
+  previewVariant,
+  type TemplateDraft,
+  tokenDetails,
+  type VariantPreview,
+} from './draft.ts';
 import { hasErrors, type LintReport, lintTemplate, SAMPLE_VALUES } from './lint.ts';
 import {
-  BLOCK_KINDS,
   type BlockKind,
+  type BlockRef,
   type BlockText,
-  CONTENT_CHANNELS,
   type ContentChannel,
   contentFingerprint,
   findVariant,
   purposeClassOf,
   type ResolvedTemplate,
+  stable,
   PURPOSE_CLASSES as TEMPLATE_PURPOSES,
   type TemplateContent,
   type ValueBag,
 } from './model.ts';
 import { type RenderError, type RenderedMessage, render, variantFields } from './render.ts';
-import { smsInfo } from './sms.ts';
 import {
   allTemplateVersions,
   approvedVersions,
@@ -33,6 +43,7 @@ import {
   insertVersion,
   latestVersionNo,
   listBlocks,
+  loadBlockVersions,
   resolveMany,
   resolveStored,
   type StoredBlock,
@@ -40,7 +51,7 @@ import {
   saveVersion,
   templateVersions,
 } from './store.ts';
-import { checkTokens, isTokenName, parseTemplate, tokenSpec } from './tokens.ts';
+import { isTokenName, parseTemplate, tokenSpec } from './tokens.ts';
 import { type TransitionRefusal, transition } from './workflow.ts';
 
 /**
@@ -83,11 +94,19 @@ export interface TemplateSummary {
   readonly approvedVersion: number | null;
 }
 
+/** A version in a template's history, with who wrote and who approved it by name. */
+export interface VersionWithNames extends StoredVersion {
+  readonly authorName?: string;
+  readonly approverName?: string;
+}
+
 export interface TemplateDetail {
   readonly id: string;
   readonly key: string;
   readonly sendPurpose: Purpose;
-  readonly versions: readonly StoredVersion[];
+  readonly versions: readonly VersionWithNames[];
+  /** Every block version the versions pin. */
+  readonly blocks: readonly StoredBlock[];
 }
 
 export interface PreviewRequest {
@@ -98,23 +117,12 @@ export interface PreviewRequest {
   readonly patientId?: string;
 }
 
-export interface Preview {
+export interface Preview extends VariantPreview {
   readonly templateId: string;
   readonly key: string;
   readonly version: number;
   readonly state: StoredVersion['state'];
   readonly sendable: boolean;
-  readonly channel: ContentChannel;
-  readonly language: Language;
-  readonly message: RenderedMessage | null;
-  readonly sms: {
-    readonly characters: number;
-    readonly units: number;
-    readonly parts: number;
-    readonly perPart: number;
-    readonly encoding: string;
-  } | null;
-  readonly errors: readonly RenderError[];
   readonly findings: LintReport['findings'];
 }
 
@@ -143,43 +151,9 @@ const REFUSAL_ERRORS: Readonly<Record<TransitionRefusal, () => AppError>> = {
   LINT_ERRORS: () => new AppError('CONTENT_LINT_FAILED'),
 };
 
-/** Every text of a block, with a path for error details. */
-const blockTexts = (content: BlockInput['content'], url?: string): { field: string; source: string }[] => {
-  const out: { field: string; source: string }[] = [];
-  for (const [lang, t] of Object.entries(content)) {
-    if (!t) continue;
-    out.push({ field: `content.${lang}.text`, source: t.text });
-    for (const ch of CONTENT_CHANNELS) {
-      const o = t[ch];
-      if (typeof o === 'string') out.push({ field: `content.${lang}.${ch}`, source: o });
-    }
-  }
-  if (url !== undefined) out.push({ field: 'url', source: url });
-  return out;
-};
-
-/** Token syntax, unknown tokens and filters; with `allowed`, classes outside the purpose too. */
-const tokenDetails = (
-  fields: readonly { field: string; source: string }[],
-  allowed: ReadonlySet<DataClass> | undefined,
-): ErrorDetail[] =>
-  fields.flatMap(({ field, source }) => {
-    const parsed = parseTemplate(source);
-    return [...parsed.problems, ...checkTokens(parsed.segments, allowed)].map((p) => ({
-      field,
-      issue: 'token' in p ? `${p.code}:${p.token}` : p.code,
-    }));
-  });
-
 const validateBlock = (kind: string, content: BlockInput['content'], url?: string): void => {
-  if (!(BLOCK_KINDS as readonly string[]).includes(kind))
-    throw invalid('Unknown block kind.', [{ field: 'kind', issue: 'unknown' }]);
-  if (Object.keys(content).length === 0 || Object.keys(content).some((l) => l !== 'ru' && l !== 'en'))
-    throw invalid('A block needs text in ru and/or en.', [{ field: 'content', issue: 'languages' }]);
-  if (url !== undefined && kind !== 'call_to_action')
-    throw invalid('Only a call to action carries a link.', [{ field: 'url', issue: 'not_allowed' }]);
-  const problems = tokenDetails(blockTexts(content, url), undefined);
-  if (problems.length) throw invalid('The block has invalid tokens.', problems);
+  const problems = blockProblems(kind, content, url);
+  if (problems.length) throw invalid('The block cannot be saved.', problems);
 };
 
 /** The classes a text needs, from the tokens it uses. */
@@ -231,28 +205,7 @@ export class ContentService {
     return this.#deps.db.tenant(scope.tenantId, async (tx) => {
       const current = isUuid(id) ? await findBlock(tx, id) : undefined;
       if (!current) throw new AppError('NOT_FOUND', 'No such block.');
-      validateBlock(current.kind, update.content, update.url);
-      const block: StoredBlock = {
-        id: current.id,
-        version: current.version + 1,
-        key: current.key,
-        kind: current.kind,
-        content: update.content,
-        ...(update.url !== undefined ? { url: update.url } : {}),
-        createdBy: actorId(scope.actor),
-        createdAt: this.#deps.clock.now(),
-      };
-      await insertBlock(tx, scope.tenantId, block);
-      await appendAudit(tx, this.#deps.clock, auditContextOf(scope), [
-        {
-          action: 'content.block.updated',
-          outcome: 'done',
-          subjectType: 'content_block',
-          subjectId: block.id,
-          details: { version: block.version },
-        },
-      ]);
-      return block;
+      return writeBlockVersion(tx, this.#deps.clock, scope, current, update);
     });
   }
 
@@ -281,7 +234,24 @@ export class ContentService {
     return this.#deps.db.tenant(scope.tenantId, async (tx) => {
       const head = await findTemplate(tx, idOrKey);
       if (!head) throw new AppError('NOT_FOUND', 'No such template.');
-      return { ...head, versions: await templateVersions(tx, [head.id]) };
+      const versions = await templateVersions(tx, [head.id]);
+      const pinned = new Map(
+        versions.flatMap((v) => v.content.blocks).map((r) => [`${r.blockId}@${r.version}`, r]),
+      );
+      const blocks = await loadBlockVersions(tx, [...pinned.values()]);
+      const names = await staffNames(
+        tx,
+        versions.flatMap((v) => [v.authorId, ...(v.approvedBy ? [v.approvedBy] : [])]),
+      );
+      return {
+        ...head,
+        versions: versions.map((v) => {
+          const authorName = names.get(v.authorId);
+          const approverName = v.approvedBy ? names.get(v.approvedBy) : undefined;
+          return { ...v, ...(authorName ? { authorName } : {}), ...(approverName ? { approverName } : {}) };
+        }),
+        blocks,
+      };
     });
   }
 
@@ -298,6 +268,35 @@ export class ContentService {
   async updateTemplate(scope: Scope, idOrKey: string, content: TemplateContent): Promise<StoredVersion> {
     return guarded(this.#deps.db, this.#deps.clock, scope, { action: 'content.template.updated' }, (tx) =>
       updateTemplate(tx, this.#deps.clock, scope, idOrKey, content),
+    );
+  }
+
+  /** The linter's findings and sample previews of an unsaved draft; writes nothing. */
+  async checkDraft(scope: Scope, sendPurpose: Purpose, draft: TemplateDraft): Promise<DraftCheck> {
+    requireRole(scope, CONTENT_READER_ROLES);
+    const tenant = await this.#deps.db.tenant(scope.tenantId, (tx) => tenantInfo(tx, scope.tenantId));
+    return checkDraft(draft, {
+      sendPurpose,
+      jurisdictions: [tenant.jurisdiction],
+      allowedClasses: new Set(PURPOSE_CLASSES[sendPurpose]),
+      clinicName: tenant.name,
+    });
+  }
+
+  /** Creates a template from an editor's draft, blocks and all, in one transaction. */
+  async createDraft(
+    scope: Scope,
+    input: { readonly key: string; readonly sendPurpose: Purpose; readonly draft: TemplateDraft },
+  ): Promise<StoredVersion> {
+    return guarded(this.#deps.db, this.#deps.clock, scope, { action: 'content.template.created' }, (tx) =>
+      createDraftTemplate(tx, this.#deps.clock, scope, input),
+    );
+  }
+
+  /** Saves an editor's draft of a template, blocks and all, in one transaction. */
+  async saveDraft(scope: Scope, idOrKey: string, draft: TemplateDraft): Promise<StoredVersion> {
+    return guarded(this.#deps.db, this.#deps.clock, scope, { action: 'content.template.updated' }, (tx) =>
+      saveDraftTemplate(tx, this.#deps.clock, scope, idOrKey, draft),
     );
   }
 
@@ -393,14 +392,12 @@ export class ContentService {
             },
           };
         }
-        const r = render({
-          template: resolved.template,
+        const shown = previewVariant(resolved.template, {
           channel: req.channel,
           language: req.language,
           purpose,
           allowedClasses: new Set(PURPOSE_CLASSES[purpose]),
           values,
-          mode: 'preview',
         });
         await appendAudit(tx, clock, auditContextOf(scope), [
           {
@@ -411,26 +408,13 @@ export class ContentService {
             details: { template: v.key, version: v.version, channel: req.channel, language: req.language },
           },
         ]);
-        const sms = r.ok && r.message.channel === 'sms' ? smsInfo(r.message.sms.text) : null;
         return {
           templateId: v.templateId,
           key: v.key,
           version: v.version,
           state: v.state,
           sendable: v.state === 'approved',
-          channel: req.channel,
-          language: req.language,
-          message: r.ok ? r.message : null,
-          sms: sms
-            ? {
-                characters: sms.characters,
-                units: sms.units,
-                parts: sms.parts,
-                perPart: sms.perPart,
-                encoding: sms.encoding,
-              }
-            : null,
-          errors: r.ok ? [] : r.errors,
+          ...shown,
           findings: lint.findings,
         };
       },
@@ -478,6 +462,39 @@ export async function createBlock(
   await insertBlock(tx, scope.tenantId, block);
   await appendAudit(tx, clock, auditContextOf(scope), [
     { action: 'content.block.created', outcome: 'done', subjectType: 'content_block', subjectId: block.id },
+  ]);
+  return block;
+}
+
+/** Writes the next version of a block after `current` (its latest); templates keep the versions they pinned. */
+export async function writeBlockVersion(
+  tx: Tx,
+  clock: Clock,
+  scope: Scope,
+  current: StoredBlock,
+  update: BlockUpdate,
+): Promise<StoredBlock> {
+  requireRole(scope, CONTENT_AUTHOR_ROLES);
+  validateBlock(current.kind, update.content, update.url);
+  const block: StoredBlock = {
+    id: current.id,
+    version: current.version + 1,
+    key: current.key,
+    kind: current.kind,
+    content: update.content,
+    ...(update.url !== undefined ? { url: update.url } : {}),
+    createdBy: actorId(scope.actor),
+    createdAt: clock.now(),
+  };
+  await insertBlock(tx, scope.tenantId, block);
+  await appendAudit(tx, clock, auditContextOf(scope), [
+    {
+      action: 'content.block.updated',
+      outcome: 'done',
+      subjectType: 'content_block',
+      subjectId: block.id,
+      details: { version: block.version },
+    },
   ]);
   return block;
 }
@@ -607,6 +624,109 @@ export async function updateTemplate(
   return v;
 }
 
+/** The content a draft saves as, its blocks pinned to `refs`. */
+const contentOfDraft = (draft: TemplateDraft, refs: readonly BlockRef[]): TemplateContent => ({
+  name: draft.name,
+  purpose: draft.purpose,
+  kind: draft.kind,
+  medical: draft.medical,
+  blocks: refs,
+  variants: draft.variants,
+});
+
+const sameText = (a: { content: unknown; url?: string }, b: { content: unknown; url?: string }): boolean =>
+  stable(a.content) === stable(b.content) && (a.url ?? null) === (b.url ?? null);
+
+/**
+ * Pins each block of a draft: a text as loaded keeps its version, a changed one becomes the
+ * block's next version, a new one becomes a block keyed after the template. At most 20 blocks.
+ */
+async function pinDraftBlocks(
+  tx: Tx,
+  clock: Clock,
+  scope: Scope,
+  templateKey: string,
+  blocks: readonly DraftBlock[],
+): Promise<BlockRef[]> {
+  const loaded = await loadBlockVersions(
+    tx,
+    blocks.flatMap((b) => (b.blockId && b.version ? [{ blockId: b.blockId, version: b.version }] : [])),
+  );
+  const prefix = `${templateKey.slice(0, 40)}.`;
+  const taken = new Set(
+    (
+      await tx
+        .selectFrom('content_blocks')
+        .select('key')
+        .where('key', 'like', `${prefix}%`)
+        .distinct()
+        .execute()
+    ).map((r) => r.key),
+  );
+  const refs: BlockRef[] = [];
+  for (const [i, b] of blocks.entries()) {
+    const update = { content: b.content, ...(b.url !== undefined ? { url: b.url } : {}) };
+    if (b.blockId) {
+      const from = loaded.find((x) => x.id === b.blockId && x.version === b.version);
+      if (from && from.kind === b.kind && sameText(from, update)) {
+        refs.push({ blockId: from.id, version: from.version });
+        continue;
+      }
+      const latest = isUuid(b.blockId) ? await findBlock(tx, b.blockId) : undefined;
+      if (!latest || latest.kind !== b.kind)
+        throw invalid('A block of the draft does not match the library.', [
+          { field: `blocks.${i}.blockId`, issue: latest ? 'kind' : 'unknown' },
+        ]);
+      const written = await writeBlockVersion(tx, clock, scope, latest, update);
+      refs.push({ blockId: written.id, version: written.version });
+      continue;
+    }
+    let key = `${prefix}${b.kind}`;
+    for (let n = 2; taken.has(key); n++) key = `${prefix}${b.kind}-${n}`;
+    taken.add(key);
+    const created = await createBlock(tx, clock, scope, { key, kind: b.kind, ...update });
+    refs.push({ blockId: created.id, version: created.version });
+  }
+  return refs;
+}
+
+/** A new template from an editor's draft: its new and changed blocks and its first version, at once. */
+export async function createDraftTemplate(
+  tx: Tx,
+  clock: Clock,
+  scope: Scope,
+  input: { readonly key: string; readonly sendPurpose: Purpose; readonly draft: TemplateDraft },
+): Promise<StoredVersion> {
+  requireRole(scope, CONTENT_AUTHOR_ROLES);
+  if (!KEY.test(input.key))
+    throw invalid('A key is 2–63 lower-case letters, digits, dots, dashes.', [
+      { field: 'key', issue: 'format' },
+    ]);
+  if (await findTemplate(tx, input.key))
+    throw new AppError('ALREADY_EXISTS', 'A template with this key exists.');
+  const refs = await pinDraftBlocks(tx, clock, scope, input.key, input.draft.blocks);
+  return createTemplate(tx, clock, scope, {
+    key: input.key,
+    sendPurpose: input.sendPurpose,
+    content: contentOfDraft(input.draft, refs),
+  });
+}
+
+/** Saves an editor's draft as the template's draft version (a new one when the latest is approved or retired). */
+export async function saveDraftTemplate(
+  tx: Tx,
+  clock: Clock,
+  scope: Scope,
+  idOrKey: string,
+  draft: TemplateDraft,
+): Promise<StoredVersion> {
+  requireRole(scope, CONTENT_AUTHOR_ROLES);
+  const head = await findTemplate(tx, idOrKey);
+  if (!head) throw new AppError('NOT_FOUND', 'No such template.');
+  const refs = await pinDraftBlocks(tx, clock, scope, head.key, draft.blocks);
+  return updateTemplate(tx, clock, scope, head.id, contentOfDraft(draft, refs));
+}
+
 export async function moveVersion(
   tx: Tx,
   clock: Clock,
@@ -622,7 +742,7 @@ export async function moveVersion(
   const now = clock.now();
   const actor = actorId(scope.actor);
   let lint: LintReport | undefined;
-  if (to === 'approved') {
+  if (to === 'approved' || to === 'in_review') {
     const resolved = await resolveStored(tx, v);
     if (!resolved.ok) throw invalid('The version names blocks that do not exist.');
     const tenant = await tenantInfo(tx, scope.tenantId);

@@ -3,7 +3,8 @@ import { type ApprovalState, contentFingerprint, type TemplateVersion } from './
 
 /**
  * The approval workflow as one pure function: draft → in_review → approved → retired, with
- * in_review → draft to send a version back. Approved content is frozen; a change is a new
+ * in_review → draft to send a version back. Submitting and approving both need a clean lint
+ * report of exactly the content that moves. Approved content is frozen; a change is a new
  * version, made by storage, that starts again as a draft.
  */
 
@@ -24,7 +25,7 @@ export interface TransitionRequest {
   readonly to: ApprovalState;
   readonly actor: WorkflowActor;
   readonly at: Date;
-  /** Required to approve: the linter's report on exactly this version and content. */
+  /** Required to submit and to approve: the linter's report on exactly this version and content. */
   readonly lint?: LintReport;
 }
 
@@ -44,11 +45,28 @@ export type TransitionResult =
 
 const refuse = (reason: TransitionRefusal): TransitionResult => ({ ok: false, reason });
 
+/** Why a report does not clear this version: none, another content's, or errors in it. */
+const lintRefusal = (v: TemplateVersion, l: LintReport | undefined): TransitionRefusal | undefined => {
+  if (!l) return 'LINT_MISSING';
+  if (
+    l.templateId !== v.templateId ||
+    l.version !== v.version ||
+    l.fingerprint !== contentFingerprint(v.content)
+  )
+    return 'LINT_STALE';
+  if (l.findings.some((f) => f.severity === 'error')) return 'LINT_ERRORS';
+  return undefined;
+};
+
 export const transition = (v: TemplateVersion, req: TransitionRequest): TransitionResult => {
   if (!TRANSITIONS[v.state].includes(req.to)) return refuse('TRANSITION_NOT_ALLOWED');
   switch (req.to) {
-    case 'in_review':
+    case 'in_review': {
+      // Nothing goes to a reviewer that the linter already refuses.
+      const refusal = lintRefusal(v, req.lint);
+      if (refusal) return refuse(refusal);
       return { ok: true, version: { ...v, state: 'in_review', submittedAt: req.at } };
+    }
     case 'draft': {
       const { submittedAt: _s, ...rest } = v;
       return { ok: true, version: { ...rest, state: 'draft' } };
@@ -56,16 +74,8 @@ export const transition = (v: TemplateVersion, req: TransitionRequest): Transiti
     case 'approved': {
       if (!req.actor.canApprove) return refuse('APPROVER_NOT_PERMITTED');
       if (req.actor.id === v.authorId) return refuse('APPROVER_IS_AUTHOR');
-      if (!req.lint) return refuse('LINT_MISSING');
-      const l = req.lint;
-      if (
-        l.templateId !== v.templateId ||
-        l.version !== v.version ||
-        l.fingerprint !== contentFingerprint(v.content)
-      ) {
-        return refuse('LINT_STALE');
-      }
-      if (req.lint.findings.some((f) => f.severity === 'error')) return refuse('LINT_ERRORS');
+      const refusal = lintRefusal(v, req.lint);
+      if (refusal) return refuse(refusal);
       return { ok: true, version: { ...v, state: 'approved', approvedBy: req.actor.id, approvedAt: req.at } };
     }
     case 'retired':

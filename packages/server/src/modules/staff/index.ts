@@ -7,5 +7,6 @@ export {
   listStaffUsers,
   type NewStaffUser,
   type StaffUser,
+  staffNames,
   validateNewUser,
 } from './users.ts';

@@ -114,3 +114,25 @@ export async function countOwners(tx: Tx): Promise<number> {
     .executeTakeFirstOrThrow();
   return r.n;
 }
+
+/**
+ * Display names of the staff behind actor ids (`staff:<uuid>`), in one query; other actors
+ * (system jobs) and unknown ids are left out.
+ */
+export async function staffNames(tx: Tx, actorIds: readonly string[]): Promise<Map<string, string>> {
+  const ids = [
+    ...new Set(
+      actorIds.flatMap((a) => {
+        const m = /^staff:([0-9a-f-]{36})$/i.exec(a);
+        return m?.[1] ? [m[1]] : [];
+      }),
+    ),
+  ];
+  if (ids.length === 0) return new Map();
+  const rows = await tx
+    .selectFrom('staff_users')
+    .select(['id', 'display_name'])
+    .where('id', 'in', ids)
+    .execute();
+  return new Map(rows.map((r) => [`staff:${r.id}`, r.display_name]));
+}

@@ -1,8 +1,11 @@
 import { useState } from 'react';
 import type { PreviewView } from '../../api/types.ts';
+import { Link } from '../../app/router.tsx';
+import { useStaff } from '../../app/session.tsx';
 import { ErrorNote, Field, Loading, Page, useApi } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { listTemplates, previewTemplate } from './api.ts';
+import { CONTENT_AUTHORS } from './TemplateScreen.tsx';
 
 type Channel = 'sms' | 'email' | 'messenger';
 type Lang = 'ru' | 'en';
@@ -15,10 +18,20 @@ type StateKey =
 /** The template list with a preview of any template in any channel and language (sample values). */
 export function ContentScreen() {
   const { t } = useI18n();
+  const staff = useStaff();
   const templates = useApi((signal) => listTemplates(signal), []);
   const [selected, setSelected] = useState<string | null>(null);
   return (
-    <Page title={t('content.title')}>
+    <Page
+      title={t('content.title')}
+      actions={
+        CONTENT_AUTHORS.includes(staff.role) ? (
+          <Link href="/content/new" className="button-link">
+            {t('content.new')}
+          </Link>
+        ) : null
+      }
+    >
       <p>{t('content.intro')}</p>
       {templates.loading && !templates.data ? <Loading /> : null}
       <ErrorNote error={templates.error} onRetry={templates.reload} />
@@ -33,7 +46,9 @@ export function ContentScreen() {
                 <th scope="col">{t('content.state')}</th>
                 <th scope="col">{t('content.approved')}</th>
                 <th scope="col">
-                  <span className="sr-only">{t('content.preview')}</span>
+                  <span className="sr-only">
+                    {t('content.open')}, {t('content.preview')}
+                  </span>
                 </th>
               </tr>
             </thead>
@@ -45,9 +60,15 @@ export function ContentScreen() {
                   </td>
                   <td>{x.name}</td>
                   <td>{x.sendPurpose}</td>
-                  <td>{t(`content.state.${x.latest.state}` as StateKey)}</td>
-                  <td>{x.approvedVersion ?? t('content.none')}</td>
                   <td>
+                    {t('content.versionN', { version: x.latest.version })} ·{' '}
+                    {t(`content.state.${x.latest.state}` as StateKey)}
+                  </td>
+                  <td>{x.approvedVersion ?? t('content.none')}</td>
+                  <td className="row">
+                    <Link href={`/content/${x.id}`} aria-label={t('content.openOf', { key: x.key })}>
+                      {t('content.open')}
+                    </Link>
                     <button
                       type="button"
                       onClick={() => setSelected(x.key)}

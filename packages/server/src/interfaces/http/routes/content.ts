@@ -2,6 +2,10 @@ import {
   BlockCreate,
   BlockUpdate,
   BlockView,
+  DraftCheckRequest,
+  DraftCheckView,
+  DraftCreate,
+  DraftSave,
   IdParams,
   PreviewRequestSchema,
   PreviewView,
@@ -16,7 +20,7 @@ import {
 } from '@careloop/contracts';
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import type { TemplateContent } from '../../../modules/content/index.ts';
+import type { TemplateContent, TemplateDraft } from '../../../modules/content/index.ts';
 import { errorResponses } from '../openapi.ts';
 import { DEFAULT_PURPOSE, requireStaff, staffScope, statedReason } from '../session.ts';
 import type { Routes } from '../types.ts';
@@ -151,8 +155,63 @@ export const contentRoutes: Routes = (app, { careloop }) => {
       wire(await content.updateTemplate(scope(req), req.params.id, wire(req.body) as TemplateContent)),
   );
 
+  app.post(
+    '/api/content/drafts/check',
+    {
+      schema: {
+        tags,
+        summary:
+          'Lint an unsaved draft under its send purpose and render each variant with sample values; writes nothing',
+        body: DraftCheckRequest,
+        response: { 200: DraftCheckView, ...errorResponses(400, 401, 403) },
+      },
+      preHandler: readers,
+    },
+    async (req) =>
+      wire(await content.checkDraft(scope(req), req.body.sendPurpose, wire(req.body.draft) as TemplateDraft)),
+  );
+
+  app.post(
+    '/api/content/drafts',
+    {
+      schema: {
+        tags,
+        summary: 'Create a template from a draft with its block texts inline; its first version is a draft',
+        body: DraftCreate,
+        response: { 201: TemplateVersionView, ...errorResponses(400, 401, 403, 404, 409) },
+      },
+      preHandler: authors,
+    },
+    async (req, reply) => {
+      const { key, sendPurpose, draft } = req.body;
+      const v = await content.createDraft(scope(req), {
+        key,
+        sendPurpose,
+        draft: wire(draft) as TemplateDraft,
+      });
+      return reply.status(201).send(wire(v));
+    },
+  );
+
+  app.put(
+    '/api/content/drafts/:id',
+    {
+      schema: {
+        tags,
+        summary:
+          'Save a draft with its block texts inline: changed blocks get new versions; edits the draft version or starts one',
+        params: TemplateRef,
+        body: DraftSave,
+        response: { 200: TemplateVersionView, ...errorResponses(400, 401, 403, 404, 409) },
+      },
+      preHandler: authors,
+    },
+    async (req) =>
+      wire(await content.saveDraft(scope(req), req.params.id, wire(req.body.draft) as TemplateDraft)),
+  );
+
   const moves = [
-    ['submit', 'Send a draft for review', authors],
+    ['submit', 'Send a draft for review; refused while the compliance linter finds errors', authors],
     [
       'approve',
       'Approve (owner, not the author); runs the compliance linter and refuses on errors',
