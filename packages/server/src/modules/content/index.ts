@@ -3,7 +3,11 @@
  * data classes, Russian and English forms of address, SMS segmentation, rendering, the
  * compliance linter and the approval workflow. Pure: storage and the API wrap it.
  */
+
+export { CONTENT_APPROVER_ROLES, CONTENT_AUTHOR_ROLES, CONTENT_READER_ROLES } from './access.ts';
 export { ADDRESS_STYLES, type AddressStyle, fullName, nameWithPatronymic, salutation } from './address.ts';
+export { moveVersion } from './approval.ts';
+export { type ApprovedTemplate, loadApproved, renderApproved } from './approved.ts';
 export { CLAIM_KINDS, type ClaimHit, type ClaimKind, classifySentence, detectClaims } from './claims.ts';
 export {
   declineFirstName,
@@ -24,6 +28,17 @@ export {
   type TemplateDraft,
   type VariantPreview,
 } from './draft.ts';
+export {
+  type BlockInput,
+  type BlockUpdate,
+  createBlock,
+  createDraftTemplate,
+  createTemplate,
+  saveDraftTemplate,
+  type TemplateInput,
+  updateTemplate,
+  writeBlockVersion,
+} from './library.ts';
 export {
   type Finding,
   hasErrors,
@@ -88,28 +103,12 @@ export {
   termFromText,
 } from './sensitive.ts';
 export {
-  type ApprovedTemplate,
-  type BlockInput,
-  type BlockUpdate,
-  CONTENT_APPROVER_ROLES,
-  CONTENT_AUTHOR_ROLES,
-  CONTENT_READER_ROLES,
   ContentService,
-  createBlock,
-  createDraftTemplate,
-  createTemplate,
-  loadApproved,
-  moveVersion,
   type Preview,
   type PreviewRequest,
-  renderApproved,
-  saveDraftTemplate,
   type TemplateDetail,
-  type TemplateInput,
   type TemplateSummary,
-  updateTemplate,
   type VersionWithNames,
-  writeBlockVersion,
 } from './service.ts';
 export { SMS_ENCODINGS, SMS_LIMITS, type SmsEncoding, type SmsInfo, smsEncoding, smsInfo } from './sms.ts';
 export type { StoredBlock, StoredVersion } from './store.ts';

@@ -1,8 +1,9 @@
 import type { Language, Purpose } from '@careloop/contracts';
 import type { Tx } from '../../db/index.ts';
 import type { Clock, Scope } from '../../kernel/index.ts';
+import { moveVersion } from './approval.ts';
+import { createBlock, createTemplate } from './library.ts';
 import type { BlockKind, BlockRef, BlockText, PurposeClass, TemplateKind, Variant } from './model.ts';
-import { createBlock, createTemplate, moveVersion } from './service.ts';
 import { approvedVersions, findBlock, findTemplate, latestVersionNo } from './store.ts';
 
 /**
