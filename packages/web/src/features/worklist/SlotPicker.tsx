@@ -74,7 +74,7 @@ export function SlotPicker({
                 setDoctorId('');
               }}
             >
-              <option value="">{t('worklist.any')}</option>
+              <option value="">{t('worklist.anyBranch')}</option>
               {data?.branches.map((b) => (
                 <option key={b.id} value={b.id}>
                   {name(b)}
@@ -93,7 +93,7 @@ export function SlotPicker({
                 setDoctorId('');
               }}
             >
-              <option value="">{t('worklist.any')}</option>
+              <option value="">{t('worklist.anySpecialty')}</option>
               {data?.specialties.map((s) => (
                 <option key={s.id} value={s.id}>
                   {name(s)}
@@ -110,7 +110,7 @@ export function SlotPicker({
               disabled={!narrowed}
               onChange={(e) => setDoctorId(e.target.value)}
             >
-              <option value="">{t('worklist.any')}</option>
+              <option value="">{t('worklist.anyDoctor')}</option>
               {data?.doctors.map((d) => (
                 <option key={d.id} value={d.id}>
                   {d.name}
