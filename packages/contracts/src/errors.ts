@@ -61,6 +61,12 @@ export const ERRORS = {
     en: 'This conflicts with the current state.',
     ru: 'Конфликт с текущим состоянием.',
   },
+  SLOT_TAKEN: {
+    status: 409,
+    retryable: false,
+    en: 'This time has just been taken; choose another slot.',
+    ru: 'Это время только что заняли; выберите другое.',
+  },
   ALREADY_EXISTS: {
     status: 409,
     retryable: false,

@@ -49,3 +49,44 @@ export const CallOutcomeRequest = Type.Object(
 );
 
 export const RevealedPhone = Type.Object({ phone: Type.String() });
+
+/** Free slots for the task an operator holds: ids and instants only in the URL (R38). */
+export const FreeSlotQuery = Type.Object(
+  {
+    branchId: Type.Optional(Uuid),
+    specialtyId: Type.Optional(Uuid),
+    doctorId: Type.Optional(Uuid),
+    /** From this moment (never before now); default now. */
+    from: Type.Optional(Instant),
+    /** Up to this moment; default 14 days after `from`, at most 31 days after it. */
+    to: Type.Optional(Instant),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+  },
+  { additionalProperties: false },
+);
+
+const NamedRef = Type.Object({ id: Uuid, nameRu: Type.String(), nameEn: Type.String() });
+
+export const FreeSlotView = Type.Object({
+  id: Uuid,
+  startsAt: Instant,
+  endsAt: Instant,
+  /** The branch's time zone: the time the patient is told. */
+  timeZone: Type.String(),
+  doctor: Type.Object({ id: Uuid, name: Type.String() }),
+  specialty: NamedRef,
+  branch: NamedRef,
+});
+
+export const FreeSlotsView = Type.Object({
+  from: Instant,
+  to: Instant,
+  /** The earliest free slots matching the filter, soonest first. */
+  slots: Type.Array(FreeSlotView),
+  /** More slots match than were listed: narrow the filter or start later. */
+  more: Type.Boolean(),
+  branches: Type.Array(NamedRef),
+  specialties: Type.Array(NamedRef),
+  /** Active doctors of the chosen branch and/or specialty (empty until one is chosen). */
+  doctors: Type.Array(Type.Object({ id: Uuid, name: Type.String(), branchId: Uuid, specialtyId: Uuid })),
+});

@@ -416,6 +416,15 @@ export interface PatientVisitFactsTable {
   visits: number;
 }
 
+/** Visits per calendar month (UTC) and branch, maintained by triggers on visits. */
+export interface VisitMonthStatsTable {
+  tenant_id: string;
+  /** The first day of the month, as YYYY-MM-01 (dates are read as text). */
+  month: string;
+  branch_id: string;
+  visits: number;
+}
+
 export interface SegmentsTable {
   tenant_id: string;
   id: string;
@@ -634,6 +643,7 @@ export interface DB {
   patient_merges: PatientMergesTable;
   patient_facts: PatientFactsTable;
   patient_visit_facts: PatientVisitFactsTable;
+  visit_month_stats: VisitMonthStatsTable;
   segments: SegmentsTable;
   segment_snapshots: SegmentSnapshotsTable;
   segment_snapshot_members: SegmentSnapshotMembersTable;

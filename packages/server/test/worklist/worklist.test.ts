@@ -360,7 +360,7 @@ describe('call-centre worklist', () => {
     }
   });
 
-  it('booked books the free slot as a campaign appointment that attribution counts; a taken slot conflicts', async () => {
+  it('booked books the free slot as a campaign appointment that attribution counts; a taken slot answers SLOT_TAKEN', async () => {
     const slotId = newId();
     await careloop.db.tenant(t.tenantId, async (tx) => {
       const branch = newId();
@@ -415,7 +415,7 @@ describe('call-centre worklist', () => {
     const b = await patientWithTask();
     await careloop.worklist.recordOutcome(desk(), a.taskId, { outcome: 'booked', slotId });
     expect(await code(careloop.worklist.recordOutcome(desk(), b.taskId, { outcome: 'booked', slotId }))).toBe(
-      'CONFLICT',
+      'SLOT_TAKEN',
     );
     const rows = await careloop.db.tenant(t.tenantId, async (tx) => ({
       appointments: await tx

@@ -30,11 +30,17 @@ interface I18n {
   readonly formatNumber: (n: number) => string;
   readonly formatDate: (iso: string) => string;
   readonly formatDateTime: (iso: string) => string;
+  /**
+   * Weekday, date and time as a clock in `timeZone` shows it (a branch's appointments),
+   * with the zone's offset when it is not the reader's own.
+   */
+  readonly formatDateTimeIn: (iso: string, timeZone: string) => string;
 }
 
 const Ctx = createContext<I18n | null>(null);
 
 const LOCALES: Record<Language, string> = { ru: 'ru-RU', en: 'en-GB' };
+const localZone = new Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 export function I18nProvider({ children }: { children: ReactNode }) {
   const [lang, setLangState] = useState<Language>(storedLanguage);
@@ -61,6 +67,16 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       formatNumber: (n) => num.format(n),
       formatDate: (iso) => date.format(new Date(iso)),
       formatDateTime: (iso) => dateTime.format(new Date(iso)),
+      formatDateTimeIn: (iso, timeZone) =>
+        new Intl.DateTimeFormat(LOCALES[lang], {
+          weekday: 'short',
+          day: 'numeric',
+          month: 'short',
+          hour: '2-digit',
+          minute: '2-digit',
+          timeZone,
+          ...(timeZone === localZone ? {} : { timeZoneName: 'short' }),
+        }).format(new Date(iso)),
     };
   }, [lang, setLang]);
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;

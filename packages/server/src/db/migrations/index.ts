@@ -10,6 +10,8 @@ import * as delivery from './2026-11-24T1000_delivery.ts';
 import * as content from './2026-11-24T1100_content.ts';
 import * as worklist from './2026-11-24T1150_worklist.ts';
 import * as campaigns from './2026-11-24T1200_campaigns.ts';
+import * as visitMonthStats from './2026-12-02T1930_visit_month_stats.ts';
+import * as freeSlotsByBranch from './2026-12-02T1940_free_slots_by_branch.ts';
 
 /** Every migration, by its frozen, date-based name. Append only. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +26,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-24T1100_content': content,
   '2026-11-24T1150_worklist': worklist,
   '2026-11-24T1200_campaigns': campaigns,
+  '2026-12-02T1930_visit_month_stats': visitMonthStats,
+  '2026-12-02T1940_free_slots_by_branch': freeSlotsByBranch,
 };

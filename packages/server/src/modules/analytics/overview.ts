@@ -39,15 +39,16 @@ export function lastTwelveMonths(now: Date): string[] {
 
 /**
  * The home screen's key figures, each one set-based aggregate over indexed columns:
- * no per-patient rows leave the database.
+ * no per-patient rows leave the database. Visits come from the maintained rollup
+ * (`visit_month_stats`, see visit-stats.ts): at most 12 × branches rows, never a scan of
+ * the visits table. A month counts every visit dated in it, so the current month also
+ * counts a visit recorded ahead of time (visits are recorded after they happen).
  */
 export async function overviewFigures(tx: Tx, now: Date): Promise<OverviewFigures> {
   const months = lastTwelveMonths(now);
-  const from = new Date(`${months[0]}-01T00:00:00Z`);
   const one = async (q: ReturnType<typeof sql<{ n: number }>>) => (await q.execute(tx)).rows[0]?.n ?? 0;
-  const [patients, visits, upcoming, consents, branches, byMonth] = await Promise.all([
+  const [patients, upcoming, consents, branches, byMonth] = await Promise.all([
     one(sql`SELECT count(*)::int n FROM patients WHERE status = 'active'`),
-    one(sql`SELECT count(*)::int n FROM visits WHERE visited_at >= ${from} AND visited_at < ${now}`),
     one(sql`SELECT count(*)::int n FROM appointments WHERE status = 'booked' AND starts_at >= ${now}`),
     sql<{ kind: string; n: number }>`
       SELECT kind, count(DISTINCT patient_id)::int n FROM consent_state
@@ -56,16 +57,15 @@ export async function overviewFigures(tx: Tx, now: Date): Promise<OverviewFigure
     sql<{ id: string; name_ru: string; name_en: string }>`
       SELECT id, name_ru, name_en FROM branches ORDER BY code`.execute(tx),
     sql<{ month: string; branch_id: string; n: number }>`
-      SELECT to_char(date_trunc('month', visited_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month,
-             branch_id, count(*)::int n
-      FROM visits WHERE visited_at >= ${from} AND visited_at < ${now}
-      GROUP BY 1, 2`.execute(tx),
+      SELECT to_char(month, 'YYYY-MM') AS month, branch_id, visits::int n
+      FROM visit_month_stats
+      WHERE month >= ${`${months[0]}-01`}::date AND month <= ${`${months[11]}-01`}::date`.execute(tx),
   ]);
   const cells = new Map(byMonth.rows.map((r) => [`${r.month}|${r.branch_id}`, r.n]));
   return {
     asOf: now,
     patients,
-    visitsLast12Months: visits,
+    visitsLast12Months: byMonth.rows.reduce((sum, r) => sum + r.n, 0),
     upcomingAppointments: upcoming,
     consents: consents.rows.map((r) => ({ kind: r.kind, patients: r.n })),
     branches: branches.rows.map((b) => ({ id: b.id, nameRu: b.name_ru, nameEn: b.name_en })),

@@ -2,6 +2,7 @@ import type { Scope } from '../../kernel/index.ts';
 import type { ModuleDeps } from '../deps.ts';
 import { decide, requireClasses } from '../policy/index.ts';
 import { type OverviewFigures, overviewFigures, type Suppressed, suppressSmallCounts } from './overview.ts';
+import { rebuildVisitStats } from './visit-stats.ts';
 
 export type Overview = Suppressed<OverviewFigures> & { readonly suppressed: boolean };
 
@@ -31,5 +32,10 @@ export class AnalyticsService {
     );
     const exact = seesIndividuals(scope);
     return { ...(exact ? figures : suppressSmallCounts(figures)), suppressed: !exact };
+  }
+
+  /** Recounts the visits rollup of a tenant (after a bulk load or restore that skipped triggers). */
+  rebuildVisitStats(tenantId: string): Promise<{ cells: number }> {
+    return rebuildVisitStats(this.#deps.db, tenantId);
   }
 }

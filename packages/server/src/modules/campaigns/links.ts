@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
 import type { Database, Tx } from '../../db/index.ts';
-import { AppError, type Clock, newId, type Scope } from '../../kernel/index.ts';
+import { AppError, type Clock, type Scope } from '../../kernel/index.ts';
 import { appendAudit, auditContextOf } from '../audit/index.ts';
+import { takeSlot } from '../schedule/index.ts';
 import { tokenHash } from './launch.ts';
 
 /**
@@ -153,9 +153,8 @@ export type BookingOutcome =
   | { readonly status: 'already_booked' };
 
 /**
- * Books an offered slot for the patient of the link. The slot is taken by a conditional
- * update (free → booked), so of several patients offered the same slot exactly one wins
- * and the others are told it is taken; the unique index on booked slots backs it up.
+ * Books an offered slot for the patient of the link (schedule's takeSlot: of several
+ * patients offered the same slot exactly one wins and the others are told it is taken).
  */
 export async function bookOffer(
   db: Database,
@@ -175,11 +174,13 @@ export async function bookOffer(
       .executeTakeFirstOrThrow();
     if (current.used_at) return { status: 'already_booked' } as const;
     if (new Date(current.expires_at) <= now) return { status: 'expired' } as const;
-    const taken = await sql<{ doctor_id: string; branch_id: string; starts_at: Date }>`
-      UPDATE slots SET status = 'booked'
-      WHERE tenant_id = ${link.tenantId} AND id = ${slotId} AND status = 'free' AND starts_at > ${now}
-      RETURNING doctor_id, branch_id, starts_at`.execute(tx);
-    const slot = taken.rows[0];
+    const slot = await takeSlot(tx, {
+      tenantId: link.tenantId,
+      patientId: link.patientId,
+      slotId,
+      now,
+      via: 'campaign',
+    });
     const scope = selfScope(link);
     if (!slot) {
       await appendAudit(tx, clock, auditContextOf(scope), [
@@ -193,23 +194,7 @@ export async function bookOffer(
       ]);
       return { status: 'taken' } as const;
     }
-    const appointmentId = newId();
-    await tx
-      .insertInto('appointments')
-      .values({
-        tenant_id: link.tenantId,
-        id: appointmentId,
-        patient_id: link.patientId,
-        doctor_id: slot.doctor_id,
-        branch_id: slot.branch_id,
-        service_id: null,
-        slot_id: slotId,
-        starts_at: slot.starts_at,
-        status: 'booked',
-        booked_via: 'campaign',
-        created_at: now,
-      })
-      .execute();
+    const { appointmentId } = slot;
     await tx
       .updateTable('campaign_links')
       .set({ used_at: now })

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { ROLES, type Role } from '@careloop/contracts';
 import type { CopyValue, Database } from '../../db/index.ts';
 import { type Clock, newId, type Scope, systemActor } from '../../kernel/index.ts';
+import { rebuildVisitStats } from '../analytics/index.ts';
 import { appendAudit } from '../audit/index.ts';
 import { bodyHash, DEFAULT_TEMPLATES } from '../consent/index.ts';
 import { seedPlaybookContent } from '../content/index.ts';
@@ -446,10 +447,11 @@ export async function generateDemo(
     ]);
   });
   // Statistics first: without them the planner picks nested loops over the fresh tables and the
-  // rebuild turns quadratic. The bulk loads skipped the triggers that keep segment facts, so
-  // they are rebuilt in one pass, and the facts tables analysed in turn.
+  // rebuild turns quadratic. The bulk loads skipped the triggers that keep segment facts and
+  // the visits rollup, so they are rebuilt in one pass, and the facts tables analysed in turn.
   await db.vacuum();
   await rebuildFacts(db, t);
   await db.vacuum(['patient_facts', 'patient_visit_facts']);
+  await rebuildVisitStats(db, t);
   return summary;
 }

@@ -1,4 +1,4 @@
-import type { Purpose, Role } from '@careloop/contracts';
+import type { DataClass, Purpose, Role } from '@careloop/contracts';
 import { sql } from 'kysely';
 import type { Tx } from '../../db/index.ts';
 import { AppError, actorId, type Clock, isUuid, newId, type Scope } from '../../kernel/index.ts';
@@ -8,6 +8,7 @@ import { openJson, sealJson, type TenantKeys } from '../crypto/index.ts';
 import type { ModuleDeps } from '../deps.ts';
 import { maskPhone, unsealPatient } from '../patients/index.ts';
 import { requireClasses } from '../policy/index.ts';
+import { type FreeSlotFilter, type FreeSlots, findFreeSlots, takeSlot } from '../schedule/index.ts';
 import {
   CALL_OUTCOMES,
   type CallOutcome,
@@ -296,6 +297,26 @@ export class WorklistService {
     return r as TaskRow;
   }
 
+  /**
+   * The task, locked, when this operator holds it; with the scope narrowed to the task's
+   * purpose, after checking that purpose allows `access` to `classes`. Everything done
+   * while on the call (reveal the number, look for slots, record the outcome) starts here.
+   */
+  async #held(
+    tx: Tx,
+    scope: Scope,
+    taskId: string,
+    access: 'read' | 'list',
+    classes: readonly DataClass[],
+  ): Promise<{ t: TaskRow; ts: Scope }> {
+    const t = await this.#task(tx, taskId);
+    const ts = taskScope(scope, t.purpose);
+    requireClasses(ts, access, classes);
+    if (t.status !== 'claimed' || t.assigned_to !== actorId(scope.actor))
+      throw new AppError('CONFLICT', 'Take the task first.');
+    return { t, ts };
+  }
+
   /** Takes an open task; one operator at a time. */
   async claim(scope: Scope, taskId: string): Promise<CallTaskView> {
     requireRole(scope);
@@ -345,11 +366,7 @@ export class WorklistService {
       scope,
       { action: 'call_task.phone_revealed', subjectType: 'call_task', subjectId: taskId },
       async (tx) => {
-        const t = await this.#task(tx, taskId);
-        const ts = taskScope(scope, t.purpose);
-        requireClasses(ts, 'read', ['contact']);
-        if (t.status !== 'claimed' || t.assigned_to !== actorId(scope.actor))
-          throw new AppError('CONFLICT', 'Claim the task before calling.');
+        const { t, ts } = await this.#held(tx, scope, taskId, 'read', ['contact']);
         const blocked = await tx
           .selectFrom('delivery_suppressions')
           .select('reason')
@@ -381,6 +398,26 @@ export class WorklistService {
     );
   }
 
+  /**
+   * Free slots the operator can book on the call, for the task they hold: the earliest of
+   * a period, narrowed by branch, specialty or doctor. Schedule data only: nothing about
+   * the patient is read, so nothing is audited beyond a refusal.
+   */
+  async freeSlots(scope: Scope, taskId: string, filter: FreeSlotFilter): Promise<FreeSlots> {
+    requireRole(scope);
+    const { db, clock } = this.#deps;
+    return guarded(
+      db,
+      clock,
+      scope,
+      { action: 'call_task.slots_listed', subjectType: 'call_task', subjectId: taskId },
+      async (tx) => {
+        await this.#held(tx, scope, taskId, 'list', ['identity', 'contact']);
+        return findFreeSlots(tx, clock.now(), filter);
+      },
+    );
+  }
+
   /** Records what the call achieved and applies its effects to the patient in the same transaction. */
   async recordOutcome(scope: Scope, taskId: string, input: OutcomeInput): Promise<CallTaskView> {
     requireRole(scope);
@@ -392,12 +429,7 @@ export class WorklistService {
       scope,
       { action: 'call_task.outcome', subjectType: 'call_task', subjectId: taskId },
       async (tx) => {
-        const t = await this.#task(tx, taskId);
-        const ts = taskScope(scope, t.purpose);
-        requireClasses(ts, 'list', ['identity', 'contact']);
-        const me = actorId(scope.actor);
-        if (t.status !== 'claimed' || t.assigned_to !== me)
-          throw new AppError('CONFLICT', 'Claim the task before recording its outcome.');
+        const { t, ts } = await this.#held(tx, scope, taskId, 'list', ['identity', 'contact']);
         const now = clock.now();
         const fx = effectsOf(input.outcome, this.#policy);
         const keys = await vault.forTenant(tx, scope.tenantId);
@@ -409,8 +441,22 @@ export class WorklistService {
               { field: 'callBackAt', issue: 'required_future' },
             ]);
         }
-        if (fx.conversion && input.slotId)
-          appointmentId = await this.#book(tx, scope.tenantId, t, input.slotId, now);
+        if (fx.conversion) {
+          // A booking is a concrete slot from the schedule, never a time typed in.
+          if (!input.slotId)
+            throw new AppError('VALIDATION_FAILED', 'Choose the slot the patient booked.', [
+              { field: 'slotId', issue: 'required' },
+            ]);
+          const slot = await takeSlot(tx, {
+            tenantId: scope.tenantId,
+            patientId: t.patient_id,
+            slotId: input.slotId,
+            now,
+            via: t.campaign_id ? 'campaign' : 'phone',
+          });
+          if (!slot) throw new AppError('SLOT_TAKEN', 'This slot is no longer free.');
+          appointmentId = slot.appointmentId;
+        }
         if (fx.withdraw) {
           // The patient's wish, taken by phone (R8): the ledger records it under the operator.
           await recordConsent(tx, keys, clock, { ...scope, purpose: 'registry.operations' }, t.patient_id, {
@@ -506,36 +552,5 @@ export class WorklistService {
         return view as CallTaskView;
       },
     );
-  }
-
-  /** Books a free slot for the patient: first come, first served; a taken slot is a conflict. */
-  async #book(tx: Tx, tenantId: string, t: TaskRow, slotId: string, now: Date): Promise<string> {
-    if (!isUuid(slotId)) throw new AppError('NOT_FOUND', 'No such slot.');
-    const slot = await tx
-      .updateTable('slots')
-      .set({ status: 'booked' })
-      .where('id', '=', slotId)
-      .where('status', '=', 'free')
-      .returning(['id', 'doctor_id', 'branch_id', 'starts_at'])
-      .executeTakeFirst();
-    if (!slot) throw new AppError('CONFLICT', 'This slot is no longer free.');
-    const id = newId();
-    await tx
-      .insertInto('appointments')
-      .values({
-        tenant_id: tenantId,
-        id,
-        patient_id: t.patient_id,
-        doctor_id: slot.doctor_id,
-        branch_id: slot.branch_id,
-        service_id: null,
-        slot_id: slot.id,
-        starts_at: slot.starts_at,
-        status: 'booked',
-        booked_via: 'campaign',
-        created_at: now,
-      })
-      .execute();
-    return id;
   }
 }

@@ -1,5 +1,6 @@
 import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
-import type { CallTaskView } from '../../api/types.ts';
+import { ApiError } from '../../api/http.ts';
+import type { CallTaskView, FreeSlotView } from '../../api/types.ts';
 import { ErrorNote, Field, Loading, Page, useApi } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import {
@@ -10,6 +11,7 @@ import {
   recordOutcome,
   revealPhone,
 } from './api.ts';
+import { SlotPicker } from './SlotPicker.tsx';
 
 /**
  * The call-centre worklist: tasks I hold (script, number, outcome form) above the open queue.
@@ -220,11 +222,13 @@ function TaskCard({
   focus: boolean;
   onDone: (n: ReactNode) => void;
 }) {
-  const { t, maybe, formatDateTime } = useI18n();
+  const { t, lang, maybe, formatDateTime, formatDateTimeIn } = useI18n();
   const heading = useRef<HTMLHeadingElement>(null);
   const hintId = useId();
   const [phone, setPhone] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<CallOutcomeName | null>(null);
+  const [slot, setSlot] = useState<FreeSlotView | null>(null);
+  const [slotsReload, setSlotsReload] = useState(0);
   const [callBackAt, setCallBackAt] = useState(() => localInput(new Date(Date.now() + 2 * 3_600_000)));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -244,24 +248,37 @@ function TaskCard({
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!outcome) return;
+    if (!outcome || (outcome === 'booked' && !slot)) return;
     setBusy(true);
     setError(null);
     try {
       const r = await recordOutcome(task.id, {
         outcome,
         ...(outcome === 'call_later' ? { callBackAt: new Date(callBackAt).toISOString() } : {}),
+        ...(outcome === 'booked' && slot ? { slotId: slot.id } : {}),
       });
       const label = t(`outcome.${outcome}`);
       onDone(
         <p className="note note-ok" role="status" tabIndex={-1} ref={(el) => el?.focus()}>
           {t('worklist.recorded', { outcome: label })}
           {outcome === 'call_later' ? ` ${t('worklist.rescheduled', { at: formatDateTime(r.dueAt) })}` : null}
+          {outcome === 'booked' && slot
+            ? ` ${t('worklist.bookedAt', {
+                when: formatDateTimeIn(slot.startsAt, slot.timeZone),
+                doctor: slot.doctor.name,
+                branch: lang === 'ru' ? slot.branch.nameRu : slot.branch.nameEn,
+              })}`
+            : null}
         </p>,
       );
     } catch (err) {
       setError(err);
       setBusy(false);
+      // Someone booked the slot first: the error says so, and the list is fetched afresh.
+      if (err instanceof ApiError && err.code === 'SLOT_TAKEN') {
+        setSlot(null);
+        setSlotsReload((n) => n + 1);
+      }
     }
   };
 
@@ -326,6 +343,9 @@ function TaskCard({
             </label>
           ))}
         </fieldset>
+        {outcome === 'booked' ? (
+          <SlotPicker taskId={task.id} value={slot} onChange={setSlot} reload={slotsReload} />
+        ) : null}
         {outcome === 'call_later' ? (
           <Field label={t('worklist.callBackAt')} hint={t('worklist.callBackHint')}>
             {(p) => (
@@ -341,7 +361,11 @@ function TaskCard({
           </Field>
         ) : null}
         <ErrorNote error={error} />
-        <button type="submit" className="primary" disabled={busy || !outcome}>
+        <button
+          type="submit"
+          className="primary"
+          disabled={busy || !outcome || (outcome === 'booked' && !slot)}
+        >
           {t('worklist.record')}
         </button>
       </form>

@@ -1,5 +1,11 @@
 import { http } from '../../api/http.ts';
-import type { CallOutcomeRequest, CallTaskView, RevealedPhone } from '../../api/types.ts';
+import type {
+  CallOutcomeRequest,
+  CallTaskView,
+  FreeSlotQuery,
+  FreeSlotsView,
+  RevealedPhone,
+} from '../../api/types.ts';
 
 export type CallOutcomeName = CallOutcomeRequest['outcome'];
 
@@ -35,3 +41,10 @@ export const revealPhone = (id: string) =>
 
 export const recordOutcome = (id: string, body: CallOutcomeRequest) =>
   http.post<CallTaskView>(`/api/worklist/tasks/${encodeURIComponent(id)}/outcome`, body);
+
+/** Free slots to book on the call, for a task this operator holds; the query carries ids and instants only (R38). */
+export const listFreeSlots = (id: string, query: FreeSlotQuery, signal?: AbortSignal) =>
+  http.get<FreeSlotsView>(`/api/worklist/tasks/${encodeURIComponent(id)}/slots`, {
+    query: { ...query },
+    ...(signal ? { signal } : {}),
+  });

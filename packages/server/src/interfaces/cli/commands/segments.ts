@@ -7,7 +7,9 @@ export function segmentsCommand(program: Command): void {
   const segments = program.command('segments').description('Segments and the per-patient facts they read');
   segments
     .command('rebuild-facts')
-    .description('Recompute every per-patient fact from visits, appointments and consents (after a restore)')
+    .description(
+      'Recompute every per-patient fact from visits, appointments and consents, and the visits-per-month rollup the home screen reads (after a restore)',
+    )
     .option('--tenant <slug>', 'only this tenant')
     .action(async (opts: { tenant?: string }) => {
       await withCareloop({ migrate: true }, async (careloop) => {
@@ -16,8 +18,9 @@ export function segmentsCommand(program: Command): void {
         for (const t of tenants) {
           const started = performance.now();
           const s = await careloop.segments.rebuildFacts(t.id);
+          const v = await careloop.analytics.rebuildVisitStats(t.id);
           say(
-            `${t.slug}: facts of ${s.patients} patients, ${s.visitFacts} specialty/service facts in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+            `${t.slug}: facts of ${s.patients} patients, ${s.visitFacts} specialty/service facts, ${v.cells} month × branch visit counts in ${((performance.now() - started) / 1000).toFixed(1)} s`,
           );
         }
       });

@@ -2,6 +2,8 @@ import {
   CallOutcomeRequest,
   CallTaskQuery,
   CallTaskView,
+  FreeSlotQuery,
+  FreeSlotsView,
   IdParams,
   RevealedPhone,
 } from '@careloop/contracts';
@@ -63,13 +65,41 @@ export const worklistRoutes: Routes = (app, { careloop }) => {
     async (req) => wire(await worklist.revealPhone(scope(req), req.params.id)),
   );
 
+  app.get(
+    '/api/worklist/tasks/:id/slots',
+    {
+      schema: {
+        tags,
+        summary:
+          'Free slots to book on the call, for the task you hold: the earliest in a period (at most 31 days, 100 slots), by branch, specialty or doctor',
+        params: IdParams,
+        querystring: FreeSlotQuery,
+        response: { 200: FreeSlotsView, ...errorResponses(400, 401, 403, 404, 409) },
+      },
+      preHandler: operators,
+    },
+    async (req) => {
+      const q = req.query;
+      return wire(
+        await worklist.freeSlots(scope(req), req.params.id, {
+          ...(q.branchId ? { branchId: q.branchId } : {}),
+          ...(q.specialtyId ? { specialtyId: q.specialtyId } : {}),
+          ...(q.doctorId ? { doctorId: q.doctorId } : {}),
+          ...(q.from ? { from: new Date(q.from) } : {}),
+          ...(q.to ? { to: new Date(q.to) } : {}),
+          ...(q.limit ? { limit: q.limit } : {}),
+        }),
+      );
+    },
+  );
+
   app.post(
     '/api/worklist/tasks/:id/outcome',
     {
       schema: {
         tags,
         summary:
-          'Record the outcome: booked, declined, call_later (callBackAt), moved_away, wrong_number, do_not_call; the patient is updated',
+          'Record the outcome: booked (slotId: a free slot, first come first served; SLOT_TAKEN when someone was faster), declined, call_later (callBackAt), moved_away, wrong_number, do_not_call; the patient is updated',
         params: IdParams,
         body: CallOutcomeRequest,
         response: { 200: CallTaskView, ...errorResponses(400, 401, 403, 404, 409) },
