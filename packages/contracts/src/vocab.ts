@@ -25,6 +25,11 @@ export const PURPOSES = [
   'care.appointment',
   'care.followup',
   'service.feedback',
+  /**
+   * A notice the patient's own message calls for at once: the one confirmation after STOP (R22).
+   * Not advertising: no consent kind, no contact budget, no quiet hours; only Careloop sends it.
+   */
+  'service.notice',
   'marketing.general',
   'marketing.health',
   'analytics.aggregate',

@@ -29,6 +29,7 @@ const PURPOSE_CLASS_OF: Readonly<Record<Purpose, PurposeClass | null>> = {
   'care.appointment': 'care',
   'care.followup': 'care',
   'service.feedback': 'service',
+  'service.notice': 'service',
   'marketing.general': 'advertising',
   'marketing.health': 'advertising',
   'analytics.aggregate': null,
