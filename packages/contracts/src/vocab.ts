@@ -25,6 +25,11 @@ export const PURPOSES = [
   'care.appointment',
   'care.followup',
   'service.feedback',
+  /**
+   * A notice the patient's own message calls for at once: the one confirmation after STOP (R22).
+   * Not advertising: no consent kind, no contact budget, no quiet hours; only Careloop sends it.
+   */
+  'service.notice',
   'marketing.general',
   'marketing.health',
   'analytics.aggregate',
@@ -41,6 +46,7 @@ export const TEMPLATE_CLASS_OF_PURPOSE = {
   'care.appointment': 'care',
   'care.followup': 'care',
   'service.feedback': 'service',
+  'service.notice': 'service',
   'marketing.general': 'advertising',
   'marketing.health': 'advertising',
   'analytics.aggregate': null,

@@ -63,3 +63,56 @@ export const InboundMessageBody = Type.Object(
 );
 
 export const WebhookAck = Type.Object({ ok: Type.Boolean(), duplicate: Type.Boolean() });
+
+export const INBOUND_RESOLUTION_VALUES = ['withdrawal', 'no_action'] as const;
+const Nullable = <T extends Type.TSchema>(t: T) => Type.Union([t, Type.Null()]);
+
+const inboundItem = {
+  id: Uuid,
+  channel: Type.Enum(['sms', 'messenger']),
+  provider: Type.String(),
+  receivedAt: Instant,
+  /** End of the next working day after it arrived (R8). */
+  dueAt: Instant,
+  overdue: Type.Boolean(),
+  /** The heuristic flag that sorts likely withdrawals first; a person decides. */
+  looksLikeWithdrawal: Type.Boolean(),
+  /** Patients the sender matched; 0 for an unknown sender. */
+  patients: Type.Integer(),
+  status: Type.Enum(['open', 'resolved']),
+  resolution: Nullable(Type.Enum(INBOUND_RESOLUTION_VALUES)),
+  resolvedAt: NullableInstant,
+};
+
+/** A message waiting in the inbound review queue: no sender, no text, no name. */
+export const InboundItemView = Type.Object(inboundItem);
+
+/** One inbound message as the person working the queue reads it (audited, R41). */
+export const InboundDetailView = Type.Object({
+  ...inboundItem,
+  from: Type.String(),
+  text: Type.String(),
+  note: Nullable(Type.String()),
+  resolvedBy: Nullable(Type.String()),
+  matched: Type.Array(Type.Object({ id: Uuid, name: Type.String() })),
+});
+
+export const InboundQuery = Type.Object(
+  { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) },
+  { additionalProperties: false },
+);
+
+/** A withdrawal (as STOP does) or no action, which needs a note saying why. */
+export const InboundResolveRequest = Type.Object(
+  {
+    resolution: Type.Enum(INBOUND_RESOLUTION_VALUES),
+    note: Type.Optional(Type.String({ maxLength: 1000 })),
+  },
+  { additionalProperties: false },
+);
+
+export const InboundResolveResult = Type.Object({
+  resolution: Type.Enum(INBOUND_RESOLUTION_VALUES),
+  /** Patients whose advertising on the channel was withdrawn. */
+  withdrawn: Type.Integer(),
+});

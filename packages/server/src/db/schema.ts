@@ -661,6 +661,7 @@ export interface DB {
   survey_responses: SurveyResponsesTable;
   call_tasks: CallTasksTable;
   patient_outreach_holds: PatientOutreachHoldsTable;
+  inbound_messages: InboundMessagesTable;
 }
 
 export interface IdentityRunsTable {
@@ -780,4 +781,23 @@ export interface DeliveryProviderEventsTable {
   kind: string;
   message_id: string | null;
   received_at: Timestamp;
+}
+
+/** A message a patient sent that a person reviews (R8); its content is sealed under the tenant key. */
+export interface InboundMessagesTable {
+  tenant_id: string;
+  id: string;
+  provider: string;
+  event_id: string;
+  channel: 'sms' | 'messenger';
+  patient_ids: ColumnType<string[], string[] | undefined, string[]>;
+  key_version: number;
+  content_enc: Buffer;
+  looks_like_withdrawal: boolean;
+  received_at: Timestamp;
+  due_at: Timestamp;
+  status: Generated<'open' | 'resolved'>;
+  resolution: 'withdrawal' | 'no_action' | null;
+  resolved_by: string | null;
+  resolved_at: Timestamp | null;
 }

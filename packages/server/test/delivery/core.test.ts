@@ -138,18 +138,41 @@ describe('delivery core', () => {
   });
 
   it('R22: quiet hours end at 09:00 local, across midnight and across a DST change', () => {
-    expect(quietUntil(new Date('2026-11-23T08:00:00Z'), 'Europe/Moscow', DEFAULT_POLICY)).toBeNull(); // 11:00
-    expect(quietUntil(new Date('2026-11-23T19:00:00Z'), 'Europe/Moscow', DEFAULT_POLICY)?.toISOString()).toBe(
-      '2026-11-24T06:00:00.000Z',
-    );
-    expect(quietUntil(new Date('2026-11-23T22:00:00Z'), 'Europe/Moscow', DEFAULT_POLICY)?.toISOString()).toBe(
-      '2026-11-24T06:00:00.000Z',
-    );
+    expect(
+      quietUntil(new Date('2026-11-23T08:00:00Z'), 'Europe/Moscow', DEFAULT_POLICY, 'marketing.general'),
+    ).toBeNull(); // 11:00
+    expect(
+      quietUntil(
+        new Date('2026-11-23T19:00:00Z'),
+        'Europe/Moscow',
+        DEFAULT_POLICY,
+        'marketing.general',
+      )?.toISOString(),
+    ).toBe('2026-11-24T06:00:00.000Z');
+    expect(
+      quietUntil(
+        new Date('2026-11-23T22:00:00Z'),
+        'Europe/Moscow',
+        DEFAULT_POLICY,
+        'marketing.general',
+      )?.toISOString(),
+    ).toBe('2026-11-24T06:00:00.000Z');
     // Berlin springs forward in the night to 29 March 2026: 09:00 CEST is 07:00 UTC.
-    expect(quietUntil(new Date('2026-03-28T21:30:00Z'), 'Europe/Berlin', DEFAULT_POLICY)?.toISOString()).toBe(
-      '2026-03-29T07:00:00.000Z',
-    );
-    expect(quietUntil(at, 'UTC', { ...DEFAULT_POLICY, quietStartHour: 0, quietEndHour: 0 })).toBeNull();
+    expect(
+      quietUntil(
+        new Date('2026-03-28T21:30:00Z'),
+        'Europe/Berlin',
+        DEFAULT_POLICY,
+        'marketing.general',
+      )?.toISOString(),
+    ).toBe('2026-03-29T07:00:00.000Z');
+    expect(
+      quietUntil(at, 'UTC', { ...DEFAULT_POLICY, quietStartHour: 0, quietEndHour: 0 }, 'marketing.general'),
+    ).toBeNull();
+    // Care messages wait for the morning too; only the reply to the patient's own STOP goes at once.
+    const evening = new Date('2026-11-23T19:00:00Z');
+    expect(quietUntil(evening, 'Europe/Moscow', DEFAULT_POLICY, 'care.appointment')).not.toBeNull();
+    expect(quietUntil(evening, 'Europe/Moscow', DEFAULT_POLICY, 'service.notice')).toBeNull();
   });
 
   it('R24: caps count local calendar days and Monday-first weeks; a new day resets the day, a new week the week', () => {

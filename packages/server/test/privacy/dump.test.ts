@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbeddedDatabase } from '../../src/db/index.ts';
 import { newId } from '../../src/kernel/index.ts';
 import type { Careloop } from '../../src/main/careloop.ts';
 import { unsealPatient } from '../../src/modules/patients/index.ts';
 import { testCareloop } from '../support/careloop.ts';
+import { databaseDump } from '../support/db.ts';
 
 let careloop: Careloop;
 let tenantId: string;
@@ -21,20 +19,6 @@ beforeAll(async () => {
   ).tenantId;
 }, 300_000);
 afterAll(async () => careloop?.close());
-
-/** The whole database as one string, the way an attacker with a stolen dump would see it. */
-async function dumpBytes(): Promise<Buffer> {
-  const url = process.env.DATABASE_URL;
-  if (url) {
-    const { stdout } = await promisify(execFile)('pg_dump', ['--no-owner', '--data-only', url], {
-      maxBuffer: 1 << 30,
-      encoding: 'buffer',
-    });
-    return stdout;
-  }
-  if (!(careloop.db instanceof EmbeddedDatabase)) throw new Error('unexpected database');
-  return Buffer.from(await (await careloop.db.dump()).arrayBuffer());
-}
 
 describe('encryption at rest (R27)', () => {
   it('a plain dump of a demo database holds no patient name, phone or e-mail in clear text', async () => {
@@ -64,7 +48,7 @@ describe('encryption at rest (R27)', () => {
       });
     });
     expect(secrets.length).toBeGreaterThan(250);
-    const dump = await dumpBytes();
+    const dump = await databaseDump(careloop.db);
     expect(dump.length).toBeGreaterThan(100_000);
     // The dump really is the demo database: a staff e-mail, stored in clear, is in it.
     expect(dump.indexOf('marketer@dump-')).toBeGreaterThan(-1);

@@ -65,3 +65,7 @@ export type SegmentPatch = Static<typeof C.SegmentPatch>;
 export type { SegmentCondition, SegmentPurpose, SegmentRule } from '@careloop/contracts';
 export type MessageHistoryItemView = Static<typeof C.MessageHistoryItemView>;
 export type SpecialtyOptionView = Static<typeof C.SpecialtyOptionView>;
+export type InboundItemView = Static<typeof C.InboundItemView>;
+export type InboundDetailView = Static<typeof C.InboundDetailView>;
+export type InboundResolveRequest = Static<typeof C.InboundResolveRequest>;
+export type InboundResolveResult = Static<typeof C.InboundResolveResult>;

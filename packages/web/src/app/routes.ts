@@ -5,6 +5,7 @@ import { contentScreens } from '../features/content/index.ts';
 import { duplicateScreens } from '../features/duplicates/index.ts';
 import { homeScreens } from '../features/home/index.ts';
 import { importScreens } from '../features/imports/index.ts';
+import { inboundScreens } from '../features/inbound/index.ts';
 import { patientScreens } from '../features/patients/index.ts';
 import { rightsScreens } from '../features/rights/index.ts';
 import { segmentScreens } from '../features/segments/index.ts';
@@ -25,6 +26,7 @@ export const SCREENS: readonly Screen[] = [
   ...auditScreens,
   ...duplicateScreens,
   ...worklistScreens,
+  ...inboundScreens,
   ...campaignScreens,
   ...contentScreens,
   ...segmentScreens,

@@ -8,6 +8,7 @@ import { contentMessages } from '../features/content/messages.ts';
 import { duplicateMessages } from '../features/duplicates/messages.ts';
 import { homeMessages } from '../features/home/messages.ts';
 import { importFieldMessages, importMessages } from '../features/imports/messages.ts';
+import { inboundMessages } from '../features/inbound/messages.ts';
 import { patientMessages } from '../features/patients/messages.ts';
 import { rightsMessages } from '../features/rights/messages.ts';
 import { segmentMessages } from '../features/segments/messages.ts';
@@ -33,6 +34,7 @@ const ALL = [
   rightsMessages,
   duplicateMessages,
   worklistMessages,
+  inboundMessages,
   campaignMessages,
   contentMessages,
   segmentMessages,

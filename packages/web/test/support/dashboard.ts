@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import type { Role } from '@careloop/contracts';
+import type { Config } from '../../../server/src/config/index.ts';
 import { buildApp } from '../../../server/src/interfaces/http/app.ts';
 import type { App } from '../../../server/src/interfaces/http/types.ts';
 import { ManualClock, newId } from '../../../server/src/kernel/index.ts';
@@ -31,11 +32,13 @@ const freePort = (): Promise<number> =>
     });
   });
 
-export async function startDashboard(opts: { patients?: number } = {}): Promise<TestDashboard> {
+export async function startDashboard(
+  opts: { patients?: number; config?: Partial<Config> } = {},
+): Promise<TestDashboard> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const clock = new ManualClock('2026-11-23T09:00:00Z');
-  const careloop = await testCareloop({ clock, config: { publicUrl: url, port } });
+  const careloop = await testCareloop({ clock, config: { ...opts.config, publicUrl: url, port } });
   const slug = `demo-${newId().slice(-10)}`;
   const demo = await careloop.demo.generate({ patients: opts.patients ?? 120, asOf: clock.now(), slug });
   const app = await buildApp(careloop, { logger: { level: process.env.DASH_LOG ?? 'silent' } });

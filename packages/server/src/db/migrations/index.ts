@@ -12,6 +12,7 @@ import * as worklist from './2026-11-24T1150_worklist.ts';
 import * as campaigns from './2026-11-24T1200_campaigns.ts';
 import * as visitMonthStats from './2026-12-02T1930_visit_month_stats.ts';
 import * as freeSlotsByBranch from './2026-12-02T1940_free_slots_by_branch.ts';
+import * as inboundReview from './2026-12-02T2100_inbound_review.ts';
 
 /** Every migration, by its frozen, date-based name. Append only. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-24T1200_campaigns': campaigns,
   '2026-12-02T1930_visit_month_stats': visitMonthStats,
   '2026-12-02T1940_free_slots_by_branch': freeSlotsByBranch,
+  '2026-12-02T2100_inbound_review': inboundReview,
 };

@@ -20,6 +20,7 @@ export function requiredKinds(purpose: Purpose, channel?: Channel, platform?: st
     case 'care.appointment':
     case 'care.followup':
     case 'service.feedback':
+    case 'service.notice':
     case 'analytics.aggregate':
     case 'registry.operations':
     case 'subject.rights':

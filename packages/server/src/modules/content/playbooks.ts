@@ -23,6 +23,8 @@ export const PLAYBOOK_TEMPLATE_KEYS = {
   announcement: 'announcement',
   feedback: 'feedback.nps',
   appointmentReminder: 'reminder.appointment',
+  /** Not a campaign: delivery's one confirmation after STOP (R22). */
+  stopConfirmation: 'stop.confirmation',
 } as const;
 export type PlaybookTemplateKey = (typeof PLAYBOOK_TEMPLATE_KEYS)[keyof typeof PLAYBOOK_TEMPLATE_KEYS];
 
@@ -36,6 +38,7 @@ export const PLAYBOOK_SEND_PURPOSES: Readonly<Record<PlaybookTemplateKey, Purpos
   announcement: 'marketing.general',
   'feedback.nps': 'service.feedback',
   'reminder.appointment': 'care.appointment',
+  'stop.confirmation': 'service.notice',
 };
 
 type Texts = Readonly<Record<Language, BlockText>>;
@@ -55,6 +58,8 @@ interface TemplateSeed {
   readonly blocks: readonly string[];
   readonly subject: Readonly<Record<Language, string>>;
   readonly preheader: Readonly<Record<Language, string>>;
+  /** Whether it concerns medical services (38-FZ Art. 24); playbooks do unless they say not. */
+  readonly medical?: boolean;
 }
 
 const WARNING_RU = 'Имеются противопоказания. Необходима консультация специалиста.';
@@ -210,6 +215,14 @@ export const PLAYBOOK_BLOCKS: readonly BlockSeed[] = [
       },
     },
   },
+  {
+    key: 'stop.confirmation.body',
+    kind: 'body',
+    content: {
+      ru: { text: 'Вы отписаны от рекламных сообщений {{clinic.name}}.' },
+      en: { text: 'You are unsubscribed from {{clinic.name}} advertising.' },
+    },
+  },
 ];
 
 const AD = ['greeting.formal'];
@@ -286,6 +299,17 @@ export const PLAYBOOK_TEMPLATES: readonly TemplateSeed[] = [
     subject: { ru: 'Напоминание о записи', en: 'Appointment reminder' },
     preheader: { ru: '{{slot.date}} в {{slot.time}}', en: '{{slot.date}} at {{slot.time}}' },
   },
+  {
+    key: 'stop.confirmation',
+    name: 'Подтверждение отписки (СТОП) / Unsubscribe confirmation (STOP)',
+    purpose: 'service',
+    kind: 'standard',
+    // Only the confirmation: no greeting, no offer, no link — nothing else after STOP (R22).
+    blocks: ['stop.confirmation.body'],
+    medical: false,
+    subject: { ru: 'Вы отписаны от рекламы', en: 'You are unsubscribed' },
+    preheader: { ru: 'Рекламных сообщений больше не будет', en: 'No more advertising messages' },
+  },
 ];
 
 const variants = (t: TemplateSeed): Variant[] =>
@@ -341,7 +365,7 @@ export async function seedPlaybookContent(
         name: t.name,
         purpose: t.purpose,
         kind: t.kind,
-        medical: true,
+        medical: t.medical ?? true,
         blocks: t.blocks.map((k) => refs.get(k) as BlockRef),
         variants: variants(t),
       },

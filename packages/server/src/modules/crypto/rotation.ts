@@ -62,7 +62,7 @@ export async function rewrapPatientKeys(
   return moved.length;
 }
 
-/** Retires data-key versions no patient key uses any more; returns the versions retired. */
+/** Retires data-key versions no patient key or tenant-sealed row uses any more; returns the versions retired. */
 export async function retireUnusedDataKeys(
   tx: Tx,
   vault: Vault,
@@ -75,6 +75,7 @@ export async function retireUnusedDataKeys(
       AND k.version < (SELECT max(version) FROM tenant_keys WHERE tenant_id = ${tenantId} AND purpose = 'data')
       AND NOT EXISTS (SELECT 1 FROM patients p WHERE p.key_version = k.version)
       AND NOT EXISTS (SELECT 1 FROM import_quarantine q WHERE q.key_version = k.version)
+      AND NOT EXISTS (SELECT 1 FROM inbound_messages m WHERE m.key_version = k.version)
     RETURNING k.version`.execute(tx);
   if (r.rows.length > 0) vault.forget(tenantId);
   return r.rows.map((x) => x.version);

@@ -233,7 +233,7 @@ export async function claimBatch(
       continue;
     }
     if (d.kind === 'defer') continue; // decideChannel never defers; quiet hours and circuits are below
-    const quiet = quietUntil(now, tz, policy);
+    const quiet = quietUntil(now, tz, policy, row.purpose);
     const circuit = env.circuitOpenUntil(d.channel);
     if (quiet || circuit) {
       const until =

@@ -1,7 +1,7 @@
 import type { Channel, Purpose } from '@careloop/contracts';
 import { localTime, zonedInstant } from '../../kernel/index.ts';
 import { type ConsentStatus, consentSatisfied } from '../consent/index.ts';
-import type { DeliveryPolicy, RequestedChannel, SkipReason } from './model.ts';
+import { type DeliveryPolicy, REPLY_PURPOSES, type RequestedChannel, type SkipReason } from './model.ts';
 
 /**
  * The pure send decision for one claimed message: which channel, or why not, or not yet.
@@ -107,10 +107,18 @@ export function decideChannel(
   return { kind: 'skip', reason: only, detail: { channels: refusals } };
 }
 
-/** The next instant outside quiet hours in the patient's zone, or null when `at` is already outside (R22). */
-export function quietUntil(at: Date, timeZone: string, policy: DeliveryPolicy): Date | null {
+/**
+ * The next instant outside quiet hours in the patient's zone, or null when `at` is already outside
+ * (R22) or the message answers the patient's own message (`REPLY_PURPOSES`: the STOP confirmation).
+ */
+export function quietUntil(
+  at: Date,
+  timeZone: string,
+  policy: DeliveryPolicy,
+  purpose: Purpose,
+): Date | null {
   const { quietStartHour: start, quietEndHour: end } = policy;
-  if (start === end) return null;
+  if (start === end || REPLY_PURPOSES.has(purpose)) return null;
   const t = localTime(at, timeZone);
   const inQuiet = start > end ? t.hour >= start || t.hour < end : t.hour >= start && t.hour < end;
   if (!inQuiet) return null;

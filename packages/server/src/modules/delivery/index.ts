@@ -1,13 +1,20 @@
 /**
  * Delivery: the transactional outbox, the claim that re-checks consent, suppressions, quiet
  * hours and the contact-pressure budget in one transaction, channel adapters behind one port,
- * retries, reconciliation after a crash, provider webhooks and message history.
+ * retries, reconciliation after a crash, provider webhooks, the review queue of what patients
+ * write back (R8), and message history.
  */
 export { type HttpGatewaySettings, httpChannel } from './channels/http.ts';
 export { type MailTransport, messageIdHeader, type SmtpSettings, smtpChannel } from './channels/smtp.ts';
 export { worklistChannel } from './channels/worklist.ts';
 export { type Decision, decideChannel, type PatientFacts, quietUntil } from './decide.ts';
 export { type EnqueueOptions, type EnqueueResult, enqueueMessages } from './enqueue.ts';
+export {
+  INBOUND_DUE_WORKING_DAYS,
+  type InboundDetail,
+  type InboundItem,
+  type InboundResolution,
+} from './inbound.ts';
 export {
   BUDGETED_PURPOSES,
   type ContentRef,
@@ -19,6 +26,7 @@ export {
   type OutboxItem,
   type OutboxState,
   policyFrom,
+  REPLY_PURPOSES,
   type RenderContext,
   type RequestedChannel,
   SKIP_REASONS,
@@ -44,6 +52,9 @@ export {
   RECEIPT_STATUSES,
   type Receipt,
   type ReceiptStatus,
+  STOP_CONFIRMATION_TEMPLATE,
+  STOP_CONFIRMATION_WINDOW_MS,
   STOP_KEYWORDS,
 } from './webhooks.ts';
+export { looksLikeWithdrawal } from './withdrawal-phrases.ts';
 export { backoffMs, DeliveryWorker, type PassResult, type WorkerOptions } from './worker.ts';

@@ -68,11 +68,18 @@ export const BUDGETED_PURPOSES: ReadonlySet<Purpose> = new Set([
   'service.feedback',
 ]);
 export const MARKETING_PURPOSES: ReadonlySet<Purpose> = new Set(['marketing.general', 'marketing.health']);
+/**
+ * Purposes that answer a message the patient has just sent: they go out at once, in quiet hours
+ * too, and within a short window or never (R22: the one confirmation after STOP, within 5 minutes).
+ * No role may message under them (the policy grants none); only Careloop queues them.
+ */
+export const REPLY_PURPOSES: ReadonlySet<Purpose> = new Set(['service.notice']);
 /** Purposes delivery may send at all; reads, exports and analytics never leave as messages. */
 export const MESSAGING_PURPOSES: ReadonlySet<Purpose> = new Set([
   'care.appointment',
   'care.followup',
   'service.feedback',
+  'service.notice',
   'marketing.general',
   'marketing.health',
 ]);

@@ -4,6 +4,14 @@ import type { Scope } from '../../kernel/index.ts';
 import { guarded } from '../audit/index.ts';
 import type { ModuleDeps } from '../deps.ts';
 import { type EnqueueResult, enqueueMessages } from './enqueue.ts';
+import {
+  type InboundDetail,
+  type InboundItem,
+  type InboundResolution,
+  listInbound,
+  readInbound,
+  resolveInbound,
+} from './inbound.ts';
 import type { OutboxItem } from './model.ts';
 import { type CampaignStats, campaignStats, type MessageHistoryItem, messageHistory } from './reads.ts';
 import { applyInbound, applyReceipt, type InboundMessage, type Receipt } from './webhooks.ts';
@@ -67,6 +75,42 @@ export class DeliveryService {
     const { db, clock, vault } = this.#deps;
     return db.tenant(tenantId, async (tx) =>
       applyInbound(tx, await vault.forTenant(tx, tenantId), clock, tenantId, provider, channel, msg),
+    );
+  }
+
+  /** The inbound review queue: open messages, overdue first (R8). */
+  inboundQueue(scope: Scope, opts: { limit?: number } = {}): Promise<InboundItem[]> {
+    const { db, clock } = this.#deps;
+    return guarded(db, clock, scope, { action: 'inbound.listed', subjectType: 'inbound_message' }, (tx) =>
+      listInbound(tx, clock, scope, opts),
+    );
+  }
+
+  /** One inbound message decrypted for the person who works the queue; audited (R41). */
+  inboundMessage(scope: Scope, id: string): Promise<InboundDetail> {
+    const { db, clock, vault } = this.#deps;
+    return guarded(
+      db,
+      clock,
+      scope,
+      { action: 'inbound.read', subjectType: 'inbound_message', subjectId: id },
+      async (tx) => readInbound(tx, await vault.forTenant(tx, scope.tenantId), clock, scope, id),
+    );
+  }
+
+  /** Resolves an inbound message: a withdrawal (as STOP does, R8) or no action with a note. */
+  resolveInbound(
+    scope: Scope,
+    id: string,
+    input: { resolution: InboundResolution; note?: string },
+  ): Promise<{ resolution: InboundResolution; withdrawn: number }> {
+    const { db, clock, vault } = this.#deps;
+    return guarded(
+      db,
+      clock,
+      scope,
+      { action: 'inbound.resolved', subjectType: 'inbound_message', subjectId: id },
+      async (tx) => resolveInbound(tx, await vault.forTenant(tx, scope.tenantId), clock, scope, id, input),
     );
   }
 }

@@ -1,11 +1,15 @@
 import type { Channel } from '@careloop/contracts';
 import { sql } from 'kysely';
 import type { Tx } from '../../db/index.ts';
-import { type Clock, systemActor } from '../../kernel/index.ts';
-import { appendAudit } from '../audit/index.ts';
-import { recordConsent } from '../consent/index.ts';
+import { type Clock, localDay, systemActor } from '../../kernel/index.ts';
+import { appendAudit, auditContextOf } from '../audit/index.ts';
+import { loadApproved } from '../content/index.ts';
 import type { TenantKeys } from '../crypto/index.ts';
 import { canonicalLookup, unsealPatient } from '../patients/index.ts';
+import { getTenant } from '../tenants/index.ts';
+import { enqueueMessages } from './enqueue.ts';
+import { queueInbound } from './inbound.ts';
+import { withdrawAdvertising } from './withdrawal.ts';
 
 /** Channel-native opt-out words (R8), matched case-insensitively on the whole trimmed message. */
 export const STOP_KEYWORDS: readonly string[] = [
@@ -151,8 +155,9 @@ export async function applyReceipt(
 }
 
 /**
- * An inbound message on a channel (R8): a STOP keyword withdraws advertising consent for that
- * channel through the ledger and suppresses marketing on it; other text is kept for review.
+ * An inbound message on a channel (R8). A STOP keyword withdraws advertising consent for that
+ * channel through the ledger, suppresses marketing on it, and queues the one confirmation R22
+ * allows. Any other text goes to the review queue, whoever sent it, due within a working day.
  */
 export async function applyInbound(
   tx: Tx,
@@ -169,38 +174,78 @@ export async function applyInbound(
     !(await firstTime(tx, tenantId, provider, msg.eventId, stop ? 'inbound.stop' : 'inbound.text', now, null))
   )
     return { duplicate: true, action: stop ? 'withdrawn' : 'review', patients: 0 };
-  if (!stop) return { duplicate: false, action: 'review', patients: 0 };
   const patients = await findBySender(tx, keys, channel, msg.from);
-  for (const patientId of patients) {
-    const scope = {
-      tenantId,
-      actor: { kind: 'patient' as const, patientId },
-      purpose: 'subject.rights' as const,
-    };
-    await recordConsent(tx, keys, clock, scope, patientId, {
-      kind: `ads.receive.${channel}`,
-      event: 'withdrawn',
-      captureMethod: channel === 'sms' ? 'sms_keyword' : 'messenger',
-    });
-    await tx
-      .insertInto('delivery_suppressions')
-      .values({
-        tenant_id: tenantId,
-        patient_id: patientId,
-        channel,
-        reason: 'stop_keyword',
-        scope: 'marketing',
-        source: provider,
-        created_at: now,
-      })
-      .onConflict((oc) => oc.doNothing())
-      .execute();
+  if (!stop) {
+    await queueInbound(tx, keys, clock, { ...msg, provider, channel, patientIds: patients });
+    return { duplicate: false, action: 'review', patients: patients.length };
   }
+  await withdrawAdvertising(
+    tx,
+    keys,
+    clock,
+    (patientId) => ({ tenantId, actor: { kind: 'patient', patientId }, purpose: 'subject.rights' }),
+    patients,
+    { channel, reason: 'stop_keyword', source: provider },
+  );
+  await confirmStop(tx, clock, tenantId, channel, patients);
   return {
     duplicate: false,
     action: patients.length > 0 ? 'withdrawn' : 'unknown_sender',
     patients: patients.length,
   };
+}
+
+/** The approved content of the confirmation after STOP, in the content library (R22). */
+export const STOP_CONFIRMATION_TEMPLATE = 'stop.confirmation';
+/** After this the confirmation is never sent: R22 allows it within 5 minutes of the STOP only. */
+export const STOP_CONFIRMATION_WINDOW_MS = 5 * 60_000;
+
+/**
+ * Queues the one confirmation R22 allows after STOP, on the channel the STOP came from, under
+ * `service.notice`: not advertising, so the marketing suppression the STOP just made and the
+ * advertising budget do not hold it back, and quiet hours do not delay it. It expires after
+ * 5 minutes, so it is never sent late. Its occurrence is the clinic's calendar day, so a second
+ * STOP that day (or a replay) adds nothing: at most one per patient, channel and day. Without an
+ * approved template nothing is sent, and the audit says why.
+ */
+async function confirmStop(
+  tx: Tx,
+  clock: Clock,
+  tenantId: string,
+  channel: 'sms' | 'messenger',
+  patientIds: readonly string[],
+): Promise<void> {
+  if (patientIds.length === 0) return;
+  const scope = { tenantId, actor: systemActor('delivery'), purpose: 'service.notice' as const };
+  const template = (await loadApproved(tx, [STOP_CONFIRMATION_TEMPLATE])).get(STOP_CONFIRMATION_TEMPLATE);
+  if (!template) {
+    await appendAudit(tx, clock, auditContextOf(scope), [
+      {
+        action: 'delivery.stop_confirmation',
+        outcome: 'denied',
+        details: { reason: 'no_approved_template', patients: patientIds.length },
+      },
+    ]);
+    return;
+  }
+  const tenant = await getTenant(tx, tenantId);
+  const now = clock.now();
+  await enqueueMessages(
+    tx,
+    scope,
+    patientIds.map((patientId) => ({
+      patientId,
+      purpose: 'service.notice' as const,
+      campaignId: null,
+      channel,
+      content: { templateId: template.version.templateId, version: template.version.version },
+      context: { clinic: { name: tenant.name } },
+      occurrenceKey: `stop-confirmation:${localDay(now, tenant.timeZone)}`,
+      notBefore: now,
+      notAfter: new Date(now.getTime() + STOP_CONFIRMATION_WINDOW_MS),
+    })),
+    { clock },
+  );
 }
 
 /** Patients whose phone (or messenger id) is the sender: blind-index candidates, confirmed by decrypting. */

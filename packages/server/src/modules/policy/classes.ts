@@ -318,6 +318,25 @@ export const PATIENT_TABLE_CLASSES = {
     csat: 'engagement',
     answered_at: 'engagement',
   },
+  // What a patient wrote to the clinic's number or bot and who wrote it: correspondence over a
+  // contact, sealed (it may say anything, health included); that it came, and when: engagement.
+  inbound_messages: {
+    tenant_id: 'key',
+    id: 'key',
+    provider: 'key',
+    event_id: 'key',
+    channel: 'engagement',
+    patient_ids: 'key',
+    key_version: 'key',
+    content_enc: 'contact',
+    looks_like_withdrawal: 'preference',
+    received_at: 'engagement',
+    due_at: 'key',
+    status: 'key',
+    resolution: 'preference',
+    resolved_by: 'key',
+    resolved_at: 'key',
+  },
 } as const satisfies { readonly [T in PatientTable]: Classified<T> };
 
 export type PatientTable =
@@ -344,7 +363,8 @@ export type PatientTable =
   | 'delivery_suppressions'
   | 'campaign_members'
   | 'campaign_links'
-  | 'survey_responses';
+  | 'survey_responses'
+  | 'inbound_messages';
 
 /** Attributes held inside the encrypted columns, with their classes. */
 export const IDENTITY_ATTRIBUTES = [

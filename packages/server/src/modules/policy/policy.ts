@@ -27,6 +27,8 @@ export const PURPOSE_CLASSES: Readonly<Record<Purpose, readonly DataClass[]>> = 
     'clinical',
   ],
   'service.feedback': ['identity', 'contact', 'demographic', 'preference', 'visit_timing', 'engagement'],
+  // The address it answers on and the language it answers in; no role may message under it.
+  'service.notice': ['contact', 'preference'],
   // Offers chosen from who the patient is and when they came, never from what they came for.
   'marketing.general': ['identity', 'contact', 'demographic', 'preference', 'visit_timing', 'engagement'],
   'marketing.health': [

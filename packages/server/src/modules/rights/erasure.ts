@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Tx } from '../../db/index.ts';
 import { AppError, type Clock, isUuid, type Scope } from '../../kernel/index.ts';
 import { appendAudit, auditContextOf } from '../audit/index.ts';
@@ -58,6 +59,16 @@ export async function erasePatient(
     .deleteFrom('import_quarantine')
     .where('patient_id', '=', patientId)
     .executeTakeFirst();
+  // What they wrote to the clinic goes too; a message from a number others share stays for them.
+  const inbound = await tx
+    .deleteFrom('inbound_messages')
+    .where(sql<boolean>`patient_ids = ARRAY[${patientId}]::uuid[]`)
+    .executeTakeFirst();
+  await tx
+    .updateTable('inbound_messages')
+    .set({ patient_ids: sql`array_remove(patient_ids, ${patientId}::uuid)` })
+    .where(sql<boolean>`patient_ids @> ARRAY[${patientId}]::uuid[]`)
+    .execute();
   const appts = await tx
     .updateTable('appointments')
     .set({ status: 'cancelled' })
@@ -109,6 +120,7 @@ export async function erasePatient(
     clinicalRecords: Number(conditions.numDeletedRows),
     provenance: Number(sources.numDeletedRows),
     quarantinedRows: Number(quarantined.numDeletedRows),
+    inboundMessages: Number(inbound.numDeletedRows),
     cancelledAppointments: Number(appts.numUpdatedRows),
   };
   await appendAudit(tx, clock, auditContextOf(scope), [

@@ -78,6 +78,17 @@ async function calendarOf(
   return { calendar: new WorkingCalendar(overrides), tz: t.timeZone, jurisdiction: t.jurisdiction };
 }
 
+/**
+ * The end, in the clinic's zone, of the n-th working day after the day `at` falls on there, by
+ * the production calendar with the tenant's own exceptions: a message on Friday evening with one
+ * working day is due at the end of Monday (or of the next working day after a holiday).
+ */
+export async function workingDeadline(tx: Tx, tenantId: string, at: Date, n: number): Promise<Date> {
+  const { calendar, tz } = await calendarOf(tx, tenantId);
+  const due = calendar.addWorkingDays(new Date(`${localDay(at, tz)}T00:00:00Z`), n);
+  return endOfLocalDay(due.toISOString().slice(0, 10), tz);
+}
+
 const RECEIVED_VIA = new Set(['front_desk', 'post', 'email', 'web', 'phone', 'preference_page']);
 
 /** Records a request with its legal deadline, counted from the day it arrived in the clinic's zone. */

@@ -4,7 +4,12 @@ import {
   DeliveryReceipt,
   DeliveryWebhookParams,
   IdParams,
+  InboundDetailView,
+  InboundItemView,
   InboundMessageBody,
+  InboundQuery,
+  InboundResolveRequest,
+  InboundResolveResult,
   MessageHistoryItemView,
   WebhookAck,
 } from '@careloop/contracts';
@@ -17,6 +22,11 @@ import type { Routes } from '../types.ts';
 import { wire } from '../wire.ts';
 
 const tags = ['delivery'];
+/**
+ * Any signed-in staff may ask; the queue's policy check (registry write: owner, front desk) decides
+ * in the service, so a refusal is audited (R41).
+ */
+const queueWorkers = requireStaff();
 
 export const deliveryRoutes: Routes = (app, { careloop }) => {
   /** Providers authenticate with the configured token; without one, webhooks do not exist (fail closed). */
@@ -59,7 +69,7 @@ export const deliveryRoutes: Routes = (app, { careloop }) => {
       schema: {
         tags,
         summary:
-          'A message from a patient: STOP/СТОП keywords withdraw advertising consent on that channel (R8)',
+          'A message from a patient: STOP/СТОП keywords withdraw advertising consent on that channel and queue one confirmation (R8, R22); any other text goes to the review queue',
         params: DeliveryWebhookParams,
         body: InboundMessageBody,
         response: {
@@ -132,6 +142,59 @@ export const deliveryRoutes: Routes = (app, { careloop }) => {
           staffScope(req, req.query.purpose ?? 'marketing.general'),
           req.params.id,
         ),
+      ),
+  );
+
+  app.get(
+    '/api/inbound',
+    {
+      schema: {
+        tags,
+        summary:
+          'Open messages patients wrote back, overdue first, then those that look like a withdrawal (R8) — no sender or text',
+        querystring: InboundQuery,
+        response: { 200: Type.Array(InboundItemView), ...errorResponses(401, 403) },
+      },
+      preHandler: queueWorkers,
+    },
+    async (req) =>
+      wire(await careloop.delivery.inboundQueue(staffScope(req, 'registry.operations'), req.query)),
+  );
+
+  app.get(
+    '/api/inbound/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One inbound message decrypted, with the patients it came from (audited)',
+        params: IdParams,
+        response: { 200: InboundDetailView, ...errorResponses(401, 403, 404) },
+      },
+      preHandler: queueWorkers,
+    },
+    async (req) =>
+      wire(await careloop.delivery.inboundMessage(staffScope(req, 'registry.operations'), req.params.id)),
+  );
+
+  app.post(
+    '/api/inbound/:id/resolve',
+    {
+      schema: {
+        tags,
+        summary:
+          'Resolve an inbound message: a withdrawal of advertising on its channel (ledger and suppression, as STOP) or no action with a note',
+        params: IdParams,
+        body: InboundResolveRequest,
+        response: { 200: InboundResolveResult, ...errorResponses(400, 401, 403, 404, 409) },
+      },
+      preHandler: queueWorkers,
+    },
+    async (req) =>
+      wire(
+        await careloop.delivery.resolveInbound(staffScope(req, 'registry.operations'), req.params.id, {
+          resolution: req.body.resolution,
+          ...(req.body.note !== undefined ? { note: req.body.note } : {}),
+        }),
       ),
   );
 };
