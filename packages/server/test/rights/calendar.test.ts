@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dueDay, WorkingCalendar } from '../../src/modules/rights/index.ts';
+import { dueDay } from '../../src/modules/rights/index.ts';
+import { WorkingCalendar } from '../../src/modules/tenants/index.ts';
 
 const cal = new WorkingCalendar();
 const d = (s: string) => new Date(`${s}T00:00:00Z`);

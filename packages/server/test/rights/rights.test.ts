@@ -70,9 +70,26 @@ describe('data-subject rights', () => {
     ).rejects.toMatchObject({ code: 'ROLE_NOT_PERMITTED' });
   });
 
-  it('R36: the export holds the profile, contacts unmasked, consent history and who accessed the record', async () => {
+  it('R36: the export holds the profile, contacts unmasked, consent history, messages and replies, and who accessed the record', async () => {
     const p = await patientWithHistory();
     await careloop.patients.card(staffScope(tenantId, 'doctor', 'care.followup'), p);
+    // A message the clinic queued for them, and a reply they sent from their phone.
+    await careloop.delivery.enqueue(staffScope(tenantId, 'marketer', 'marketing.general'), [
+      {
+        patientId: p,
+        purpose: 'marketing.general',
+        campaignId: null,
+        channel: 'sms',
+        content: { templateId: 'recall', version: 1 },
+        occurrenceKey: 'rights-test:1',
+      },
+    ]);
+    const card = await careloop.patients.card(desk(), p, ['phone']);
+    await careloop.delivery.inbound(tenantId, 'gw', 'sms', {
+      eventId: `reply-${p}`,
+      from: card.contact!.phone!,
+      text: 'Можно перенести запись? <b>Спасибо</b>',
+    });
     const req = await careloop.rights.open(desk(), { patientId: p, kind: 'access', receivedVia: 'web' });
     const { data, html } = await careloop.rights.export(dpo(), p, req.id);
     expect(data.patient.identity).toMatchObject({
@@ -87,6 +104,18 @@ describe('data-subject rights', () => {
       'ads.receive.email:granted',
     ]);
     expect(data.accesses.some((a) => a.action === 'patient.read' && a.actor.startsWith('staff:'))).toBe(true);
+    expect(data.messages).toEqual([
+      expect.objectContaining({ channel: 'sms', purpose: 'marketing.general', state: 'queued' }),
+    ]);
+    expect(data.replies).toEqual([
+      expect.objectContaining({
+        channel: 'sms',
+        text: 'Можно перенести запись? <b>Спасибо</b>',
+        status: 'open',
+      }),
+    ]);
+    // The patient's own words are in the readable copy, escaped.
+    expect(html).toContain('Можно перенести запись? &lt;b&gt;Спасибо&lt;/b&gt;');
     expect(html).toContain('Семёнова');
     expect(html).toContain('<h2>Согласия / Consents</h2>');
     expect((await careloop.rights.list(dpo(), 'completed')).map((r) => r.id)).toContain(req.id);

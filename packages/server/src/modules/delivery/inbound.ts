@@ -6,7 +6,7 @@ import { type AuditEvent, appendAudit, auditContextOf } from '../audit/index.ts'
 import type { TenantKeys } from '../crypto/index.ts';
 import { unsealPatient } from '../patients/index.ts';
 import { requireClasses } from '../policy/index.ts';
-import { workingDeadline } from '../rights/index.ts';
+import { workingDeadline } from '../tenants/index.ts';
 import { withdrawAdvertising } from './withdrawal.ts';
 import { looksLikeWithdrawal } from './withdrawal-phrases.ts';
 
@@ -167,6 +167,22 @@ const toItem = (r: Row, now: Date): InboundItem => {
     resolvedAt: r.resolved_at ? new Date(r.resolved_at) : null,
   };
 };
+
+/** The replies a patient's number or chat sent, decrypted (the patient's own export reads them). */
+export async function repliesOf(
+  tx: Tx,
+  keys: TenantKeys,
+  patientId: string,
+): Promise<(InboundItem & { readonly text: string })[]> {
+  const rows = await tx
+    .selectFrom('inbound_messages')
+    .select([...ITEM_COLUMNS, 'key_version', 'content_enc'])
+    .where(sql<boolean>`patient_ids @> ARRAY[${patientId}]::uuid[]`)
+    .orderBy('received_at')
+    .execute();
+  const now = new Date();
+  return rows.map((r) => ({ ...toItem(r as Row, now), text: openContent(keys, r).text }));
+}
 
 /**
  * Open messages, overdue first, then those that look like a withdrawal, then by deadline. No

@@ -43,7 +43,12 @@ export type {
   WorklistPort,
 } from './ports.ts';
 export { currentPressure, type PressureRow, spend, weekStartOf } from './pressure.ts';
-export type { CampaignStats, MessageHistoryItem } from './reads.ts';
+export {
+  type CampaignStats,
+  type Correspondence,
+  correspondenceOf,
+  type MessageHistoryItem,
+} from './reads.ts';
 export { catalogueRenderer } from './renderer.ts';
 export { DeliveryService } from './service.ts';
 export {

@@ -3,7 +3,9 @@ import { sql } from 'kysely';
 import type { Tx } from '../../db/index.ts';
 import { AppError, type Clock, isUuid, type Scope } from '../../kernel/index.ts';
 import { appendAudit, auditContextOf } from '../audit/index.ts';
+import type { TenantKeys } from '../crypto/index.ts';
 import { classesFor, requireClasses } from '../policy/index.ts';
+import { repliesOf } from './inbound.ts';
 import type { OutboxState } from './model.ts';
 
 export interface MessageHistoryItem {
@@ -111,4 +113,60 @@ export async function campaignStats(tx: Tx, scope: Scope, campaignId: string): P
     if (r.channel) byChannel[r.channel] = (byChannel[r.channel] ?? 0) + r.n;
   }
   return { campaignId, total, byState, bySkipReason, byChannel };
+}
+
+/** What went between the clinic and one patient, for their data export (R36). */
+export interface Correspondence {
+  readonly messages: readonly {
+    readonly at: string;
+    readonly channel: string;
+    readonly purpose: string;
+    readonly state: string;
+    readonly skipReason: string | null;
+    readonly sentAt: string | null;
+  }[];
+  readonly replies: readonly {
+    readonly at: string;
+    readonly channel: string;
+    readonly text: string;
+    readonly status: string;
+    readonly resolution: string | null;
+  }[];
+}
+
+/**
+ * Every message queued for the patient and every reply they sent, replies decrypted. Only a
+ * scope that may export every class reaches it; the export that calls it audits the whole.
+ */
+export async function correspondenceOf(
+  tx: Tx,
+  keys: TenantKeys,
+  scope: Scope,
+  patientId: string,
+): Promise<Correspondence> {
+  requireClasses(scope, 'export', ['engagement', 'contact']);
+  const messages = await tx
+    .selectFrom('outbox_messages')
+    .select(['created_at', 'channel', 'channel_requested', 'purpose', 'state', 'skip_reason', 'sent_at'])
+    .where('patient_id', '=', patientId)
+    .orderBy('created_at')
+    .execute();
+  return {
+    messages: messages.map((m) => ({
+      at: new Date(m.created_at).toISOString(),
+      // The channel it went out on, or the one asked for while it waits.
+      channel: m.channel ?? m.channel_requested,
+      purpose: m.purpose,
+      state: m.state,
+      skipReason: m.skip_reason,
+      sentAt: m.sent_at ? new Date(m.sent_at).toISOString() : null,
+    })),
+    replies: (await repliesOf(tx, keys, patientId)).map((r) => ({
+      at: r.receivedAt.toISOString(),
+      channel: r.channel,
+      text: r.text,
+      status: r.status,
+      resolution: r.resolution,
+    })),
+  };
 }

@@ -1,6 +1,6 @@
 import type { Jurisdiction } from '@careloop/contracts';
 import type { SubjectRequestKind } from '../../db/index.ts';
-import type { WorkingCalendar } from './calendar.ts';
+import type { WorkingCalendar } from '../tenants/index.ts';
 
 /**
  * Deadlines of data-subject requests (R9). Russian terms count working days by the

@@ -82,6 +82,23 @@ ${table(
   ['Кем приходится / Relationship', 'ФИО / Name', 'Документ / Authority'],
   p.representatives.map((r) => [r.relationship, r.fullName, r.authorityDocument]),
 )}
+<h2>Сообщения клиники / Messages from the clinic</h2>
+${table(
+  [
+    'Когда / When',
+    'Канал / Channel',
+    'Цель / Purpose',
+    'Статус / State',
+    'Причина пропуска / Skipped because',
+    'Отправлено / Sent',
+  ],
+  p.messages.map((m) => [m.at, m.channel, m.purpose, m.state, m.skipReason, m.sentAt]),
+)}
+<h2>Ответы пациента / Replies from the patient</h2>
+${table(
+  ['Когда / When', 'Канал / Channel', 'Текст / Text', 'Статус / Status', 'Решение / Resolution'],
+  p.replies.map((r) => [r.at, r.channel, r.text, r.status, r.resolution]),
+)}
 <h2>Кто обращался к данным / Who accessed the data</h2>
 ${table(
   ['Когда / When', 'Кто / Who', 'Действие / Action', 'Цель / Purpose', 'Итог / Outcome'],

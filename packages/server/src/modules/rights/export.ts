@@ -4,6 +4,7 @@ import { AppError, type Clock, isUuid, type Scope } from '../../kernel/index.ts'
 import { appendAudit, auditContextOf, listAudit } from '../audit/index.ts';
 import { consentHistory, currentConsents } from '../consent/index.ts';
 import { openJson, type TenantKeys } from '../crypto/index.ts';
+import { type Correspondence, correspondenceOf } from '../delivery/index.ts';
 import { type PatientContact, type PatientIdentity, unsealPatient } from '../patients/index.ts';
 import { requireClasses } from '../policy/index.ts';
 
@@ -46,6 +47,10 @@ export interface SubjectPackage {
     history: { at: string; kind: string; event: string; method: string; document: string | null }[];
   };
   readonly representatives: { relationship: string; fullName: string; authorityDocument: string }[];
+  /** Messages the clinic queued for the patient (sent or skipped, and why). */
+  readonly messages: Correspondence['messages'];
+  /** What the patient wrote back, in their words. */
+  readonly replies: Correspondence['replies'];
   /** Who accessed the record, when and why: the recipients of the data inside the clinic. */
   readonly accesses: { at: string; actor: string; action: string; purpose: string | null; outcome: string }[];
   readonly processors: readonly string[];
@@ -142,13 +147,14 @@ export async function buildSubjectPackage(
   const current = await currentConsents(tx, clock, scope, patientId);
   const history = await consentHistory(tx, keys, clock, scope, patientId);
   const accesses = await listAudit(tx, { subjectId: patientId, limit: 500 });
+  const { messages, replies } = await correspondenceOf(tx, keys, scope, patientId);
   await appendAudit(tx, clock, auditContextOf(scope), [
     {
       action: 'patient.exported',
       outcome: 'done',
       subjectType: 'patient',
       subjectId: patientId,
-      details: { visits: visits.length },
+      details: { visits: visits.length, messages: messages.length, replies: replies.length },
     },
   ]);
   return {
@@ -212,6 +218,8 @@ export async function buildSubjectPackage(
           ),
         }))
       : [],
+    messages,
+    replies,
     accesses: accesses.map((a) => ({
       at: a.at.toISOString(),
       actor: a.actor,

@@ -10,8 +10,7 @@ import {
   type Scope,
 } from '../../kernel/index.ts';
 import { appendAudit, auditContextOf } from '../audit/index.ts';
-import { getTenant } from '../tenants/index.ts';
-import { type CalendarOverrides, WorkingCalendar } from './calendar.ts';
+import { calendarOf } from '../tenants/index.ts';
 import { canExtend, dueDay } from './deadlines.ts';
 
 export interface SubjectRequest {
@@ -63,31 +62,6 @@ const toRequest = (r: Row, now: Date): SubjectRequest => {
     overdue: r.status === 'open' && due < now,
   };
 };
-
-async function calendarOf(
-  tx: Tx,
-  tenantId: string,
-): Promise<{ calendar: WorkingCalendar; tz: string; jurisdiction: 'RU' | 'EU' | 'US' }> {
-  const t = await getTenant(tx, tenantId);
-  const settings = await tx
-    .selectFrom('tenants')
-    .select('settings')
-    .where('tenant_id', '=', tenantId)
-    .executeTakeFirstOrThrow();
-  const overrides = (settings.settings as { calendar?: CalendarOverrides }).calendar ?? {};
-  return { calendar: new WorkingCalendar(overrides), tz: t.timeZone, jurisdiction: t.jurisdiction };
-}
-
-/**
- * The end, in the clinic's zone, of the n-th working day after the day `at` falls on there, by
- * the production calendar with the tenant's own exceptions: a message on Friday evening with one
- * working day is due at the end of Monday (or of the next working day after a holiday).
- */
-export async function workingDeadline(tx: Tx, tenantId: string, at: Date, n: number): Promise<Date> {
-  const { calendar, tz } = await calendarOf(tx, tenantId);
-  const due = calendar.addWorkingDays(new Date(`${localDay(at, tz)}T00:00:00Z`), n);
-  return endOfLocalDay(due.toISOString().slice(0, 10), tz);
-}
 
 const RECEIVED_VIA = new Set(['front_desk', 'post', 'email', 'web', 'phone', 'preference_page']);
 
