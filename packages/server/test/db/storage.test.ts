@@ -32,6 +32,7 @@ const FROZEN_MIGRATIONS: Record<string, string> = {
   '2026-11-24T1100_content': 'baa7ef691cac1e690e9cd60e9e74e591d004603b6602eed6789e6835519a0875',
   '2026-11-24T1150_worklist': '2a1e37930f09c9de9413fea5254093eb734ba8508884afa3645904227939bf4a',
   '2026-11-24T1200_campaigns': 'b19d9accf5306f32ff370a5055a3a3715012429df27cc59881082f82b274ff60',
+  '2026-12-02T1900_segment_count_indexes': '9c1dfab1f0319b36131e8c4fae74341845afe62058544e20730ba48eb82acedd',
 };
 
 describe(`storage contract (${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded'})`, () => {

@@ -10,6 +10,7 @@ import * as delivery from './2026-11-24T1000_delivery.ts';
 import * as content from './2026-11-24T1100_content.ts';
 import * as worklist from './2026-11-24T1150_worklist.ts';
 import * as campaigns from './2026-11-24T1200_campaigns.ts';
+import * as segmentCountIndexes from './2026-12-02T1900_segment_count_indexes.ts';
 
 /** Every migration, by its frozen, date-based name. Append only. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-24T1100_content': content,
   '2026-11-24T1150_worklist': worklist,
   '2026-11-24T1200_campaigns': campaigns,
+  '2026-12-02T1900_segment_count_indexes': segmentCountIndexes,
 };
