@@ -447,9 +447,8 @@ export async function generateDemo(
   });
   // Statistics first: without them the planner picks nested loops over the fresh tables and the
   // rebuild turns quadratic. The bulk loads skipped the triggers that keep segment facts, so
-  // they are rebuilt in one pass, and the facts tables analysed in turn.
+  // they are rebuilt in one pass (which analyses the facts tables in turn).
   await db.vacuum();
   await rebuildFacts(db, t);
-  await db.vacuum(['patient_facts', 'patient_visit_facts']);
   return summary;
 }
