@@ -1,4 +1,5 @@
 import type { SegmentRule } from '@careloop/contracts';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError, ManualClock } from '../../src/kernel/index.ts';
 import type { Careloop } from '../../src/main/careloop.ts';
@@ -315,9 +316,20 @@ describe('counts, members and snapshots', () => {
   });
 });
 
+/** Both facts tables of one tenant, in key order. */
+const factsOf = (tenant: string) =>
+  careloop.db.tenant(tenant, async (tx) => ({
+    facts: await tx.selectFrom('patient_facts').selectAll().orderBy('patient_id').execute(),
+    visits: await tx
+      .selectFrom('patient_visit_facts')
+      .selectAll()
+      .orderBy(['patient_id', 'dim', 'key'])
+      .execute(),
+  }));
+
 describe('facts', () => {
-  it('are maintained by visit writes and equal a full rebuild', async () => {
-    const { city, ids } = await cohort([{}, {}]);
+  it('are maintained by visit writes and equal a full rebuild, which keeps when patients were messaged', async () => {
+    const { city, ids } = await cohort([{ messagedDaysAgo: 3 }, {}]);
     const rule = inCity(city, {
       op: 'last_visit',
       serviceId: cat.services[2]!,
@@ -348,18 +360,65 @@ describe('facts', () => {
         .execute();
     });
     expect(await count()).toBe(1);
-    const snapshot = async () =>
-      careloop.db.tenant(tenantId, async (tx) => ({
-        facts: await tx.selectFrom('patient_facts').selectAll().orderBy('patient_id').execute(),
-        visits: await tx
-          .selectFrom('patient_visit_facts')
-          .selectAll()
-          .orderBy(['patient_id', 'dim', 'key'])
-          .execute(),
-      }));
-    const incremental = await snapshot();
+    const incremental = await factsOf(tenantId);
+    expect(incremental.facts.filter((f) => f.last_messaged_at !== null).map((f) => f.patient_id)).toEqual([
+      ids[0],
+    ]);
     await rebuildFacts(careloop.db, tenantId);
-    expect(await snapshot()).toEqual(incremental);
+    expect(await factsOf(tenantId)).toEqual(incremental);
+    expect(await count()).toBe(1);
     expect(systemScope(tenantId).purpose).toBe('registry.operations');
+  });
+
+  it("a rebuild beside another clinic's facts leaves them as they were, and rebuilds that clinic the same", async () => {
+    const other = (await createTestTenant(careloop)).tenantId;
+    const otherCat = await makeCatalogue(careloop, other);
+    await loadPatients(
+      careloop,
+      other,
+      otherCat,
+      [
+        {
+          ...base,
+          messagedDaysAgo: 5,
+          visits: [{ daysAgo: 10, specialty: 1, main: 0, lines: [2] }],
+          consents: granted('pd.marketing', 'ads.receive.email'),
+        },
+      ],
+      at,
+    );
+    await cohort([{ visits: [{ daysAgo: 40, specialty: 0, main: 1, lines: [] }] }]);
+    const mine = await factsOf(tenantId);
+    const theirs = await factsOf(other);
+    expect(theirs.facts).toHaveLength(1);
+    expect(theirs.visits.length).toBeGreaterThan(0);
+
+    await rebuildFacts(careloop.db, tenantId);
+    expect(await factsOf(other)).toEqual(theirs);
+    expect(await factsOf(tenantId)).toEqual(mine);
+    await rebuildFacts(careloop.db, other);
+    expect(await factsOf(other)).toEqual(theirs);
+    expect(await factsOf(tenantId)).toEqual(mine);
+  });
+
+  it('a bulk rebuild (indexes and foreign keys dropped, then built again) gives the same facts and schema', async () => {
+    await cohort([{ messagedDaysAgo: 1, visits: [{ daysAgo: 3, specialty: 2, main: 3, lines: [1, 3] }] }]);
+    const schema = () =>
+      careloop.db.system(async (tx) => {
+        const r = await sql<{ def: string }>`
+          SELECT indexdef AS def FROM pg_indexes WHERE tablename IN ('patient_facts', 'patient_visit_facts')
+          UNION ALL
+          SELECT t.relname || ': ' || pg_get_constraintdef(c.oid) FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+           WHERE t.relname IN ('patient_facts', 'patient_visit_facts')
+          ORDER BY 1`.execute(tx);
+        return r.rows.map((x) => x.def);
+      });
+    const before = await schema();
+    expect(before.filter((d) => d.includes('FOREIGN KEY'))).toHaveLength(2);
+    expect(before.some((d) => d.includes('patient_facts_consent_idx'))).toBe(true);
+    const incremental = await factsOf(tenantId);
+    await rebuildFacts(careloop.db, tenantId, { bulk: true });
+    expect(await factsOf(tenantId)).toEqual(incremental);
+    expect(await schema()).toEqual(before);
   });
 });

@@ -10,6 +10,7 @@ import * as delivery from './2026-11-24T1000_delivery.ts';
 import * as content from './2026-11-24T1100_content.ts';
 import * as worklist from './2026-11-24T1150_worklist.ts';
 import * as campaigns from './2026-11-24T1200_campaigns.ts';
+import * as segmentCountIndexes from './2026-12-02T1900_segment_count_indexes.ts';
 import * as visitMonthStats from './2026-12-02T1930_visit_month_stats.ts';
 import * as freeSlotsByBranch from './2026-12-02T1940_free_slots_by_branch.ts';
 import * as inboundReview from './2026-12-02T2100_inbound_review.ts';
@@ -27,6 +28,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-24T1100_content': content,
   '2026-11-24T1150_worklist': worklist,
   '2026-11-24T1200_campaigns': campaigns,
+  '2026-12-02T1900_segment_count_indexes': segmentCountIndexes,
   '2026-12-02T1930_visit_month_stats': visitMonthStats,
   '2026-12-02T1940_free_slots_by_branch': freeSlotsByBranch,
   '2026-12-02T2100_inbound_review': inboundReview,

@@ -448,10 +448,9 @@ export async function generateDemo(
   });
   // Statistics first: without them the planner picks nested loops over the fresh tables and the
   // rebuild turns quadratic. The bulk loads skipped the triggers that keep segment facts and
-  // the visits rollup, so they are rebuilt in one pass, and the facts tables analysed in turn.
+  // the visits rollup, so they are rebuilt in one pass (the facts rebuild analyses its tables).
   await db.vacuum();
   await rebuildFacts(db, t);
-  await db.vacuum(['patient_facts', 'patient_visit_facts']);
   await rebuildVisitStats(db, t);
   return summary;
 }

@@ -38,31 +38,39 @@ function ageAtMost(max: number, day: string): Bool {
   return sql<SqlBool>`(f.birth_year IS NOT NULL AND f.birth_year >= ${y} AND (f.birth_year > ${y} OR coalesce(f.birth_md, ${UNKNOWN_MD}) > ${md}))`;
 }
 
-/** An active consent of one kind: the facts' bit, confirmed against the ledger state only when a term may have run out. */
-function consentActive(kind: string, at: Date): Bool {
-  const exact = sql<SqlBool>`EXISTS (SELECT 1 FROM consent_state cs WHERE cs.tenant_id = f.tenant_id AND cs.patient_id = f.patient_id AND cs.kind = ${kind} AND cs.status = 'granted' AND (cs.expires_at IS NULL OR cs.expires_at > ${at}))`;
-  const bit = CONSENT_BITS[kind];
-  if (bit === undefined) return exact;
-  return sql<SqlBool>`((f.consent_bits & ${bit}) = ${bit} AND (f.consent_expires_at IS NULL OR f.consent_expires_at > ${at} OR ${exact}))`;
+/** Every consent_bits value holding all the bits of a mask (the facts only ever set known bits). */
+function withBits(mask: number): number[] {
+  const known = Object.values(CONSENT_BITS).reduce((m, b) => m | b, 0);
+  const values: number[] = [];
+  for (let v = 0; v <= known; v++) if ((v & known) === v && (v & mask) === mask) values.push(v);
+  return values;
 }
 
-/** All of several consents, sharing one bit-mask test. */
+/**
+ * The facts' bits of some consent kinds, corrected by the ledger: a bit says a grant of the kind
+ * is in consent_state, so it counts unless that grant's term has passed (the expiry job has not
+ * marked it yet). Written as an equality list rather than `consent_bits & mask`, so the planner
+ * estimates it from the column's statistics and an index can seek on it; the lapse check is a
+ * top-level NOT EXISTS, so the planner joins it as a set (a partial index of granted consents
+ * with a term holds the few candidates) instead of charging a subquery to every patient.
+ */
+function bitsActive(kinds: readonly string[], at: Date): Bool {
+  const mask = kinds.reduce((m, k) => m | CONSENT_BITS[k]!, 0);
+  return sql<SqlBool>`(f.consent_bits = ANY (${withBits(mask)}::int[]) AND NOT EXISTS (SELECT 1 FROM consent_state cs WHERE cs.tenant_id = f.tenant_id AND cs.patient_id = f.patient_id AND cs.status = 'granted' AND cs.expires_at <= ${at} AND cs.kind = ANY (${[...kinds]}::text[])))`;
+}
+
+/** An active consent of one kind with no bit in the facts, read from the ledger state. */
+const ledgerActive = (kind: string, at: Date): Bool =>
+  sql<SqlBool>`EXISTS (SELECT 1 FROM consent_state cs WHERE cs.tenant_id = f.tenant_id AND cs.patient_id = f.patient_id AND cs.kind = ${kind} AND cs.status = 'granted' AND (cs.expires_at IS NULL OR cs.expires_at > ${at}))`;
+
+/** All of several consents: one bit test for those the facts carry, the ledger for the rest. */
 function consentsActive(kinds: readonly string[], at: Date): Bool {
-  if (kinds.length === 0) return TRUE;
   const bitted = kinds.filter((k) => CONSENT_BITS[k] !== undefined);
   const other = kinds.filter((k) => CONSENT_BITS[k] === undefined);
-  const parts: Bool[] = other.map((k) => consentActive(k, at));
-  if (bitted.length > 0) {
-    const mask = bitted.reduce((m, k) => m | CONSENT_BITS[k]!, 0);
-    const exact = bitted.map(
-      (k) =>
-        sql<SqlBool>`EXISTS (SELECT 1 FROM consent_state cs WHERE cs.tenant_id = f.tenant_id AND cs.patient_id = f.patient_id AND cs.kind = ${k} AND cs.status = 'granted' AND (cs.expires_at IS NULL OR cs.expires_at > ${at}))`,
-    );
-    parts.unshift(
-      sql<SqlBool>`((f.consent_bits & ${mask}) = ${mask} AND (f.consent_expires_at IS NULL OR f.consent_expires_at > ${at} OR ${all(exact)}))`,
-    );
-  }
-  return all(parts);
+  return all([
+    ...(bitted.length > 0 ? [bitsActive(bitted, at)] : []),
+    ...other.map((k) => ledgerActive(k, at)),
+  ]);
 }
 
 const keyOf = (c: { specialtyId?: string; serviceId?: string }) =>
@@ -147,7 +155,7 @@ function condition(c: SegmentCondition, ctx: EvalContext): Bool {
     case 'preferred_time':
       return sql<SqlBool>`(f.preferred_time IS NOT NULL AND f.preferred_time = ANY (${[...c.in]}::text[]))`;
     case 'consent':
-      return consentActive(c.kind, at);
+      return consentsActive([c.kind], at);
     case 'consent_for':
       return consentsActive(requiredKinds(c.purpose, c.channel), at);
     case 'messaged':

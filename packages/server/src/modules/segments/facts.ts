@@ -40,18 +40,49 @@ export interface RebuildSummary {
   readonly visitFacts: number;
 }
 
-/** Above this many patients a rebuild drops the secondary indexes and builds them again afterwards. */
+/** Above this many patients a rebuild drops the secondary indexes and foreign keys and builds them again afterwards. */
 const BULK_PATIENTS = 200_000;
+
+/** The facts tables' secondary indexes and foreign keys, as the catalogue defines them. */
+async function derivedObjects(tx: Tx): Promise<{
+  indexes: { name: string; def: string }[];
+  foreignKeys: { table: string; name: string; def: string }[];
+}> {
+  const indexes = await sql<{ name: string; def: string }>`
+    SELECT indexname AS name, indexdef AS def FROM pg_indexes
+     WHERE schemaname = current_schema() AND tablename IN ('patient_facts', 'patient_visit_facts')
+       AND indexname NOT LIKE '%_pkey'`.execute(tx);
+  const foreignKeys = await sql<{ table: string; name: string; def: string }>`
+    SELECT t.relname AS table, c.conname AS name, pg_get_constraintdef(c.oid) AS def
+      FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+     WHERE t.relnamespace = current_schema()::regnamespace AND c.contype = 'f'
+       AND t.relname IN ('patient_facts', 'patient_visit_facts')`.execute(tx);
+  return { indexes: indexes.rows, foreignKeys: foreignKeys.rows };
+}
 
 /**
  * Rebuilds one tenant's facts from scratch, set-based: a few grouped scans, no
- * per-patient work, rows inserted in key order. At a million patients, maintaining the
- * secondary indexes row by row costs far more (random page writes) than building them
- * once from sorted data, so large rebuilds drop and recreate them with their own
- * definitions (read from the catalogue, never restated here). Runs as the owner with
- * explicit tenant filters; keeps last_messaged_at, which only delivery knows.
+ * per-patient work, rows inserted in key order. A database holding this tenant's facts
+ * alone (one clinic network, the usual case) empties the facts tables with TRUNCATE:
+ * fresh files, so the inserts never step over the old rows' dead index entries and the
+ * VACUUM afterwards has nothing to clear. Otherwise the tenant's rows are deleted.
+ *
+ * At a million patients (or with `bulk`), maintaining the secondary indexes row by row
+ * costs far more (random page writes) than building them once from sorted data, and the
+ * foreign keys to patients check every inserted row on its own (8 M lookups) where adding
+ * them back checks the whole table in one join: so large rebuilds drop both and recreate
+ * them with their own definitions (read from the catalogue, never restated here). They
+ * lock patients against writes first, in the order writers take their locks (patients,
+ * then the facts their triggers refresh), so a writer waits instead of deadlocking.
+ *
+ * Runs as the owner with explicit tenant filters; keeps last_messaged_at, which only
+ * delivery knows. The facts tables are locked until the rebuild commits.
  */
-export async function rebuildFacts(db: Database, tenantId: string): Promise<RebuildSummary> {
+export async function rebuildFacts(
+  db: Database,
+  tenantId: string,
+  opts: { readonly bulk?: boolean } = {},
+): Promise<RebuildSummary> {
   const t = sql`${tenantId}::uuid`;
   const summary = await db.system(async (tx) => {
     // Grouping millions of visits: give this transaction room to hash instead of spilling sorts.
@@ -59,30 +90,37 @@ export async function rebuildFacts(db: Database, tenantId: string): Promise<Rebu
     await sql`SET LOCAL maintenance_work_mem = '256MB'`.execute(tx);
     const size = await sql<{ n: number }>`
       SELECT count(*)::int AS n FROM patients WHERE tenant_id = ${t} AND status = 'active'`.execute(tx);
-    const bulk = size.rows[0]!.n > BULK_PATIENTS;
-    const indexes = bulk
-      ? (
-          await sql<{ indexname: string; indexdef: string }>`
-            SELECT indexname, indexdef FROM pg_indexes
-             WHERE schemaname = current_schema() AND tablename IN ('patient_facts', 'patient_visit_facts')
-               AND indexname NOT LIKE '%_pkey'`.execute(tx)
-        ).rows
-      : [];
-    for (const i of indexes) await sql`DROP INDEX ${sql.id(i.indexname)}`.execute(tx);
+    const bulk = opts.bulk ?? size.rows[0]!.n > BULK_PATIENTS;
+    if (bulk) await sql`LOCK TABLE patients IN SHARE ROW EXCLUSIVE MODE`.execute(tx);
+    const { indexes, foreignKeys } = bulk ? await derivedObjects(tx) : { indexes: [], foreignKeys: [] };
 
     await sql`
-      DELETE FROM patient_facts f
-       WHERE f.tenant_id = ${t}
-         AND NOT EXISTS (SELECT 1 FROM patients p WHERE p.tenant_id = f.tenant_id AND p.id = f.patient_id AND p.status = 'active')`.execute(
-      tx,
-    );
+      CREATE TEMP TABLE careloop_messaged ON COMMIT DROP AS
+      SELECT patient_id, last_messaged_at FROM patient_facts
+       WHERE tenant_id = ${t} AND last_messaged_at IS NOT NULL`.execute(tx);
+    // Keys are (tenant_id, …): two index probes each side of this tenant find any other.
+    const shared = await sql<{ others: boolean }>`
+      SELECT EXISTS (SELECT 1 FROM patient_facts WHERE tenant_id < ${t})
+          OR EXISTS (SELECT 1 FROM patient_facts WHERE tenant_id > ${t})
+          OR EXISTS (SELECT 1 FROM patient_visit_facts WHERE tenant_id < ${t})
+          OR EXISTS (SELECT 1 FROM patient_visit_facts WHERE tenant_id > ${t}) AS others`.execute(tx);
+    if (shared.rows[0]!.others) {
+      await sql`DELETE FROM patient_facts WHERE tenant_id = ${t}`.execute(tx);
+      await sql`DELETE FROM patient_visit_facts WHERE tenant_id = ${t}`.execute(tx);
+    } else {
+      await sql`TRUNCATE patient_facts, patient_visit_facts`.execute(tx);
+    }
+    for (const k of foreignKeys)
+      await sql`ALTER TABLE ${sql.id(k.table)} DROP CONSTRAINT ${sql.id(k.name)}`.execute(tx);
+    for (const i of indexes) await sql`DROP INDEX ${sql.id(i.name)}`.execute(tx);
+
     const facts = await sql`
-      INSERT INTO patient_facts AS f (tenant_id, patient_id, sex, birth_year, birth_md, city, home_branch_id,
+      INSERT INTO patient_facts (tenant_id, patient_id, sex, birth_year, birth_md, city, home_branch_id,
           language, preferred_channel, preferred_time, first_visit_at, last_visit_at, visit_count,
-          last_booked_at, consent_bits, consent_expires_at)
+          last_booked_at, consent_bits, consent_expires_at, last_messaged_at)
       SELECT p.tenant_id, p.id, p.sex, p.birth_year, p.birth_md, p.city, p.home_branch_id, p.language,
              p.preferred_channel, p.preferred_time, v.first_at, v.last_at, coalesce(v.n, 0), a.last_booked,
-             coalesce(c.bits, 0), c.expires
+             coalesce(c.bits, 0), c.expires, m.last_messaged_at
         FROM patients p
         LEFT JOIN (SELECT patient_id, min(visited_at) AS first_at, max(visited_at) AS last_at, count(*) AS n
                      FROM visits WHERE tenant_id = ${t} GROUP BY patient_id) v ON v.patient_id = p.id
@@ -92,28 +130,20 @@ export async function rebuildFacts(db: Database, tenantId: string): Promise<Rebu
                           min(expires_at) FILTER (WHERE careloop_consent_bit(kind) <> 0) AS expires
                      FROM consent_state WHERE tenant_id = ${t} AND status = 'granted' GROUP BY patient_id) c
                ON c.patient_id = p.id
+        LEFT JOIN careloop_messaged m ON m.patient_id = p.id
        WHERE p.tenant_id = ${t} AND p.status = 'active'
-       ORDER BY p.id
-      ON CONFLICT (tenant_id, patient_id) DO UPDATE SET
-        sex = excluded.sex, birth_year = excluded.birth_year, birth_md = excluded.birth_md,
-        city = excluded.city, home_branch_id = excluded.home_branch_id, language = excluded.language,
-        preferred_channel = excluded.preferred_channel, preferred_time = excluded.preferred_time,
-        first_visit_at = excluded.first_visit_at, last_visit_at = excluded.last_visit_at,
-        visit_count = excluded.visit_count, last_booked_at = excluded.last_booked_at,
-        consent_bits = excluded.consent_bits, consent_expires_at = excluded.consent_expires_at`.execute(tx);
+       ORDER BY p.id`.execute(tx);
 
-    await sql`DELETE FROM patient_visit_facts WHERE tenant_id = ${t}`.execute(tx);
-    // Each visit contributes one row per specialty and per distinct service, so count(*) counts
-    // visits and every aggregate can hash instead of sorting 10M+ rows for count(DISTINCT).
+    // Each visit contributes one row per specialty and per distinct service (one pass over visits
+    // for its specialty and main service), so count(*) counts visits and no aggregate needs
+    // count(DISTINCT) over 10M+ rows.
     const visitFacts = await sql`
       INSERT INTO patient_visit_facts (tenant_id, patient_id, dim, key, first_at, last_at, visits)
       SELECT ${t}, x.patient_id, x.dim, x.key, min(x.at), max(x.at), count(*)
         FROM (
-          SELECT v.patient_id, 'specialty' AS dim, v.specialty_id AS key, v.visited_at AS at
-            FROM visits v WHERE v.tenant_id = ${t} AND v.specialty_id IS NOT NULL
-          UNION ALL
-          SELECT v.patient_id, 'service', v.service_id, v.visited_at
-            FROM visits v WHERE v.tenant_id = ${t} AND v.service_id IS NOT NULL
+          SELECT v.patient_id, d.dim, d.key, v.visited_at AS at
+            FROM visits v CROSS JOIN LATERAL (VALUES ('specialty', v.specialty_id), ('service', v.service_id)) d (dim, key)
+           WHERE v.tenant_id = ${t} AND d.key IS NOT NULL
           UNION ALL
           SELECT l.patient_id, 'service', l.service_id, l.visited_at
             FROM (SELECT DISTINCT v.id, v.patient_id, s.service_id, v.visited_at
@@ -124,7 +154,11 @@ export async function rebuildFacts(db: Database, tenantId: string): Promise<Rebu
        GROUP BY x.patient_id, x.dim, x.key
        ORDER BY x.patient_id, x.dim, x.key`.execute(tx);
 
-    for (const i of indexes) await sql.raw(i.indexdef).execute(tx);
+    for (const i of indexes) await sql.raw(i.def).execute(tx);
+    for (const k of foreignKeys)
+      await sql`ALTER TABLE ${sql.id(k.table)} ADD CONSTRAINT ${sql.id(k.name)} ${sql.raw(k.def)}`.execute(
+        tx,
+      );
     return {
       patients: Number(facts.numAffectedRows ?? 0n),
       visitFacts: Number(visitFacts.numAffectedRows ?? 0n),
