@@ -28,7 +28,7 @@ s.listen(0, '127.0.0.1', () => console.log(s.server.address().port));
 
 const recipients = arg('recipients', 100_000);
 const smtpMessages = arg('smtp', 5_000);
-const url = process.env.DATABASE_URL ?? (await freshDatabase('careloop_wt_delivery_bench'));
+const url = process.env.DATABASE_URL ?? (await freshDatabase('careloop_bench_delivery'));
 const careloop = await startCareloop(testConfig({ databaseUrl: url }), { migrate: true, clock: systemClock });
 const { tenantId } = await createTestTenant(careloop);
 await careloop.db.system((tx) =>
