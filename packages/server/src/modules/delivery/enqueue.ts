@@ -63,6 +63,8 @@ interface Shape {
   readonly any_ads: boolean;
 }
 
+const NO_CONTEXT = {};
+
 /** A chunk as column arrays, with shapes and contexts deduplicated (1-based references). */
 function columns(items: readonly OutboxItem[], now: Date) {
   const ids: string[] = [];
@@ -76,7 +78,15 @@ function columns(items: readonly OutboxItem[], now: Date) {
   const contextByRef = new Map<object, number>();
   const contextByJson = new Map<string, number>();
   for (const it of items) {
-    const key = `${it.purpose}\u0001${it.campaignId}\u0001${it.channel}\u0001${it.content.templateId}\u0001${it.content.version}\u0001${it.notBefore?.getTime()}\u0001${it.notAfter?.getTime()}`;
+    const key = JSON.stringify([
+      it.purpose,
+      it.campaignId,
+      it.channel,
+      it.content.templateId,
+      it.content.version,
+      it.notBefore?.getTime(),
+      it.notAfter?.getTime(),
+    ]);
     let shape = shapeIndex.get(key);
     if (shape === undefined) {
       shapes.push({
@@ -94,7 +104,7 @@ function columns(items: readonly OutboxItem[], now: Date) {
       shape = shapes.length;
       shapeIndex.set(key, shape);
     }
-    const ctx = it.context ?? {};
+    const ctx = it.context ?? NO_CONTEXT;
     let context = contextByRef.get(ctx);
     if (context === undefined) {
       const json = JSON.stringify(ctx);
