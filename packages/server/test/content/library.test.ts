@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Tx } from '../../src/db/index.ts';
 import type { App } from '../../src/interfaces/http/types.ts';
 import type { Scope } from '../../src/kernel/index.ts';
 import type { Careloop } from '../../src/main/careloop.ts';
@@ -11,6 +12,7 @@ import {
   renderApproved,
   SAMPLE_VALUES,
   seedPlaybookContent,
+  storedContentRenderer,
   type TemplateContent,
 } from '../../src/modules/content/index.ts';
 import { appWithLog, signIn } from '../http/support.ts';
@@ -257,6 +259,51 @@ describe('approval workflow', () => {
       }>`SELECT action FROM audit_log WHERE action LIKE 'content.template.%' ORDER BY seq`.execute(tx),
     );
     expect(audit.rows.map((r) => r.action)).toEqual(expect.arrayContaining(['content.template.retired']));
+  });
+  it('delivery’s stored renderer reads a version’s state once per claim transaction; a retire shows in the next one', async () => {
+    const key = 'renderer-reads';
+    await careloop.content.createTemplate(marketer(), {
+      key,
+      sendPurpose: 'marketing.general',
+      content: adContent(['greeting.formal', 'recall.body', 'cta.book', 'footer.advertising']),
+    });
+    await careloop.content.submit(marketer(), key, 1);
+    await careloop.content.approve(owner(), key, 1);
+    const approved = await careloop.db.tenant(t.tenantId, (tx) => loadApproved(tx, [key]));
+    const templateId = approved.get(key)?.version.templateId as string;
+    const renderer = storedContentRenderer();
+    const input = {
+      tenantId: t.tenantId,
+      content: { templateId, version: 1 },
+      channel: 'sms' as const,
+      language: 'ru' as const,
+      purpose: 'marketing.general' as const,
+      values: SAMPLE_VALUES,
+    };
+    /** The transaction, counting the queries started on it. */
+    const counted = (tx: Tx) => {
+      const n = { reads: 0 };
+      const proxy = new Proxy(tx, {
+        get(target, p) {
+          if (p === 'selectFrom') n.reads++;
+          const v = Reflect.get(target, p, target) as unknown;
+          return typeof v === 'function' ? v.bind(target) : v;
+        },
+      });
+      return { tx: proxy, n };
+    };
+    const reads = await careloop.db.tenant(t.tenantId, async (raw) => {
+      const { tx, n } = counted(raw);
+      expect(await renderer.render(tx, input)).toMatchObject({ ok: true });
+      const first = n.reads;
+      for (let i = 0; i < 5; i++) expect(await renderer.render(tx, input)).toMatchObject({ ok: true });
+      return { first, after: n.reads };
+    });
+    expect(reads.first).toBeGreaterThan(0);
+    expect(reads.after).toBe(reads.first);
+    await careloop.content.retire(owner(), key, 1);
+    const next = await careloop.db.tenant(t.tenantId, (raw) => renderer.render(counted(raw).tx, input));
+    expect(next).toMatchObject({ ok: false, errors: [{ code: 'NOT_SENDABLE', state: 'retired' }] });
   });
 });
 

@@ -20,6 +20,20 @@ describe('R16 sensitive-term detector', () => {
     expect(hits.every((h) => h.severity === 'warning')).toBe(true);
   });
 
+  it('R16: a text scanned again gives the same hits, whatever the caller did with the first answer', () => {
+    const fresh = sensitiveMatcher();
+    const text = 'Приём у онколога и результаты анализа положительные';
+    const first = fresh.scan(text);
+    expect(first.length).toBeGreaterThan(1);
+    const copy = first.map((h) => ({ ...h }));
+    first.length = 0;
+    expect(fresh.scan(text)).toEqual(copy);
+    // Many other texts in between: still the same answer.
+    for (let i = 0; i < 2_000; i++) fresh.scan(`Запись на ${i} число`);
+    expect(fresh.scan(text)).toEqual(copy);
+    expect(fresh.scan('Запись на приём подтверждена')).toEqual([]);
+  });
+
   it('R16: corpus sizes', () => {
     expect(SENSITIVE_HITS.length + SENSITIVE_CLEAN.length).toBeGreaterThanOrEqual(70);
   });

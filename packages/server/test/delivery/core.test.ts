@@ -1,6 +1,8 @@
+import MailComposer from 'nodemailer/lib/mail-composer';
 import { describe, expect, it } from 'vitest';
 import {
   backoffMs,
+  composeMail,
   currentPressure,
   DEFAULT_POLICY,
   decideChannel,
@@ -218,5 +220,47 @@ describe('delivery core', () => {
     ]);
     expect(backoffMs(1, 1_000, 5_000, () => 0)).toBe(500);
     expect(backoffMs(1, 1_000, 5_000, () => 0.999)).toBe(1_499);
+  });
+
+  it('R18: a composed e-mail has the headers and envelope nodemailer would write, and both alternatives decode to the rendered text', async () => {
+    const mail = {
+      from: 'Клиника «Здоровье» "Центр" <news@clinic.test>',
+      to: 'пациент@пример.рф',
+      subject:
+        'Время позаботиться о себе — скидка 10% на профилактический осмотр до конца месяца, Мария Ивановна',
+      text: 'Здравствуйте!\n.\nОтписаться: https://care.clinic.test/u/t0ken',
+      html: `<p>Здравствуйте!</p><p>${'Пора на осмотр. '.repeat(20)}</p>`,
+      messageId: '<0123abcd@careloop.message>',
+      headers: {
+        'X-Careloop-Message': 'm-1',
+        'List-Unsubscribe': '<https://care.clinic.test/u/t0ken>, <mailto:unsubscribe@clinic.test>',
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      },
+    };
+    const ours = composeMail(mail);
+    const reference = new MailComposer(mail).compile();
+    expect(ours.envelope).toEqual(reference.getEnvelope());
+    // Header lines, unfolded, apart from the two that differ per build (the date and the boundary).
+    const headerLines = (raw: string) =>
+      (raw.split('\r\n\r\n')[0] as string)
+        .replace(/\r\n[ \t]+/g, ' ')
+        .split('\r\n')
+        .filter((l) => !/^(Date|Content-Type):/.test(l))
+        .sort();
+    const raw = ours.raw.toString('utf8');
+    expect(headerLines(raw)).toEqual(headerLines((await reference.build()).toString('utf8')));
+    expect(raw).toMatch(/^Content-Type: multipart\/alternative;\r\n boundary="([^"]+)"/m);
+    const boundary = raw.match(/boundary="([^"]+)"/)?.[1] as string;
+    const parts = raw.split(`--${boundary}`).slice(1, -1);
+    expect(raw.endsWith(`--${boundary}--\r\n`)).toBe(true);
+    const decoded = parts.map((p) => {
+      const [head, body] = p.replace(/^\r\n/, '').split('\r\n\r\n') as [string, string];
+      expect(body.split('\r\n').every((l) => l.length <= 76)).toBe(true);
+      return [head.split('\r\n')[0], Buffer.from(body, 'base64').toString('utf8')];
+    });
+    expect(decoded).toEqual([
+      ['Content-Type: text/plain; charset=utf-8', mail.text],
+      ['Content-Type: text/html; charset=utf-8', mail.html],
+    ]);
   });
 });

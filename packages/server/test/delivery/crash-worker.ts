@@ -56,7 +56,7 @@ const worker = new DeliveryWorker(
 );
 process.stdout.write('ready\n');
 for (;;) {
-  const r = await worker.runOnce();
+  const r = await worker.drain();
   if (r.claimed > 0 || r.reconciled > 0) continue;
   const left = await db.tenant(tenantId, (tx) =>
     sql<{

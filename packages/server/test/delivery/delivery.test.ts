@@ -9,6 +9,7 @@ import {
   DeliveryWorker,
   enqueueMessages,
   httpChannel,
+  idempotencyKey,
   type OutboxItem,
   smtpChannel,
 } from '../../src/modules/delivery/index.ts';
@@ -131,6 +132,80 @@ describe(`delivery (${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded'})`, (
     expect(
       (await enqueue([offer(withConsent as string, { campaignId, occurrenceKey: 'recall:2026-12' })])).queued,
     ).toBe(1);
+  });
+
+  it('R51: the statement derives each key exactly as idempotencyKey() does; R7: consent per recipient; R41, R56: one audit entry counts queued, duplicates and skips by reason', async () => {
+    const [ok, none, adsless, erased] = await bulkPatients(careloop, tenantId, 4, {
+      consent: (i) => i === 0,
+    });
+    await careloop.db.tenant(tenantId, async (tx) => {
+      // Personal-data consent for marketing but no advertising channel at all.
+      await sql`INSERT INTO consent_state (tenant_id, patient_id, kind, channel, status, since, event_id)
+          VALUES (${tenantId}, ${adsless as string}, 'pd.marketing', null, 'granted', now(), ${newId()})`.execute(
+        tx,
+      );
+      await sql`UPDATE patients SET status = 'erased' WHERE id = ${erased as string}`.execute(tx);
+    });
+    const campaignId = newId();
+    const items: OutboxItem[] = [
+      offer(ok as string, { campaignId }),
+      // A trigger (no campaign), another channel, an occurrence key beyond ASCII, the id in capitals.
+      offer((ok as string).toUpperCase(), {
+        campaignId: null,
+        channel: 'sms',
+        occurrenceKey: 'день рождения:2026 «ё» \\ "q"',
+        context: { slot: { date: '2026-12-01', time: '10:00' } },
+      }),
+      offer(ok as string, { campaignId, channel: 'preferred' }),
+      offer(none as string, { campaignId }),
+      offer(adsless as string, { campaignId, channel: 'preferred' }),
+      offer(erased as string, { campaignId }),
+    ];
+    expect(await enqueue([...items, items[0] as OutboxItem])).toEqual({
+      queued: 3,
+      skipped: 3,
+      duplicates: 1,
+    });
+    const stored = await rows();
+    expect(stored).toHaveLength(6);
+    for (const item of items) {
+      const key = idempotencyKey(tenantId, item);
+      const row = stored.find((r) => r.idem_key.equals(key));
+      expect(row, item.occurrenceKey).toBeDefined();
+      expect(row?.patient_id).toBe(item.patientId.toLowerCase());
+      expect(row?.channel_requested).toBe(item.channel);
+      expect(row?.occurrence_key).toBe(item.occurrenceKey);
+      expect(row?.context).toEqual(item.context ?? {});
+    }
+    const reasons = (id: string) => stored.filter((r) => r.patient_id === id).map((r) => r.skip_reason);
+    expect(reasons(ok as string)).toEqual([null, null, null]);
+    expect(reasons(none as string)).toEqual(['consent_missing']);
+    expect(reasons(adsless as string)).toEqual(['consent_missing']);
+    expect(reasons(erased as string)).toEqual(['patient_erased']);
+    // The replay adds nothing and says so.
+    expect(await enqueue(items)).toEqual({ queued: 0, skipped: 0, duplicates: 6 });
+    const audit = await careloop.db.tenant(tenantId, (tx) =>
+      tx
+        .selectFrom('audit_log')
+        .select(['subject_id', 'details'])
+        .where('action', '=', 'delivery.enqueued')
+        .orderBy('seq')
+        .execute(),
+    );
+    expect(audit.map((a) => [a.subject_id, a.details])).toEqual([
+      [
+        campaignId,
+        {
+          items: 7,
+          queued: 3,
+          skipped: 3,
+          duplicates: 1,
+          'skipped.consent_missing': 2,
+          'skipped.patient_erased': 1,
+        },
+      ],
+      [campaignId, { items: 6, queued: 0, skipped: 0, duplicates: 6 }],
+    ]);
   });
 
   it('refuses items under another purpose than the scope, and scopes that may not message', async () => {

@@ -295,25 +295,35 @@ export const sensitiveMatcher = (
     ['result', RESULT],
     ['result_notice', RESULT_NOTICE],
   ];
-  return {
-    scan: (text) => {
-      const t = foldYo(text);
-      const hits = termHits(text, tokenize(text), terms);
-      for (const [category, regexes] of groups) {
-        for (const re of regexes) {
-          for (const m of t.matchAll(re)) {
-            hits.push({
-              category,
-              match: text.slice(m.index, m.index + m[0].length),
-              index: m.index,
-              severity: category === 'result_notice' ? 'warning' : 'error',
-            });
-          }
+  const scanText = (text: string): SensitiveHit[] => {
+    const t = foldYo(text);
+    const hits = termHits(text, tokenize(text), terms);
+    for (const [category, regexes] of groups) {
+      for (const re of regexes) {
+        for (const m of t.matchAll(re)) {
+          hits.push({
+            category,
+            match: text.slice(m.index, m.index + m[0].length),
+            index: m.index,
+            severity: category === 'result_notice' ? 'warning' : 'error',
+          });
         }
       }
-      return hits.sort((a, b) => a.index - b.index);
-    },
+    }
+    return hits.sort((a, b) => a.index - b.index);
   };
+  // The same text is scanned again and again (a campaign's subject and preheader for every
+  // recipient): a scan is a pure function of the text, so the hits of recent texts are kept.
+  const recent = new Map<string, readonly SensitiveHit[]>();
+  const scan = (text: string): SensitiveHit[] => {
+    const known = recent.get(text);
+    if (known) return [...known];
+    const hits = scanText(text);
+    if (recent.size >= 512) recent.clear();
+    recent.set(text, hits);
+    return [...hits];
+  };
+  return { scan };
 };
 
 let defaults: SensitiveMatcher | undefined;

@@ -5,6 +5,7 @@
  * write back (R8), and message history.
  */
 export { type HttpGatewaySettings, httpChannel } from './channels/http.ts';
+export { composeMail, type MailParts } from './channels/mime.ts';
 export { type MailTransport, messageIdHeader, type SmtpSettings, smtpChannel } from './channels/smtp.ts';
 export { worklistChannel } from './channels/worklist.ts';
 export { type Decision, decideChannel, type PatientFacts, quietUntil } from './decide.ts';

@@ -45,6 +45,13 @@ export interface PassResult {
   settleMs: number;
 }
 
+/** Batches a tenant gets per pass: one clinic's big campaign does not hold up another's reminders. */
+const TURN = 20;
+
+const add = (total: PassResult, r: PassResult): void => {
+  for (const k of Object.keys(total) as (keyof PassResult)[]) total[k] += r[k];
+};
+
 const empty = (): PassResult => ({
   claimed: 0,
   sent: 0,
@@ -110,7 +117,8 @@ const withTimeout = async (p: Promise<SendOutcome>, ms: number): Promise<SendOut
 
 /**
  * The delivery worker: claim (one transaction), call providers (no transaction open), settle
- * (one transaction). A crash between the two transactions leaves messages in `sending`; the
+ * (one transaction), pipelined so that the next batch is claimed and the last one settled while
+ * providers are being called. A crash between the two transactions leaves messages in `sending`; the
  * reconciliation step resolves them without ever blindly resending (R52). On PostgreSQL several
  * workers run side by side; on the embedded database one in-process worker shares the connection.
  */
@@ -122,8 +130,10 @@ export class DeliveryWorker {
   readonly #byProvider: Map<string, ChannelAdapter>;
   readonly #opts: Required<Omit<WorkerOptions, 'tenantIds' | 'adapters'>> & { tenantIds?: readonly string[] };
   readonly #breakers: Breakers;
+  readonly #providers: ReadonlyMap<Channel, string>;
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<void> | null = null;
+  #stopping = false;
 
   constructor(deps: { db: Database; vault: Vault; clock: Clock }, opts: WorkerOptions) {
     this.#db = deps.db;
@@ -131,6 +141,7 @@ export class DeliveryWorker {
     this.#clock = deps.clock;
     this.#adapters = new Map(opts.adapters.map((a) => [a.channel, a]));
     this.#byProvider = new Map(opts.adapters.map((a) => [a.provider, a]));
+    this.#providers = new Map(opts.adapters.map((a) => [a.channel, a.provider]));
     this.#opts = {
       renderer: opts.renderer,
       publicUrl: opts.publicUrl.replace(/\/$/, ''),
@@ -162,90 +173,150 @@ export class DeliveryWorker {
 
   /** One pass over every tenant: reconcile stale `sending` rows, then claim, send and settle one batch each. */
   async runOnce(): Promise<PassResult> {
-    const total = empty();
-    for (const tenantId of await this.#tenants()) {
-      const r = await this.runTenant(tenantId);
-      for (const k of Object.keys(total) as (keyof PassResult)[]) total[k] += r[k];
-    }
-    return total;
+    return this.#pass(1);
   }
 
-  /** Runs passes until nothing is due (tests, benchmarks, the crash-test child). */
+  /**
+   * Runs passes until nothing is due (tests, benchmarks, the crash-test child); each pass works
+   * through a tenant's due messages with claims, sends and settles overlapping.
+   */
   async drain(maxPasses = 1_000_000): Promise<PassResult> {
     const total = empty();
-    for (let i = 0; i < maxPasses; i++) {
-      const r = await this.runOnce();
-      for (const k of Object.keys(total) as (keyof PassResult)[]) total[k] += r[k];
+    for (let i = 0; i < maxPasses && !this.#stopping; i++) {
+      const r = await this.#pass(TURN);
+      add(total, r);
       if (r.claimed === 0 && r.reconciled === 0) break;
     }
     return total;
   }
 
-  async runTenant(tenantId: string): Promise<PassResult> {
+  async #pass(batches: number): Promise<PassResult> {
+    const total = empty();
+    for (const tenantId of await this.#tenants()) add(total, await this.runTenant(tenantId, batches));
+    return total;
+  }
+
+  /** Reconciles the tenant's stale `sending` rows, then claims, sends and settles up to `batches` batches. */
+  async runTenant(tenantId: string, batches = 1): Promise<PassResult> {
     const result = empty();
     result.reconciled = await this.reconcile(tenantId);
-    const now = this.#clock.now();
-    let t = performance.now();
-    const claim = await this.#db.tenant(tenantId, async (tx) =>
-      claimBatch(tx, await this.#vault.forTenant(tx, tenantId), tenantId, {
-        clock: this.#clock,
-        renderer: this.#opts.renderer,
-        publicUrl: this.#opts.publicUrl,
-        batchSize: this.#opts.batchSize,
-        providers: new Map([...this.#adapters].map(([c, a]) => [c, a.provider])),
-        circuitOpenUntil: (c) => this.#breakers.openUntil(c, now),
-      }),
-    );
-    result.claimMs = performance.now() - t;
-    result.claimed = claim.claimed;
-    result.skipped = claim.skipped;
-    result.deferred = claim.deferred;
-    if (claim.sending.length === 0) return result;
-    t = performance.now();
-    const outcomes = await this.#sendAll(claim.sending);
-    result.sendMs = performance.now() - t;
-    t = performance.now();
-    const settled = await this.#db.tenant(tenantId, (tx) =>
-      this.#settle(tx, tenantId, claim.sending, outcomes),
-    );
-    result.settleMs = performance.now() - t;
-    result.sent = settled.sent;
-    result.retried = settled.retried;
-    result.failed = settled.failed;
-    result.review = settled.review;
+    await this.#pump(tenantId, batches, result);
     return result;
   }
 
-  async #sendAll(batch: readonly ClaimedMessage[]): Promise<SendOutcome[]> {
-    const out: SendOutcome[] = new Array(batch.length);
-    let next = 0;
+  /**
+   * Claim → send → settle as a pipeline: the next batch is claimed while the current one is being
+   * sent, and outcomes are settled a batch at a time while sending goes on, so the provider is
+   * never left waiting for the database. Every message is claimed (`sending`, audited) before its
+   * provider call and settled after it; one the worker never settles (a crash) stays in `sending`
+   * for reconciliation (R52). At most one claim and one settle transaction run at a time.
+   */
+  async #pump(tenantId: string, batches: number, result: PassResult): Promise<void> {
+    const waiting: ClaimedMessage[] = [];
+    const done: { message: ClaimedMessage; outcome: SendOutcome }[] = [];
+    let claimsDone = false;
+    let failure: { error: unknown } | null = null;
+    let wake: () => void = () => {};
+    let changed = new Promise<void>((r) => {
+      wake = r;
+    });
+    const notify = () => {
+      wake();
+      changed = new Promise<void>((r) => {
+        wake = r;
+      });
+    };
+
+    const claimer = (async () => {
+      try {
+        for (let n = 0; n < batches && !this.#stopping; n++) {
+          // Keep one batch ahead of the senders, no more: claimed messages wait in `sending`.
+          while (waiting.length >= this.#opts.batchSize) await changed;
+          const t = performance.now();
+          const now = this.#clock.now();
+          const claim = await this.#db.tenant(tenantId, async (tx) =>
+            claimBatch(tx, await this.#vault.forTenant(tx, tenantId), tenantId, {
+              clock: this.#clock,
+              renderer: this.#opts.renderer,
+              publicUrl: this.#opts.publicUrl,
+              batchSize: this.#opts.batchSize,
+              providers: this.#providers,
+              circuitOpenUntil: (c) => this.#breakers.openUntil(c, now),
+            }),
+          );
+          result.claimMs += performance.now() - t;
+          result.claimed += claim.claimed;
+          result.skipped += claim.skipped;
+          result.deferred += claim.deferred;
+          if (claim.claimed === 0) break;
+          waiting.push(...claim.sending);
+          notify();
+        }
+      } catch (e) {
+        failure ??= { error: e };
+      } finally {
+        claimsDone = true;
+        notify();
+      }
+    })();
+
+    let settling: Promise<void> = Promise.resolve();
+    const settle = () => {
+      const batch = done.splice(0);
+      if (batch.length === 0) return;
+      settling = settling.then(async () => {
+        const t = performance.now();
+        try {
+          const r = await this.#db.tenant(tenantId, (tx) => this.#settle(tx, tenantId, batch));
+          result.sent += r.sent;
+          result.retried += r.retried;
+          result.failed += r.failed;
+        } catch (e) {
+          // Unsettled messages stay in `sending`: reconciliation resolves them (R52).
+          failure ??= { error: e };
+        } finally {
+          result.settleMs += performance.now() - t;
+        }
+      });
+    };
+
+    let inFlight = 0;
+    let busySince = 0;
     const lane = async () => {
-      while (next < batch.length) {
-        const i = next++;
-        const m = batch[i] as ClaimedMessage;
-        const adapter = this.#adapters.get(m.outbound.channel) as ChannelAdapter;
-        const outcome = await withTimeout(adapter.send(m.outbound), this.#opts.sendTimeoutMs);
+      for (;;) {
+        const message = waiting.shift();
+        if (!message) {
+          if (claimsDone) return;
+          await changed;
+          continue;
+        }
+        notify(); // room for the next claim
+        if (inFlight++ === 0) busySince = performance.now();
+        const adapter = this.#adapters.get(message.outbound.channel) as ChannelAdapter;
+        const outcome = await withTimeout(adapter.send(message.outbound), this.#opts.sendTimeoutMs);
+        if (--inFlight === 0) result.sendMs += performance.now() - busySince;
         this.#breakers.record(
-          m.outbound.channel,
+          message.outbound.channel,
           outcome.kind === 'sent' || (outcome.kind === 'failed' && !outcome.retryable),
           this.#clock.now(),
         );
-        out[i] = outcome;
+        done.push({ message, outcome });
+        if (done.length >= this.#opts.batchSize) settle();
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.#opts.concurrency, batch.length) }, lane));
-    return out;
+    await Promise.all([claimer, ...Array.from({ length: this.#opts.concurrency }, lane)]);
+    settle();
+    await settling;
+    if (failure) throw (failure as { error: unknown }).error;
   }
 
   async #settle(
     tx: Tx,
     tenantId: string,
-    batch: readonly ClaimedMessage[],
-    outcomes: readonly SendOutcome[],
+    batch: readonly { message: ClaimedMessage; outcome: SendOutcome }[],
   ) {
     const now = this.#clock.now();
-    const rows = batch.map((m, i) => {
-      const o = outcomes[i] as SendOutcome;
+    const rows = batch.map(({ message: m, outcome: o }) => {
       const adapter = this.#adapters.get(m.outbound.channel) as ChannelAdapter;
       if (o.kind === 'sent')
         return {
@@ -379,11 +450,11 @@ export class DeliveryWorker {
     });
   }
 
-  /** Polls every `intervalMs` until stopped; one pass at a time. */
+  /** Works through whatever is due, then polls every `intervalMs` until stopped. */
   start(intervalMs = 1_000, onError: (e: unknown) => void = () => {}): void {
     if (this.#timer) return;
     const tick = () => {
-      this.#running = this.runOnce()
+      this.#running = this.drain()
         .then(() => undefined)
         // A failed pass is retried on the next tick; the operator sees why.
         .catch(onError)
@@ -394,7 +465,9 @@ export class DeliveryWorker {
     this.#timer = setTimeout(tick, 0);
   }
 
+  /** Claims nothing more, finishes sending and settling what is claimed, closes the channels. */
   async stop(): Promise<void> {
+    this.#stopping = true;
     const t = this.#timer;
     this.#timer = null;
     if (t) clearTimeout(t);

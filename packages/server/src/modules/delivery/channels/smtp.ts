@@ -1,5 +1,6 @@
 import nodemailer from 'nodemailer';
 import type { ChannelAdapter, LookupResult, OutboundMessage, SendOutcome } from '../ports.ts';
+import { composeMail } from './mime.ts';
 
 export interface SmtpSettings {
   readonly host: string;
@@ -71,8 +72,9 @@ export function smtpChannel(settings: SmtpSettings, transport?: MailTransport): 
           : `<${m.unsubscribeUrl}>`;
         headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
       }
+      let mail: ReturnType<typeof composeMail>;
       try {
-        await t.sendMail({
+        mail = composeMail({
           from: settings.from,
           to: m.to,
           subject,
@@ -81,6 +83,11 @@ export function smtpChannel(settings: SmtpSettings, transport?: MailTransport): 
           messageId: messageIdHeader(m.idempotencyKey),
           headers,
         });
+      } catch {
+        return { kind: 'failed', retryable: false, error: 'compose_failed' }; // nothing went out
+      }
+      try {
+        await t.sendMail(mail);
         return { kind: 'sent', providerMessageId: messageIdHeader(m.idempotencyKey) };
       } catch (e) {
         return classify(e);
