@@ -151,7 +151,7 @@ describe('recall playbook', () => {
     expect(r.run.queued).toBe(ob.filter((o) => o.state === 'queued').length);
   });
 
-  it('every member was last seen 3–6 months ago, has no booking ahead and consented to SMS advertising (R7)', async () => {
+  it('the audience is exactly who was last seen 3–6 months ago, has no booking ahead and consented to SMS advertising (R7)', async () => {
     const bad = await careloop.db.tenant(clinic.tenantId, (tx) =>
       sql<{ n: number }>`
         SELECT count(*)::int AS n FROM campaign_members m
@@ -165,6 +165,26 @@ describe('recall playbook', () => {
           OR NOT p.has_phone)`.execute(tx),
     );
     expect(bad.rows[0]?.n).toBe(0);
+    // And nobody the raw visits and bookings say is due was left out (the audience reads the facts).
+    const missed = await careloop.db.tenant(clinic.tenantId, (tx) =>
+      sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM patients p
+        WHERE p.status = 'active' AND p.has_phone
+          AND 2026 - p.birth_year - CASE WHEN p.birth_md > 1123 THEN 1 ELSE 0 END >= 18
+          AND (SELECT max(visited_at) FROM visits v WHERE v.patient_id = p.id)
+              >= ${clock.now()}::timestamptz - interval '6 months'
+          AND (SELECT max(visited_at) FROM visits v WHERE v.patient_id = p.id)
+              < ${clock.now()}::timestamptz - interval '3 months'
+          AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.patient_id = p.id AND a.status = 'booked' AND a.starts_at > ${clock.now()})
+          AND EXISTS (SELECT 1 FROM consent_state c WHERE c.patient_id = p.id AND c.kind = 'ads.receive.sms' AND c.status = 'granted'
+                        AND (c.expires_at IS NULL OR c.expires_at > ${clock.now()}))
+          AND EXISTS (SELECT 1 FROM consent_state c WHERE c.patient_id = p.id AND c.kind = 'pd.marketing' AND c.status = 'granted'
+                        AND (c.expires_at IS NULL OR c.expires_at > ${clock.now()}))
+          AND NOT EXISTS (SELECT 1 FROM campaign_members m WHERE m.campaign_id = ${campaignId} AND m.patient_id = p.id)`.execute(
+        tx,
+      ),
+    );
+    expect(missed.rows[0]?.n).toBe(0);
   });
 
   it('launching again on the same day sends nothing twice (R25)', async () => {

@@ -138,6 +138,16 @@ describe('end to end: the recall playbook on a demo clinic', () => {
       expect(m.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
     // The SMS is in Russian with the mandatory medical-advertising warning.
     expect(gateway.accepted[0]!.text).toMatch(/противопоказания/);
+    // Each text carries its own preference-page link, issued as it went out (none waited in the outbox).
+    const prefTokens = gateway.accepted.map((a) => /\/p\/([\w-]+)/.exec(a.text)?.[1]);
+    expect(prefTokens.every((t) => t !== undefined)).toBe(true);
+    expect(new Set(prefTokens).size).toBe(texts);
+    expect((await careloop.preferences.view(prefTokens[0]!)).items.length).toBeGreaterThan(0);
+    const stored = await careloop.db.tenant(clinic.tenantId, (tx) =>
+      sql<{ n: number }>`SELECT count(*)::int AS n FROM outbox_messages
+        WHERE campaign_id = ${c.id} AND context::text LIKE '%/p/%'`.execute(tx),
+    );
+    expect(stored.rows[0]!.n).toBe(0);
 
     // The control arm is recorded and nothing was queued or sent to it.
     const control = await careloop.db.tenant(clinic.tenantId, (tx) =>

@@ -94,15 +94,18 @@ export function audienceSql(r: AudienceRequest): Sql {
   switch (r.playbook) {
     case 'recall': {
       const p = r.params as PlaybookParams['recall'];
-      // Last visit per patient by a grouped scan, then the patients' filter on the small remainder.
+      // The maintained facts (segments) hold each active patient's last visit and latest booked
+      // start — the same aggregates over visits and appointments — so the audience is a range
+      // of an index, not a grouped scan of every visit.
       return sql`
-        SELECT p.id AS patient_id, 'recall:' || to_char(lv.last_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS occurrence,
+        SELECT p.id AS patient_id, 'recall:' || to_char(f.last_visit_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS occurrence,
                NULL::uuid AS ref_id, ${NO_SLOTS} AS slot_ids
-        FROM (SELECT v.patient_id, max(v.visited_at) AS last_at FROM visits v
-              WHERE v.tenant_id = ${r.tenantId} GROUP BY v.patient_id) lv
-        JOIN patients p ON p.tenant_id = ${r.tenantId} AND p.id = lv.patient_id
-        WHERE lv.last_at >= ${monthsAgo(r.now, p.maxMonths)} AND lv.last_at < ${monthsAgo(r.now, p.minMonths)}
-          AND ${noFutureBooking(r)} AND ${base}`;
+        FROM patient_facts f
+        JOIN patients p ON p.tenant_id = f.tenant_id AND p.id = f.patient_id
+        WHERE f.tenant_id = ${r.tenantId}
+          AND f.last_visit_at >= ${monthsAgo(r.now, p.maxMonths)} AND f.last_visit_at < ${monthsAgo(r.now, p.minMonths)}
+          AND (f.last_booked_at IS NULL OR f.last_booked_at <= ${r.now})
+          AND ${base}`;
     }
     case 'birthday': {
       const p = r.params as PlaybookParams['birthday'];

@@ -4,7 +4,6 @@ import type { Tx } from '../../db/index.ts';
 import { AppError, type Clock, localDay, newId, type Scope } from '../../kernel/index.ts';
 import { appendAudit, auditContextOf } from '../audit/index.ts';
 import { type ContentRef, enqueueMessages, type OutboxItem, type RenderContext } from '../delivery/index.ts';
-import { issueLinks } from '../preferences/index.ts';
 import { audienceSql } from './audience.ts';
 import { controlSql } from './control.ts';
 import { PLAYBOOKS } from './playbooks.ts';
@@ -244,7 +243,7 @@ async function clinicContext(tx: Tx, tenantId: string, publicUrl: string): Promi
   };
 }
 
-/** Playbook context over the clinic's, with a preference-page link per recipient (R8). */
+/** Playbook context over the clinic's; delivery adds the preference and unsubscribe links as it sends. */
 async function messageContexts(
   tx: Tx,
   tenantId: string,
@@ -256,17 +255,7 @@ async function messageContexts(
   clinic: RenderContext,
 ): Promise<RenderContext[]> {
   const own = await playbookContexts(tx, tenantId, campaign, runId, batch, now, ctx);
-  const prefs = await issueLinks(
-    tx,
-    ctx.clock,
-    batch.map((m) => ({ tenantId, patientId: m.patient_id, purpose: 'preferences' as const, ttlDays: 180 })),
-  );
-  const base = ctx.publicUrl.replace(/\/$/, '');
-  return batch.map((_, i) => ({
-    ...clinic,
-    ...own[i],
-    links: { ...clinic.links, ...own[i]?.links, preferences: `${base}/p/${prefs[i]}` },
-  }));
+  return batch.map((_, i) => ({ ...clinic, ...own[i], links: { ...clinic.links, ...own[i]?.links } }));
 }
 
 /**

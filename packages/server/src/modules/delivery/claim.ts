@@ -18,6 +18,9 @@ import {
 import type { CallTask, MessageRenderer, OutboundMessage } from './ports.ts';
 import { currentPressure, type PressureRow, spend } from './pressure.ts';
 
+/** How long a preference-page link in a message stays usable. */
+const PREFERENCE_LINK_DAYS = 180;
+
 /** What the claim needs to know about the worker's channels. */
 export interface ClaimEnv {
   readonly clock: Clock;
@@ -348,20 +351,33 @@ export async function claimBatch(
 
   // Render what is going out; a render failure is a skip with its reason, never a partial message.
   const sending: ClaimedMessage[] = [];
-  // Unsubscribe links for every advertising message of the batch, in one statement (R18).
+  // Links are issued as a message goes out, in one statement per batch, so no usable token waits
+  // in the outbox: an unsubscribe link for every advertising message (R18) and a preference-page
+  // link for every written one whose context brought none (R8).
   const needLink = toSend.filter((s) => MARKETING_PURPOSES.has(s.row.purpose) && s.channel !== 'call');
-  const tokens = await issueLinks(
-    tx,
-    env.clock,
-    needLink.map((s) => ({
+  const needPrefs = toSend.filter(
+    (s) => s.channel !== 'call' && !(s.row.context as Omit<ValueBag, 'patient'>).links?.preferences,
+  );
+  const tokens = await issueLinks(tx, env.clock, [
+    ...needLink.map((s) => ({
       tenantId,
       patientId: s.row.patient_id,
       purpose: 'unsubscribe' as const,
       channel: s.channel,
       messageId: s.row.id,
     })),
-  );
+    ...needPrefs.map((s) => ({
+      tenantId,
+      patientId: s.row.patient_id,
+      purpose: 'preferences' as const,
+      messageId: s.row.id,
+      ttlDays: PREFERENCE_LINK_DAYS,
+    })),
+  ]);
   const linkOf = new Map(needLink.map((s, i) => [s.row.id, `${env.publicUrl}/u/${tokens[i]}`]));
+  const prefsOf = new Map(
+    needPrefs.map((s, i) => [s.row.id, `${env.publicUrl}/p/${tokens[needLink.length + i]}`]),
+  );
   for (const s of toSend) {
     const u = unsealed.get(s.row.patient_id);
     const to = addressOf(s.channel, u?.contact, s.row.patient_id);
@@ -381,6 +397,7 @@ export async function claimBatch(
     }
     const context = s.row.context as Omit<ValueBag, 'patient'>;
     const unsubscribeUrl = linkOf.get(s.row.id);
+    const prefsUrl = prefsOf.get(s.row.id);
     const values: ValueBag = {
       ...context,
       patient: {
@@ -389,7 +406,11 @@ export async function claimBatch(
         ...(u.identity?.lastName ? { lastName: u.identity.lastName } : {}),
         ...(u.row.sex ? { sex: u.row.sex } : {}),
       },
-      links: { ...(context.links ?? {}), ...(unsubscribeUrl ? { unsubscribe: unsubscribeUrl } : {}) },
+      links: {
+        ...(prefsUrl ? { preferences: prefsUrl } : {}),
+        ...(context.links ?? {}),
+        ...(unsubscribeUrl ? { unsubscribe: unsubscribeUrl } : {}),
+      },
     };
     const renderChannel: ContentChannel = s.channel === 'call' ? 'sms' : s.channel;
     let rendered: RenderedMessage | CallTask;
