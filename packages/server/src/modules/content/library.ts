@@ -84,22 +84,37 @@ export async function createBlock(
     ]);
   validateBlock(input.kind, input.content, input.url);
   if (await findBlock(tx, input.key)) throw new AppError('ALREADY_EXISTS', 'A block with this key exists.');
-  const block: StoredBlock = {
-    id: newId(),
-    version: 1,
-    key: input.key,
-    kind: input.kind,
-    content: input.content,
-    ...(input.url !== undefined ? { url: input.url } : {}),
-    createdBy: actorId(scope.actor),
-    createdAt: clock.now(),
-  };
-  await insertBlock(tx, scope.tenantId, block);
+  const block = await storeBlock(
+    tx,
+    clock,
+    scope,
+    { id: newId(), version: 1, key: input.key, kind: input.kind },
+    input,
+  );
   await appendAudit(tx, clock, auditContextOf(scope), [
     { action: 'content.block.created', outcome: 'done', subjectType: 'content_block', subjectId: block.id },
   ]);
   return block;
 }
+
+/** Stores one version of a block, written by the scope's actor now. */
+const storeBlock = async (
+  tx: Tx,
+  clock: Clock,
+  scope: Scope,
+  head: Pick<StoredBlock, 'id' | 'version' | 'key' | 'kind'>,
+  text: BlockUpdate,
+): Promise<StoredBlock> => {
+  const block: StoredBlock = {
+    ...head,
+    content: text.content,
+    ...(text.url !== undefined ? { url: text.url } : {}),
+    createdBy: actorId(scope.actor),
+    createdAt: clock.now(),
+  };
+  await insertBlock(tx, scope.tenantId, block);
+  return block;
+};
 
 /** Writes the next version of a block after `current` (its latest); templates keep the versions they pinned. */
 export async function writeBlockVersion(
@@ -111,17 +126,13 @@ export async function writeBlockVersion(
 ): Promise<StoredBlock> {
   requireRole(scope, CONTENT_AUTHOR_ROLES);
   validateBlock(current.kind, update.content, update.url);
-  const block: StoredBlock = {
-    id: current.id,
-    version: current.version + 1,
-    key: current.key,
-    kind: current.kind,
-    content: update.content,
-    ...(update.url !== undefined ? { url: update.url } : {}),
-    createdBy: actorId(scope.actor),
-    createdAt: clock.now(),
-  };
-  await insertBlock(tx, scope.tenantId, block);
+  const block = await storeBlock(
+    tx,
+    clock,
+    scope,
+    { id: current.id, version: current.version + 1, key: current.key, kind: current.kind },
+    update,
+  );
   await appendAudit(tx, clock, auditContextOf(scope), [
     {
       action: 'content.block.updated',
