@@ -3,7 +3,7 @@
 //   npx node bench/import.ts [--records 1000000]
 // Target (issue 3): 1,000,000 records imported in ≤ 90 s, under 4 GiB.
 import { createWriteStream, mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,7 @@ import { systemActor } from '../packages/server/src/kernel/index.ts';
 import { startCareloop } from '../packages/server/src/main/careloop.ts';
 import { testConfig } from '../packages/server/test/support/careloop.ts';
 import { RuGenerator } from './ru-generator.ts';
-import { arg, freshDatabase } from './support.ts';
+import { arg, clientCpuSeconds, freshDatabase, serverCpuSeconds } from './support.ts';
 
 const records = arg('records', 1_000_000);
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -67,6 +67,7 @@ const tenant = await careloop.tenants.create({
   expectedPatients: records,
 });
 let peak = 0;
+const cpu0 = clientCpuSeconds();
 const started = performance.now();
 const report = await careloop.imports.run(
   { tenantId: tenant.id, actor: systemActor('bench'), purpose: 'registry.operations' },
@@ -84,11 +85,15 @@ const report = await careloop.imports.run(
   },
 );
 const seconds = (performance.now() - started) / 1000;
+const cpu = { client: clientCpuSeconds() - cpu0, server: await serverCpuSeconds(url) };
 console.log(
   `imported into ${careloop.db.location}: ${JSON.stringify({ rows: report.rows, created: report.created, partial: report.partial, rejected: report.rejected })}`,
 );
 console.log(
   `${report.rows} rows in ${seconds.toFixed(1)} s: ${Math.round(report.rows / seconds)} rows/s; peak rss ${(peak / 2 ** 20).toFixed(0)} MiB`,
+);
+console.log(
+  `CPU: Careloop ${cpu.client.toFixed(1)} s, PostgreSQL ${cpu.server.toFixed(1)} s (${((1e6 * (cpu.client + cpu.server)) / report.rows).toFixed(0)} µs per row on ${availableParallelism()} cores; load average ${loadavg()[0]!.toFixed(1)})`,
 );
 console.log(
   `target: 1,000,000 rows in ≤ 90 s under 4 GiB — ${records < 1_000_000 ? 'run with --records 1000000' : seconds <= 90 && peak < 4 * 2 ** 30 ? 'met' : 'NOT met'}`,

@@ -19,3 +19,34 @@ export const arg = (name: string, fallback: number): number => {
 };
 
 export const rss = (): string => `${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`;
+
+/**
+ * CPU seconds spent so far by the PostgreSQL backends serving one database (read from
+ * /proc, so the server must be on this machine): with the client's own figure, it shows
+ * where a run's work goes whatever else the machine is doing.
+ */
+export async function serverCpuSeconds(url: string): Promise<number> {
+  const { readFileSync } = await import('node:fs');
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const r = await client.query<{ pid: number }>(
+    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+  );
+  await client.end();
+  let ticks = 0;
+  for (const { pid } of r.rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The backend ended meanwhile.
+    }
+  }
+  return ticks / 100;
+}
+
+/** CPU seconds of this process, all its threads included. */
+export const clientCpuSeconds = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};

@@ -54,3 +54,71 @@ export class CopyWriter {
     return { chunks: this.#chunks, rows: this.#rows };
   }
 }
+
+/**
+ * COPY lines rendered into one growing buffer, each line's byte range returned, so a
+ * chunk rendered on another thread is transferred as one buffer and its lines picked
+ * later without re-encoding.
+ */
+export class LineBuffer {
+  #buf = Buffer.allocUnsafeSlow(1 << 20);
+  #pos = 0;
+
+  /** Appends one line (ending in a newline); returns its [start, end) byte range. */
+  add(text: string): readonly [number, number] {
+    const need = this.#pos + text.length * 3;
+    if (need > this.#buf.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(this.#buf.length * 2, need));
+      this.#buf.copy(grown, 0, 0, this.#pos);
+      this.#buf = grown;
+    }
+    const start = this.#pos;
+    this.#pos += this.#buf.write(text, this.#pos, 'utf8');
+    return [start, this.#pos];
+  }
+
+  /** The lines so far; its ArrayBuffer is this buffer's own, so it can be transferred. */
+  finish(): Uint8Array<ArrayBuffer> {
+    return new Uint8Array(this.#buf.buffer as ArrayBuffer, this.#buf.byteOffset, this.#pos);
+  }
+}
+
+/**
+ * Some lines of a rendered buffer as COPY text: consecutive lines stay one slice, so
+ * taking every line of a chunk passes its buffer through whole. `rows` counts the
+ * ranges taken.
+ */
+export class LineSelection {
+  readonly #source: Uint8Array;
+  readonly #chunks: Uint8Array[] = [];
+  #start = -1;
+  #end = -1;
+  #rows = 0;
+
+  constructor(source: Uint8Array) {
+    this.#source = source;
+  }
+
+  /** Takes one range of lines (a row may render several lines, or none). */
+  take([start, end]: readonly [number, number]): void {
+    if (end === start) return;
+    if (start !== this.#end) {
+      this.#flush();
+      this.#start = start;
+    }
+    this.#end = end;
+    this.#rows++;
+  }
+
+  #flush(): void {
+    if (this.#start >= 0 && this.#end > this.#start)
+      this.#chunks.push(this.#source.subarray(this.#start, this.#end));
+  }
+
+  finish(): { chunks: Uint8Array[]; rows: number } {
+    this.#flush();
+    this.#start = -1;
+    this.#end = -1;
+    return { chunks: this.#chunks, rows: this.#rows };
+  }
+}

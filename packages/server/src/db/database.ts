@@ -40,6 +40,11 @@ export type CopyInto = (
   rows: CopyRows,
 ) => Promise<number>;
 
+/** What a bulk load does: whether the tables' triggers fire for its rows (see BulkOptions). */
+export interface BulkLoad {
+  readonly triggers: boolean;
+}
+
 // Counts (int8) fit a double here; dates stay ISO strings instead of local-midnight Dates.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
@@ -63,11 +68,13 @@ export interface Database {
    * as the owner, so every row must carry its tenant_id: use it for generated or
    * staged data, never for rows a client supplied unchecked.
    */
-  bulkLoad<T>(fn: (copy: CopyInto) => Promise<T>, opts?: BulkOptions): Promise<T>;
+  bulkLoad<T>(fn: (copy: CopyInto, load: BulkLoad) => Promise<T>, opts?: BulkOptions): Promise<T>;
   migrate(): Promise<string[]>;
   pendingMigrations(): Promise<string[]>;
   /** Refreshes statistics and reclaims space after bulk work (the embedded engine never autovacuums). */
   vacuum(tables?: readonly (keyof DB & string)[]): Promise<void>;
+  /** Refreshes statistics only: cheap (a sample), for tables a long bulk load is still growing. */
+  analyze(tables: readonly (keyof DB & string)[]): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -117,8 +124,9 @@ abstract class BaseDatabase implements Database {
   }
 
   abstract migrate(): Promise<string[]>;
-  abstract bulkLoad<T>(fn: (copy: CopyInto) => Promise<T>, opts?: BulkOptions): Promise<T>;
+  abstract bulkLoad<T>(fn: (copy: CopyInto, load: BulkLoad) => Promise<T>, opts?: BulkOptions): Promise<T>;
   abstract vacuum(tables?: readonly (keyof DB & string)[]): Promise<void>;
+  abstract analyze(tables: readonly (keyof DB & string)[]): Promise<void>;
   abstract close(): Promise<void>;
 }
 
@@ -189,12 +197,13 @@ export class EmbeddedDatabase extends BaseDatabase {
     }
   }
 
-  async bulkLoad<T>(fn: (copy: CopyInto) => Promise<T>, opts: BulkOptions = {}): Promise<T> {
+  async bulkLoad<T>(fn: (copy: CopyInto, load: BulkLoad) => Promise<T>, opts: BulkOptions = {}): Promise<T> {
     return this.#exclusive(() =>
       this.#lite.transaction(async (tx) => {
         // COPY from a blob needs the owner's rights; the rows carry their tenant_id explicitly.
         await tx.exec('SET LOCAL ROLE NONE');
         if (opts.skipTriggers) await tx.exec('SET LOCAL session_replication_role = replica');
+        const load = { triggers: !opts.skipTriggers };
         return fn(async (table, columns, rows) => {
           const statement = `${copyStatement(table, columns)} FROM '/dev/blob'`;
           if (isCopyText(rows)) {
@@ -216,7 +225,7 @@ export class EmbeddedDatabase extends BaseDatabase {
           }
           await flush();
           return count;
-        });
+        }, load);
       }),
     );
   }
@@ -227,6 +236,17 @@ export class EmbeddedDatabase extends BaseDatabase {
       await this.#lite.exec('RESET ROLE');
       try {
         await this.#lite.exec(`VACUUM ANALYZE ${target}`);
+      } finally {
+        await this.#enterAppRole();
+      }
+    });
+  }
+
+  async analyze(tables: readonly (keyof DB & string)[]): Promise<void> {
+    await this.#exclusive(async () => {
+      await this.#lite.exec('RESET ROLE');
+      try {
+        await this.#lite.exec(`ANALYZE ${tables.map((t) => pg.escapeIdentifier(t)).join(', ')}`);
       } finally {
         await this.#enterAppRole();
       }
@@ -252,10 +272,13 @@ export class ServerDatabase extends BaseDatabase {
   protected readonly db: Kysely<DB>;
   protected readonly pool: pg.Pool;
   readonly #url: string;
+  /** Owner sessions outside the application pool (bulk loads, maintenance), kept between loads. */
+  readonly #owners: pg.Pool;
 
   constructor(url: string, poolSize = 10) {
     super();
     this.#url = url;
+    this.#owners = new pg.Pool({ connectionString: url, max: 2, idleTimeoutMillis: 30_000 });
     this.location = redactUrl(url);
     this.pool = new pg.Pool({ connectionString: url, max: poolSize });
     // Every pooled session works as the restricted application role.
@@ -265,14 +288,18 @@ export class ServerDatabase extends BaseDatabase {
     this.db = new KyselyDb<DB>({ dialect: new PostgresDialect({ pool: this.pool }) });
   }
 
-  /** An owner session outside the pool (migrations, bulk loads, maintenance). */
-  async #asOwner<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-    const client = new pg.Client({ connectionString: this.#url });
-    await client.connect();
+  /** An owner session outside the application pool (bulk loads, maintenance). */
+  async #asOwner<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.#owners.connect();
+    let broken: Error | undefined;
     try {
       return await fn(client);
+    } catch (e) {
+      broken = e as Error;
+      throw e;
     } finally {
-      await client.end();
+      // A session that failed may be in any state: it is closed, not reused.
+      client.release(broken);
     }
   }
 
@@ -287,14 +314,18 @@ export class ServerDatabase extends BaseDatabase {
     }
   }
 
-  async bulkLoad<T>(fn: (copy: CopyInto) => Promise<T>, opts: BulkOptions = {}): Promise<T> {
+  async bulkLoad<T>(fn: (copy: CopyInto, load: BulkLoad) => Promise<T>, opts: BulkOptions = {}): Promise<T> {
     return this.#asOwner(async (client) => {
       await client.query('BEGIN');
+      let load: BulkLoad = { triggers: true };
       if (opts.skipTriggers) {
         const su = await client.query<{ s: boolean }>(
           'SELECT rolsuper AS s FROM pg_roles WHERE rolname = current_user',
         );
-        if (su.rows[0]?.s) await client.query('SET LOCAL session_replication_role = replica');
+        if (su.rows[0]?.s) {
+          await client.query('SET LOCAL session_replication_role = replica');
+          load = { triggers: false };
+        }
       }
       try {
         const result = await fn(async (table, columns, rows) => {
@@ -325,7 +356,7 @@ export class ServerDatabase extends BaseDatabase {
           );
           await pipeline(source, client.query(copyFromStdin(`${copyStatement(table, columns)} FROM STDIN`)));
           return count;
-        });
+        }, load);
         await client.query('COMMIT');
         return result;
       } catch (e) {
@@ -340,8 +371,13 @@ export class ServerDatabase extends BaseDatabase {
     await this.#asOwner((c) => c.query(`VACUUM ANALYZE ${target}`));
   }
 
+  async analyze(tables: readonly (keyof DB & string)[]): Promise<void> {
+    await this.#asOwner((c) => c.query(`ANALYZE ${tables.map((t) => pg.escapeIdentifier(t)).join(', ')}`));
+  }
+
   async close(): Promise<void> {
     await this.db.destroy();
+    await this.#owners.end();
   }
 }
 

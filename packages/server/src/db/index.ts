@@ -1,5 +1,6 @@
-export { type CopyValue, CopyWriter } from './copy.ts';
+export { type CopyValue, CopyWriter, LineBuffer, LineSelection } from './copy.ts';
 export {
+  type BulkLoad,
   type BulkOptions,
   type CopyInto,
   type CopyRows,

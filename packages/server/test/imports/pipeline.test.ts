@@ -283,3 +283,88 @@ describe('consents recorded in the MIS', () => {
     expect(again).toMatchObject({ created: 0, consents: 0 });
   });
 });
+
+describe('bulk loads keep the registry whole', () => {
+  let t: string;
+  const scope = () => staffScope(t, 'front_desk', 'registry.operations');
+  beforeAll(async () => {
+    t = (await createTestTenant(careloop)).tenantId;
+  });
+  const facts = (ids: readonly string[]) =>
+    careloop.db
+      .tenant(t, (tx) =>
+        sql<{ patient_id: string; sex: string | null; birth_year: number | null; city: string | null }>`
+          SELECT patient_id, sex, birth_year, city FROM patient_facts WHERE patient_id = ANY (${[...ids]}::uuid[])`.execute(
+          tx,
+        ),
+      )
+      .then((r) => new Map(r.rows.map((x) => [x.patient_id, x])));
+  const ids = () =>
+    careloop.db
+      .tenant(t, (tx) => sql<{ id: string }>`SELECT id FROM patients ORDER BY created_at, id`.execute(tx))
+      .then((r) => r.rows.map((x) => x.id));
+
+  it('the same row twice in one file is one patient; new patients without consents have segment facts', async () => {
+    const csv = [
+      'external_id;full_name;birth_date;sex;phone;city',
+      'B-1;Орлова Вера Павловна;02.02.1962;Ж;+7 916 200 00 01;Тула',
+      'B-1;Орлова Вера Павловна;02.02.1962;Ж;+7 916 200 00 01;Тула',
+      ';Лебедев Олег;03.03.1973;М;+7 916 200 00 02;Калуга',
+      ';Лебедев Олег;03.03.1973;М;+7 916 200 00 02;Калуга',
+    ].join('\n');
+    const report = await careloop.imports.run(scope(), { source: Buffer.from(csv), fileName: 'twice.csv' });
+    expect(report).toMatchObject({ rows: 4, created: 2, unchanged: 2, updated: 0, quarantined: 0 });
+    const created = await ids();
+    expect(created).toHaveLength(2);
+    const f = await facts(created);
+    expect([...f.values()].map((x) => [x.sex, x.birth_year, x.city]).sort()).toEqual([
+      ['female', 1962, 'Тула'],
+      ['male', 1973, 'Калуга'],
+    ]);
+    const again = await careloop.imports.run(scope(), { source: Buffer.from(csv), fileName: 'twice.csv' });
+    expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 4 });
+  });
+
+  it('an update by MIS id carries the clear columns and the facts along with the sealed data', async () => {
+    const csv = [
+      'external_id;full_name;birth_date;sex;phone;city',
+      'B-1;Орлова Вера Павловна;02.02.1964;Ж;+7 916 200 00 01;Рязань',
+    ].join('\n');
+    const report = await careloop.imports.run(scope(), { source: Buffer.from(csv), fileName: 'fix.csv' });
+    expect(report).toMatchObject({ updated: 1, created: 0 });
+    const [vera] = await careloop.patients.search(scope(), { name: 'Орлова Вера' });
+    const row = await careloop.db.tenant(t, (tx) =>
+      sql<{
+        birth_year: number;
+        city: string;
+      }>`SELECT birth_year, city FROM patients WHERE id = ${vera!.id}`.execute(tx),
+    );
+    expect(row.rows[0]).toMatchObject({ birth_year: 1964, city: 'Рязань' });
+    expect((await facts([vera!.id])).get(vera!.id)).toMatchObject({ birth_year: 1964, city: 'Рязань' });
+  });
+
+  it('a chunk of 5,000 updates with four lookup values each stays within the protocol parameter limit', async () => {
+    const n = 5_000;
+    const file = (phoneBase: number) =>
+      [
+        'external_id;card_no;full_name;birth_date;sex;phone;email',
+        ...Array.from(
+          { length: n },
+          (_, i) =>
+            `C-${i};K${i};Громов${i % 7 === 0 ? 'а' : ''} Тест ${String.fromCharCode(1040 + (i % 32))};01.01.1980;;+7 917 ${String(phoneBase + i).padStart(7, '0')};c${i}@example.ru`,
+        ),
+      ].join('\n');
+    const first = await careloop.imports.run(scope(), {
+      source: Buffer.from(file(1_000_000)),
+      fileName: 'big.csv',
+    });
+    expect(first.created).toBe(n);
+    const second = await careloop.imports.run(scope(), {
+      source: Buffer.from(file(2_000_000)),
+      fileName: 'big.csv',
+    });
+    expect(second).toMatchObject({ created: 0, updated: n });
+    expect(await careloop.patients.search(scope(), { phone: '+79172000042' })).toHaveLength(1);
+    expect(await careloop.patients.search(scope(), { phone: '+79171000042' })).toEqual([]);
+  }, 300_000);
+});

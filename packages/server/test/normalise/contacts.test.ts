@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
 import { normaliseEmail, normalisePhone } from '../../src/modules/normalise/index.ts';
 
@@ -22,6 +24,30 @@ describe('normalisePhone', () => {
   it('rejects what is not a number', () => {
     expect(normalisePhone('12345')).toMatchObject({ ok: false, reason: 'phone_invalid' });
     expect(normalisePhone('')).toMatchObject({ ok: false, reason: 'missing' });
+  });
+  it('the Russian mobile shortcut answers exactly as libphonenumber does', () => {
+    // A 9XX number outside the allocated mobile ranges is no mobile number at all.
+    expect(parsePhoneNumberFromString('+79300000000')?.isValid()).toBe(false);
+    expect(normalisePhone('8 930 000-00-00')).toMatchObject({ ok: false, reason: 'phone_invalid' });
+    // Every 9XX block, in the spellings MIS exports use, against the full parser.
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 900_000_0000, max: 999_999_9999 }),
+        fc.constantFrom('+7 ', '8', '8 (', '7', '', '+8 '),
+        (n, prefix) => {
+          const d = String(n);
+          const written = `${prefix}${d.slice(0, 3)}${prefix.endsWith('(') ? ') ' : ' '}${d.slice(3, 6)}-${d.slice(6, 8)}-${d.slice(8)}`;
+          const full = parsePhoneNumberFromString(`+7${d}`);
+          if (full?.isValid())
+            expect(normalisePhone(written)).toEqual({
+              ok: true,
+              value: { e164: full.number, country: full.country, type: full.getType() },
+            });
+          else expect(normalisePhone(written)).toMatchObject({ ok: false, reason: 'phone_invalid' });
+        },
+      ),
+      { numRuns: 5_000 },
+    );
   });
   it('reads foreign numbers in international form', () => {
     expect(normalisePhone('+44 20 7946 0958')).toMatchObject({ ok: true, value: { country: 'GB' } });

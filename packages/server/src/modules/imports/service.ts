@@ -8,7 +8,7 @@ import { openImport } from './open.ts';
 import { importFhir } from './pipeline/fhir.ts';
 import { DEFAULT_RULES, type ImportRules } from './pipeline/person.ts';
 import { PreparePool } from './pipeline/pool.ts';
-import type { PreparedRow } from './pipeline/prepare.ts';
+import type { PreparedChunk } from './pipeline/prepare.ts';
 import {
   dismissQuarantined,
   fixQuarantined,
@@ -150,6 +150,14 @@ export class ImportService {
         .execute();
       return new Map(docs.map((d) => [d.kind, { id: d.id, hash: d.body_hash }]));
     });
+    const firstImport = await db.tenant(scope.tenantId, (tx) =>
+      tx
+        .selectFrom('patient_sources')
+        .select('source_id')
+        .where('source_id', '=', source.id)
+        .limit(1)
+        .execute(),
+    );
     const ctx = {
       db,
       clock,
@@ -159,6 +167,7 @@ export class ImportService {
       batchId,
       rules,
       createdIn: new Map<string, string>(),
+      firstImport: firstImport.length === 0 ? new Set<string>() : null,
       documents,
     };
     const pool = new PreparePool({
@@ -170,9 +179,24 @@ export class ImportService {
       now: clock.now(),
     });
     // Chunks are prepared on worker threads while earlier ones are written, in order.
-    const inflight: Promise<PreparedRow[]>[] = [];
+    const inflight: Promise<PreparedChunk>[] = [];
+    // The planner needs statistics that keep up with a load into small tables: refreshed
+    // each time this import has doubled what it wrote (a handful of cheap samples).
+    let analyseAt = CHUNK;
     const drain = async (keep: number): Promise<void> => {
-      while (inflight.length > keep) add(await writeChunk(ctx, await inflight.shift()!));
+      while (inflight.length > keep) {
+        add(await writeChunk(ctx, await inflight.shift()!));
+        if (total.created + total.updated >= analyseAt) {
+          await db.analyze([
+            'patients',
+            'patient_lookup',
+            'patient_sources',
+            'patient_facts',
+            'consent_state',
+          ]);
+          analyseAt *= 2;
+        }
+      }
     };
     const total = emptyCounts();
     const add = (c: ChunkCounts): void => {

@@ -5,6 +5,7 @@ export { type Rectification, rectifyPatient, registerPatient } from './registry.
 export {
   birthParts,
   contactAad,
+  derivedColumns,
   identityAad,
   PATIENT_COPY_COLUMNS,
   type SealedPatient,

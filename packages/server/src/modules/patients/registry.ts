@@ -4,7 +4,7 @@ import { appendAudit, auditContextOf } from '../audit/index.ts';
 import { openJson, sealJson, type TenantKeys } from '../crypto/index.ts';
 import { requireClasses } from '../policy/index.ts';
 import { lookupValues } from './lookup.ts';
-import { birthParts, contactAad, identityAad, sealPatient } from './seal.ts';
+import { contactAad, derivedColumns, identityAad, sealPatient } from './seal.ts';
 import type { NewPatient, PatientContact, PatientIdentity, PatientProfile } from './types.ts';
 
 /** Registers a patient: the row with its own key, its blind-index entries, and the audit entry. */
@@ -84,17 +84,13 @@ export async function rectifyPatient(
       { field: 'identity', issue: 'required' },
     ]);
   }
-  const birth = birthParts(identity.birthDate);
   const p = changes.profile ?? {};
   await tx
     .updateTable('patients')
     .set({
       identity_enc: sealJson(key, identity, identityAad(t, patientId)),
       contact_enc: sealJson(key, contact, contactAad(t, patientId)),
-      birth_year: birth.year,
-      birth_md: birth.md,
-      has_email: Boolean(contact.email),
-      has_phone: Boolean(contact.phone),
+      ...derivedColumns({ identity, contact }),
       ...(p.sex !== undefined ? { sex: p.sex } : {}),
       ...(p.city !== undefined ? { city: p.city } : {}),
       ...(p.language !== undefined ? { language: p.language } : {}),

@@ -41,11 +41,23 @@ export function birthParts(birthDate: string | undefined): { year: number | null
   return { year: Number(m[1]), md: Number(m[2]) * 100 + Number(m[3]) };
 }
 
+/** The clear columns that follow from a person's identity and contact (segments read these). */
+export function derivedColumns(
+  input: Pick<NewPatient, 'identity' | 'contact'>,
+): Pick<SealedPatient['patient'], 'birth_year' | 'birth_md' | 'has_email' | 'has_phone'> {
+  const birth = birthParts(input.identity.birthDate);
+  return {
+    birth_year: birth.year,
+    birth_md: birth.md,
+    has_email: Boolean(input.contact.email),
+    has_phone: Boolean(input.contact.phone),
+  };
+}
+
 export function sealPatient(keys: TenantKeys, input: NewPatient, now: Date): SealedPatient {
   const tenantId = keys.tenantId;
   const id = input.id ?? newId();
   const pk = keys.newPatientKey(id);
-  const birth = birthParts(input.identity.birthDate);
   const p = input.profile;
   const seen = new Set<string>();
   const lookups = [];
@@ -64,9 +76,8 @@ export function sealPatient(keys: TenantKeys, input: NewPatient, now: Date): Sea
       key_wrapped: pk.wrapped,
       identity_enc: sealJson(pk.key, input.identity, identityAad(tenantId, id)),
       contact_enc: sealJson(pk.key, input.contact, contactAad(tenantId, id)),
+      ...derivedColumns(input),
       sex: p.sex ?? null,
-      birth_year: birth.year,
-      birth_md: birth.md,
       city: p.city ?? null,
       home_branch_id: p.homeBranchId ?? null,
       time_zone: p.timeZone ?? null,
@@ -74,8 +85,6 @@ export function sealPatient(keys: TenantKeys, input: NewPatient, now: Date): Sea
       preferred_channel: p.preferredChannel ?? null,
       preferred_time: p.preferredTime ?? null,
       visit_mode: p.visitMode ?? null,
-      has_email: Boolean(input.contact.email),
-      has_phone: Boolean(input.contact.phone),
       created_at: input.createdAt ?? now,
     },
     lookups,

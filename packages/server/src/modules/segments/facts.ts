@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import type { Database, Tx } from '../../db/index.ts';
+import type { CopyValue, Database, Tx } from '../../db/index.ts';
+import type { SealedPatient } from '../patients/index.ts';
 
 /**
  * Per-patient facts. Triggers (migration 2026-11-24T0900_segments) keep them in step
@@ -19,6 +20,37 @@ export const CONSENT_BITS: Readonly<Record<string, number>> = {
   'pd.distribution': 64,
   'tracking.web': 128,
 };
+
+/**
+ * The facts of a patient created just now, for bulk loads that skip the triggers: the
+ * patient's own columns, and no visits, bookings or consents yet (those columns keep
+ * their defaults; a consent written afterwards refreshes the row through its trigger).
+ */
+export const NEW_PATIENT_FACT_COLUMNS = [
+  'tenant_id',
+  'patient_id',
+  'sex',
+  'birth_year',
+  'birth_md',
+  'city',
+  'home_branch_id',
+  'language',
+  'preferred_channel',
+  'preferred_time',
+] as const;
+
+export const newPatientFacts = (p: SealedPatient['patient']): CopyValue[] => [
+  p.tenant_id,
+  p.id,
+  p.sex,
+  p.birth_year,
+  p.birth_md,
+  p.city,
+  p.home_branch_id,
+  p.language,
+  p.preferred_channel,
+  p.preferred_time,
+];
 
 /** Recomputes the facts of some patients (any status: merged and erased ones lose theirs). */
 export async function refreshFacts(tx: Tx, tenantId: string, patientIds: readonly string[]): Promise<void> {

@@ -11,7 +11,15 @@ export { ageOn, ago, birthdayWindow, type EvalContext } from './calendar.ts';
 export { listSpecialties, type SpecialtyOption } from './catalog.ts';
 export { type CompiledSegment, compileRule, compileSegment, isCompiledSegment } from './compile.ts';
 export { evaluateRule, inAudience, type PatientFacts } from './evaluate.ts';
-export { CONSENT_BITS, noteMessaged, type RebuildSummary, rebuildFacts, refreshFacts } from './facts.ts';
+export {
+  CONSENT_BITS,
+  NEW_PATIENT_FACT_COLUMNS,
+  newPatientFacts,
+  noteMessaged,
+  type RebuildSummary,
+  rebuildFacts,
+  refreshFacts,
+} from './facts.ts';
 export { type AudienceInput, columnsRead, planSegment, type SegmentPlan } from './plan.ts';
 export { conditionsOf, parseRule } from './rule.ts';
 export {

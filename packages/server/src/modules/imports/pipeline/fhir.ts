@@ -4,7 +4,7 @@ import { sealJson } from '../../crypto/index.ts';
 import type { FhirReader } from '../fhir-reader.ts';
 import type { FhirCondition, FhirEncounter } from '../fhir-types.ts';
 import type { ImportRow } from '../rows.ts';
-import { type PreparedRow, sourceKey } from './prepare.ts';
+import { type PreparedChunk, sourceKey } from './prepare.ts';
 import { type BatchContext, type ChunkCounts, writeChunk } from './writer.ts';
 
 const CHUNK = 2_000;
@@ -27,7 +27,7 @@ function stableId(mac: Buffer): string {
 export async function importFhir(
   ctx: BatchContext,
   reader: FhirReader,
-  prepare: (rows: ImportRow[]) => Promise<PreparedRow[]>,
+  prepare: (rows: ImportRow[]) => Promise<PreparedChunk>,
   add: (c: ChunkCounts) => void,
   progress: (rows: number) => void,
 ): Promise<{ visits: number; conditions: number; skipped: number }> {

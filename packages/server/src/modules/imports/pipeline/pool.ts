@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ImportRow } from '../rows.ts';
-import { type PrepareContext, type PreparedRow, prepareRows } from './prepare.ts';
+import { type PrepareContext, type PreparedChunk, prepareRows } from './prepare.ts';
 
 /**
  * Prepares chunks of rows on worker threads, in order. Small imports never start a
@@ -10,7 +10,7 @@ import { type PrepareContext, type PreparedRow, prepareRows } from './prepare.ts
 export class PreparePool {
   readonly #ctx: PrepareContext;
   readonly #workers: Worker[] = [];
-  readonly #pending = new Map<number, { resolve: (p: PreparedRow[]) => void; reject: (e: Error) => void }>();
+  readonly #pending = new Map<number, { resolve: (p: PreparedChunk) => void; reject: (e: Error) => void }>();
   #next = 0;
   #chunks = 0;
 
@@ -18,7 +18,7 @@ export class PreparePool {
     this.#ctx = ctx;
   }
 
-  prepare(rows: ImportRow[]): Promise<PreparedRow[]> {
+  prepare(rows: ImportRow[]): Promise<PreparedChunk> {
     if (this.#chunks++ === 0) return Promise.resolve(prepareRows(this.#ctx, rows));
     if (this.#workers.length === 0) this.#start();
     const id = this.#next++;
@@ -34,7 +34,7 @@ export class PreparePool {
     const n = Math.max(2, Math.min(availableParallelism() - 1, 4));
     for (let i = 0; i < n; i++) {
       const w = new Worker(new URL('./prepare-worker.ts', import.meta.url), { workerData: this.#ctx });
-      w.on('message', (m: { id: number; prepared: PreparedRow[] }) => {
+      w.on('message', (m: { id: number; prepared: PreparedChunk }) => {
         this.#pending.get(m.id)?.resolve(m.prepared);
         this.#pending.delete(m.id);
       });

@@ -5,5 +5,13 @@ import { type PrepareContext, prepareRows } from './prepare.ts';
 /** An import thread: receives chunks of rows, answers with them prepared. */
 const ctx = workerData as PrepareContext;
 parentPort?.on('message', (msg: { id: number; rows: ImportRow[] }) => {
-  parentPort?.postMessage({ id: msg.id, prepared: prepareRows(ctx, msg.rows) });
+  const prepared = prepareRows(ctx, msg.rows);
+  const { patients, facts, lookups, sources } = prepared.copy;
+  // The rendered COPY text moves to the writer without a copy.
+  parentPort?.postMessage({ id: msg.id, prepared }, [
+    patients.buffer,
+    facts.buffer,
+    lookups.buffer,
+    sources.buffer,
+  ]);
 });

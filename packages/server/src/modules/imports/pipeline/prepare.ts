@@ -1,8 +1,9 @@
 import type { KeyObject } from 'node:crypto';
-import { copyLine } from '../../../db/copy.ts';
+import { copyLine, LineBuffer } from '../../../db/copy.ts';
 import { TenantKeys } from '../../crypto/index.ts';
 import type { FieldIssue } from '../../normalise/index.ts';
 import { type NewPatient, PATIENT_COPY_COLUMNS, sealPatient } from '../../patients/index.ts';
+import { newPatientFacts } from '../../segments/facts.ts';
 import type { ImportRow } from '../rows.ts';
 import { type ImportedConsent, type ImportRules, personFromRow, type RowVerdict } from './person.ts';
 
@@ -27,12 +28,27 @@ export interface PreparedRow {
   readonly record: string | null;
   /** HMAC of the MIS id within the source. */
   readonly external: string | null;
-  /** A new patient's id and its COPY lines, used unless the row turns out to be known. */
+  /** A new patient's id and the byte ranges of its COPY lines, used unless the row turns out to be known. */
   readonly patientId: string | null;
-  readonly patientLine: string | null;
-  readonly lookupLines: string;
+  readonly lines: { patient: Range; facts: Range; lookups: Range; source: Range } | null;
   /** The row as read, sealed under the tenant key, for the quarantine. */
   readonly raw: { version: number; sealed: Uint8Array } | null;
+}
+
+type Range = readonly [number, number];
+
+/**
+ * A chunk prepared: its rows, and the COPY text of its new patients rendered per table
+ * (the rows hold their ranges). The buffers are transferred from a worker thread whole.
+ */
+export interface PreparedChunk {
+  readonly rows: readonly PreparedRow[];
+  readonly copy: {
+    readonly patients: Uint8Array<ArrayBuffer>;
+    readonly facts: Uint8Array<ArrayBuffer>;
+    readonly lookups: Uint8Array<ArrayBuffer>;
+    readonly sources: Uint8Array<ArrayBuffer>;
+  };
 }
 
 const STRUCTURE_ISSUE = { ru: 'Строка файла повреждена.', en: 'The file row is malformed.' };
@@ -71,12 +87,18 @@ export const sourceKey = (
 const canonical = (p: NewPatient): string => JSON.stringify([p.identity, p.contact, p.profile]);
 
 /** The CPU-heavy part of importing a chunk: validation, normalisation, keyed hashes, encryption. */
-export function prepareRows(ctx: PrepareContext, rows: readonly ImportRow[]): PreparedRow[] {
+export function prepareRows(ctx: PrepareContext, rows: readonly ImportRow[]): PreparedChunk {
   const keys = TenantKeys.fromMaterial(ctx.tenantId, ctx.keys);
   const t = ctx.tenantId;
-  return rows.map((row) => {
+  const patients = new LineBuffer();
+  const facts = new LineBuffer();
+  const lookups = new LineBuffer();
+  const sources = new LineBuffer();
+  const prepared = rows.map((row): PreparedRow => {
     const v = judge(row, ctx.rules);
     const sealed = v.person ? sealPatient(keys, { ...v.person, createdAt: ctx.now }, ctx.now) : null;
+    const record = v.person ? sourceKey(keys, 'import-row', ctx.sourceId, canonical(v.person)) : null;
+    const external = v.externalId ? sourceKey(keys, 'external', ctx.sourceId, v.externalId) : null;
     const raw =
       v.verdict === 'ok'
         ? null
@@ -87,16 +109,41 @@ export function prepareRows(ctx: PrepareContext, rows: readonly ImportRow[]): Pr
       issues: v.issues.map((i) => ({ field: i.field, reason: i.reason, severity: i.severity })),
       person: v.person ?? null,
       consents: v.consents ?? [],
-      record: v.person
-        ? sourceKey(keys, 'import-row', ctx.sourceId, canonical(v.person)).toString('hex')
-        : null,
-      external: v.externalId ? sourceKey(keys, 'external', ctx.sourceId, v.externalId).toString('hex') : null,
+      record: record?.toString('hex') ?? null,
+      external: external?.toString('hex') ?? null,
       patientId: sealed?.patient.id ?? null,
-      patientLine: sealed ? copyLine(PATIENT_COPY_COLUMNS.map((c) => sealed.patient[c])) : null,
-      lookupLines: sealed
-        ? sealed.lookups.map((l) => `${t}\t${l.kind}\t${l.digest}\t${l.patient_id}\n`).join('')
-        : '',
+      lines: sealed
+        ? {
+            patient: patients.add(copyLine(PATIENT_COPY_COLUMNS.map((c) => sealed.patient[c]))),
+            facts: facts.add(copyLine(newPatientFacts(sealed.patient))),
+            lookups: lookups.add(
+              sealed.lookups.map((l) => `${t}\t${l.kind}\t${l.digest}\t${l.patient_id}\n`).join(''),
+            ),
+            source: sources.add(
+              copyLine([
+                t,
+                ctx.sourceId,
+                record,
+                sealed.patient.id,
+                external,
+                ctx.batchId,
+                row.rowNo,
+                ctx.now,
+                ctx.now,
+              ]),
+            ),
+          }
+        : null,
       raw,
     };
   });
+  return {
+    rows: prepared,
+    copy: {
+      patients: patients.finish(),
+      facts: facts.finish(),
+      lookups: lookups.finish(),
+      sources: sources.finish(),
+    },
+  };
 }

@@ -1,17 +1,19 @@
 import { sql } from 'kysely';
-import { type CopyValue, CopyWriter, type Database } from '../../../db/index.ts';
+import { type CopyValue, CopyWriter, type Database, LineSelection, type Tx } from '../../../db/index.ts';
 import { type Clock, newId, type Scope } from '../../../kernel/index.ts';
 import { appendAudit, auditContextOf } from '../../audit/index.ts';
 import { sealJson, type TenantKeys } from '../../crypto/index.ts';
 import {
   contactAad,
+  derivedColumns,
   identityAad,
   lookupValues,
   type NewPatient,
   PATIENT_COPY_COLUMNS,
 } from '../../patients/index.ts';
+import { NEW_PATIENT_FACT_COLUMNS } from '../../segments/index.ts';
 import type { ImportRules } from './person.ts';
-import type { PreparedRow } from './prepare.ts';
+import type { PreparedChunk } from './prepare.ts';
 
 export interface ChunkCounts {
   rows: number;
@@ -44,6 +46,12 @@ export interface BatchContext {
   readonly rules: ImportRules;
   /** MIS ids created earlier in this batch: a card seen twice in one file is one patient. */
   readonly createdIn: Map<string, string>;
+  /**
+   * Set when the source had no rows before this batch (a clinic's first import): the
+   * rows this batch wrote are all that can repeat, so they are remembered here and the
+   * database is not asked chunk by chunk.
+   */
+  readonly firstImport: Set<string> | null;
   /** The clinic's published consent texts by kind: imported consents agree to these. */
   readonly documents: ReadonlyMap<string, { id: string; hash: Buffer }>;
 }
@@ -54,80 +62,75 @@ export interface BatchContext {
  * a known MIS id with new data updates that patient under its own key; every
  * rejected or partial row goes to the quarantine, encrypted. One audit entry per chunk.
  */
-export async function writeChunk(ctx: BatchContext, prepared: readonly PreparedRow[]): Promise<ChunkCounts> {
+export async function writeChunk(ctx: BatchContext, chunk: PreparedChunk): Promise<ChunkCounts> {
   const { db, clock, keys, scope, sourceId, batchId } = ctx;
   const t = scope.tenantId;
   const now = clock.now();
   const counts = emptyCounts();
+  const prepared = chunk.rows;
   counts.rows = prepared.length;
   const accepted = prepared.filter((p) => p.person && p.record);
-  const known = await db.tenant(t, async (tx) => {
-    if (accepted.length === 0) return { seen: new Set<string>(), byExternal: new Map<string, string>() };
-    const seen = await tx
-      .selectFrom('patient_sources')
-      .select('record_hmac')
-      .where('source_id', '=', sourceId)
-      .where(
-        'record_hmac',
-        'in',
-        accepted.map((a) => Buffer.from(a.record!, 'hex')),
-      )
-      .execute();
+  // One round trip: rows this source gave before (their provenance marked as seen again),
+  // and the patients behind the MIS ids of this chunk.
+  const known = { seen: ctx.firstImport ?? new Set<string>(), byExternal: new Map<string, string>() };
+  if (accepted.length > 0 && !ctx.firstImport) {
+    const records = accepted.map((a) => Buffer.from(a.record!, 'hex'));
     const externals = accepted.filter((a) => a.external).map((a) => Buffer.from(a.external!, 'hex'));
-    const ext = externals.length
-      ? await tx
-          .selectFrom('patient_sources')
-          .select(['external_hmac', 'patient_id'])
-          .where('source_id', '=', sourceId)
-          .where('external_hmac', 'in', externals)
-          .execute()
-      : [];
-    if (seen.length > 0) {
-      await tx
-        .updateTable('patient_sources')
-        .set({ last_seen_at: now })
-        .where('source_id', '=', sourceId)
-        .where(
-          'record_hmac',
-          'in',
-          seen.map((s) => s.record_hmac),
-        )
-        .execute();
+    const r = await db.tenant(t, (tx) =>
+      sql<{ record: Buffer | null; external: Buffer | null; patient_id: string | null }>`
+        WITH seen AS (
+          UPDATE patient_sources SET last_seen_at = ${now}
+           WHERE tenant_id = ${t} AND source_id = ${sourceId} AND record_hmac = ANY (${records}::bytea[])
+          RETURNING record_hmac)
+        SELECT record_hmac AS record, NULL::bytea AS external, NULL::uuid AS patient_id FROM seen
+        UNION ALL
+        SELECT NULL, external_hmac, patient_id FROM patient_sources
+         WHERE tenant_id = ${t} AND source_id = ${sourceId} AND external_hmac = ANY (${externals}::bytea[])`.execute(
+        tx,
+      ),
+    );
+    for (const x of r.rows) {
+      if (x.record) known.seen.add(x.record.toString('hex'));
+      else if (x.external && x.patient_id) known.byExternal.set(x.external.toString('hex'), x.patient_id);
     }
-    return {
-      seen: new Set(seen.map((s) => s.record_hmac.toString('hex'))),
-      byExternal: new Map(ext.map((e) => [e.external_hmac!.toString('hex'), e.patient_id])),
-    };
-  });
+  }
 
-  const patients = new CopyWriter();
-  const lookups = new CopyWriter();
-  const sources = new CopyWriter();
+  const patients = new LineSelection(chunk.copy.patients);
+  const facts = new LineSelection(chunk.copy.facts);
+  const lookups = new LineSelection(chunk.copy.lookups);
+  const sources = new LineSelection(chunk.copy.sources);
   const quarantine = new CopyWriter();
   const updates: Update[] = [];
   const consents: { patientId: string; kind: string; at: Date }[] = [];
   for (const p of prepared) {
     let patientId: string | null = null;
     if (p.person && p.record) {
+      // A row seen before, in an earlier import or earlier in this chunk, changes nothing.
       if (known.seen.has(p.record)) {
         counts.unchanged++;
         continue;
       }
+      known.seen.add(p.record);
       const existing = p.external
         ? (known.byExternal.get(p.external) ?? ctx.createdIn.get(p.external))
         : undefined;
-      const record = Buffer.from(p.record, 'hex');
-      const external = p.external ? Buffer.from(p.external, 'hex') : null;
       if (existing) {
-        updates.push({ patientId: existing, person: p.person, record, external, rowNo: p.rowNo });
+        updates.push({
+          patientId: existing,
+          person: p.person,
+          record: Buffer.from(p.record, 'hex'),
+          external: p.external ? Buffer.from(p.external, 'hex') : null,
+          rowNo: p.rowNo,
+        });
         patientId = existing;
         counts.updated++;
       } else {
         patientId = p.patientId!;
         if (p.external) ctx.createdIn.set(p.external, patientId);
-        patients.line(p.patientLine!);
-        if (p.lookupLines) lookups.line(p.lookupLines);
-        sources.values([t, sourceId, record, patientId, external, batchId, p.rowNo, now, now]);
+        patients.take(p.lines!.patient);
+        facts.take(p.lines!.facts);
+        lookups.take(p.lines!.lookups);
+        sources.take(p.lines!.source);
         counts.created++;
       }
     }
@@ -155,8 +158,10 @@ export async function writeChunk(ctx: BatchContext, prepared: readonly PreparedR
 
   // Every reference in these rows is to a patient created in this same load.
   await db.bulkLoad(
-    async (copy) => {
+    async (copy, load) => {
       await copy('patients', PATIENT_COPY_COLUMNS, patients.finish());
+      // Where the load skips the triggers that keep segment facts, new patients bring their own.
+      if (!load.triggers) await copy('patient_facts', NEW_PATIENT_FACT_COLUMNS, facts.finish());
       await copy('patient_lookup', ['tenant_id', 'kind', 'digest', 'patient_id'], lookups.finish());
       await copy(
         'patient_sources',
@@ -217,85 +222,81 @@ interface Update {
   rowNo: number;
 }
 
-/** Newer data for patients known by their MIS id: re-sealed under each patient's own key, set-based. */
+/**
+ * Newer data for patients known by their MIS id: re-sealed under each patient's own key,
+ * with the clear columns and blind indexes that follow from it; set-based (arrays, so any
+ * chunk size stays within the protocol's parameter limit).
+ */
 async function applyUpdates(
-  tx: Parameters<Parameters<Database['tenant']>[1]>[0],
+  tx: Tx,
   keys: TenantKeys,
   sourceId: string,
   batchId: string,
   now: Date,
-  updates: {
-    patientId: string;
-    person: NewPatient;
-    record: Buffer;
-    external: Buffer | null;
-    rowNo: number;
-  }[],
+  updates: readonly Update[],
 ): Promise<void> {
   const t = keys.tenantId;
   // The last row of a file for a patient wins.
   const last = new Map(updates.map((u) => [u.patientId, u]));
-  const rows = await tx
-    .selectFrom('patients')
-    .select(['id', 'key_version', 'key_wrapped'])
-    .where('id', 'in', [...last.keys()])
-    .where('status', '=', 'active')
-    .execute();
-  const sealed = rows.flatMap((r) => {
+  const rows = await sql<{ id: string; key_version: number | null; key_wrapped: Buffer | null }>`
+    SELECT id, key_version, key_wrapped FROM patients
+     WHERE id = ANY (${[...last.keys()]}::uuid[]) AND status = 'active'`.execute(tx);
+  const sealed = rows.rows.flatMap((r) => {
     const u = last.get(r.id);
     if (!u || r.key_version === null || r.key_wrapped === null) return [];
     const key = keys.unwrapPatientKey(r.id, r.key_version, r.key_wrapped);
+    const { identity, contact, profile } = u.person;
     return [
       {
         id: r.id,
-        identity: sealJson(key, u.person.identity, identityAad(t, r.id)),
-        contact: sealJson(key, u.person.contact, contactAad(t, r.id)),
+        identity: sealJson(key, identity, identityAad(t, r.id)),
+        contact: sealJson(key, contact, contactAad(t, r.id)),
+        derived: derivedColumns(u.person),
+        sex: profile.sex ?? null,
+        city: profile.city ?? null,
         u,
       },
     ];
   });
-  if (sealed.length === 0) return;
+  if (sealed.length > 0) {
+    // A column the file leaves empty keeps what the registry knew (sex, city).
+    await sql`
+      UPDATE patients p SET identity_enc = v.identity, contact_enc = v.contact,
+             birth_year = v.birth_year, birth_md = v.birth_md, has_email = v.has_email, has_phone = v.has_phone,
+             sex = coalesce(v.sex, p.sex), city = coalesce(v.city, p.city), updated_at = ${now}
+        FROM unnest(${sealed.map((s) => s.id)}::uuid[], ${sealed.map((s) => s.identity)}::bytea[],
+                    ${sealed.map((s) => s.contact)}::bytea[], ${sealed.map((s) => s.derived.birth_year)}::int[],
+                    ${sealed.map((s) => s.derived.birth_md)}::int[], ${sealed.map((s) => s.derived.has_email)}::bool[],
+                    ${sealed.map((s) => s.derived.has_phone)}::bool[], ${sealed.map((s) => s.sex)}::text[],
+                    ${sealed.map((s) => s.city)}::text[])
+             AS v(id, identity, contact, birth_year, birth_md, has_email, has_phone, sex, city)
+       WHERE p.id = v.id`.execute(tx);
+    await sql`DELETE FROM patient_lookup WHERE patient_id = ANY (${sealed.map((s) => s.id)}::uuid[])`.execute(
+      tx,
+    );
+    const lookups = new Map<string, { kind: string; digest: number; id: string }>();
+    for (const s of sealed)
+      for (const [kind, value] of lookupValues(s.u.person.identity, s.u.person.contact)) {
+        const digest = keys.blind(kind, value);
+        lookups.set(`${s.id}:${kind}:${digest}`, { kind, digest, id: s.id });
+      }
+    const l = [...lookups.values()];
+    if (l.length > 0)
+      await sql`
+        INSERT INTO patient_lookup (tenant_id, kind, digest, patient_id)
+        SELECT ${t}, * FROM unnest(${l.map((x) => x.kind)}::text[], ${l.map((x) => x.digest)}::int[],
+                                   ${l.map((x) => x.id)}::uuid[])`.execute(tx);
+  }
+  // Every row is provenance, not only the last: re-importing the file finds each one seen.
+  const byRecord = new Map(updates.map((u) => [u.record.toString('hex'), u]));
+  const u = [...byRecord.values()];
   await sql`
-    UPDATE patients p SET identity_enc = v.identity, contact_enc = v.contact, updated_at = ${now}
-    FROM (SELECT unnest(${sealed.map((s) => s.id)}::uuid[]) id, unnest(${sealed.map((s) => s.identity)}::bytea[]) identity,
-                 unnest(${sealed.map((s) => s.contact)}::bytea[]) contact) v
-    WHERE p.id = v.id`.execute(tx);
-  await tx
-    .deleteFrom('patient_lookup')
-    .where(
-      'patient_id',
-      'in',
-      sealed.map((s) => s.id),
-    )
-    .execute();
-  const lookups = sealed.flatMap((s) => {
-    const seen = new Set<string>();
-    return lookupValues(s.u.person.identity, s.u.person.contact).flatMap(([kind, value]) => {
-      const digest = keys.blind(kind, value);
-      const k = `${kind}:${digest}`;
-      if (seen.has(k)) return [];
-      seen.add(k);
-      return [{ tenant_id: t, kind, digest, patient_id: s.id }];
-    });
-  });
-  if (lookups.length > 0) await tx.insertInto('patient_lookup').values(lookups).execute();
-  await tx
-    .insertInto('patient_sources')
-    .values(
-      sealed.map((s) => ({
-        tenant_id: t,
-        source_id: sourceId,
-        record_hmac: s.u.record,
-        patient_id: s.id,
-        external_hmac: s.u.external,
-        batch_id: batchId,
-        row_no: s.u.rowNo,
-        first_seen_at: now,
-        last_seen_at: now,
-      })),
-    )
-    .onConflict((oc) => oc.doNothing())
-    .execute();
+    INSERT INTO patient_sources (tenant_id, source_id, record_hmac, patient_id, external_hmac, batch_id, row_no,
+                                 first_seen_at, last_seen_at)
+    SELECT ${t}, ${sourceId}, r, pid, ext, ${batchId}, row_no, ${now}, ${now}
+      FROM unnest(${u.map((x) => x.record)}::bytea[], ${u.map((x) => x.patientId)}::uuid[],
+                  ${u.map((x) => x.external)}::bytea[], ${u.map((x) => x.rowNo)}::int[]) AS v(r, pid, ext, row_no)
+    ON CONFLICT DO NOTHING`.execute(tx);
 }
 
 /**
@@ -304,7 +305,7 @@ async function applyUpdates(
  * A grant no newer than the current state changes nothing, so re-imports add nothing.
  */
 async function recordImportedConsents(
-  tx: Parameters<Parameters<Database['tenant']>[1]>[0],
+  tx: Tx,
   ctx: BatchContext,
   consents: readonly { patientId: string; kind: string; at: Date }[],
   now: Date,
