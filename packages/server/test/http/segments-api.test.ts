@@ -78,6 +78,7 @@ describe('segments API', () => {
     expect(own.json()).toMatchObject({
       count: 2,
       fewerThan: null,
+      perturbed: false,
       healthBased: false,
       purpose: 'marketing.general',
     });
@@ -87,7 +88,7 @@ describe('segments API', () => {
       headers: h('marketer'),
       payload: body,
     });
-    expect(m.json()).toMatchObject({ count: null, fewerThan: 11 });
+    expect(m.json()).toMatchObject({ count: null, fewerThan: 11, perturbed: true });
     const desk = await app.inject({
       method: 'POST',
       url: '/api/segments/count',

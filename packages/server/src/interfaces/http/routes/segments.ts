@@ -31,6 +31,7 @@ const scopeOf = (req: FastifyRequest, purpose: Purpose = 'marketing.general', re
 const countView = (c: CountView) => ({
   count: c.count,
   fewerThan: c.fewerThan,
+  perturbed: c.perturbed,
   purpose: c.plan.purpose,
   healthBased: c.plan.healthBased,
   consentKinds: [...c.plan.consentKinds],
