@@ -251,7 +251,10 @@ export const SnapshotView = Type.Object({
   purpose: Type.Enum(PURPOSES),
   channel: Type.Union([Type.Enum(CHANNELS), Type.Null()]),
   healthBased: Type.Boolean(),
-  size: Type.Integer(),
+  /** Members frozen: exact, or perturbed when `perturbed` (R32), or null with `fewerThan` when 1…10. */
+  size: Type.Union([Type.Integer(), Type.Null()]),
+  fewerThan: Type.Union([Type.Integer(), Type.Null()]),
+  perturbed: Type.Boolean(),
   takenAt: Type.String({ format: 'date-time' }),
 });
 

@@ -171,7 +171,20 @@ describe('segments API', () => {
       headers: h('marketer'),
     });
     expect(snap.statusCode).toBe(201);
-    expect(snap.json()).toMatchObject({ size: 2, healthBased: true, segmentId: seg.id });
+    // R32: the marketer sees the snapshot's size as any count of 1…10: "fewer than 11".
+    expect(snap.json()).toMatchObject({
+      size: null,
+      fewerThan: 11,
+      perturbed: true,
+      healthBased: true,
+      segmentId: seg.id,
+    });
+    const ownSnap = await app.inject({
+      method: 'POST',
+      url: `/api/segments/${seg.id}/snapshots`,
+      headers: h('owner'),
+    });
+    expect(ownSnap.json()).toMatchObject({ size: 2, fewerThan: null, perturbed: false });
     const list = await app.inject({ method: 'GET', url: '/api/segments', headers: h('analyst') });
     expect((list.json() as { id: string }[]).map((x) => x.id)).toContain(seg.id);
     const patched = await app.inject({

@@ -131,6 +131,20 @@ describe('differencing attack on perturbed counts (R30, R32)', () => {
       expect((await count(marketer(), AnotBAgain(t))).count).toBe(first[i]![1]);
     }
 
+    // A saved segment's count and a snapshot's size are the same figure for the same patients:
+    // neither is a way around the perturbation.
+    const t0 = trials[0]!;
+    const saved = await careloop.segments.create(marketer(), {
+      name: `A без B ${t0.city}`,
+      rule: AnotB(t0),
+      purpose: 'marketing.general',
+      channel: 'email',
+    });
+    expect((await careloop.segments.count(marketer(), { segmentId: saved.id })).count).toBe(first[0]![1]);
+    const snap = await careloop.segments.snapshot(marketer(), { segmentId: saved.id });
+    expect(snap.size).toBe(t0.outside);
+    expect(snap.shown).toEqual({ count: first[0]![1], fewerThan: null, perturbed: true });
+
     // A full rebuild of the facts keeps every record key, hence every answer.
     const keys = () =>
       careloop.db.tenant(tenantId, (tx) =>

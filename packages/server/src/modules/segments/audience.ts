@@ -152,6 +152,19 @@ export async function snapshotAudience(
   };
 }
 
+/** The cell key of a snapshot's members (cell-key.ts), for showing its size perturbed. */
+export async function snapshotCellKey(tx: Tx, snapshotId: string): Promise<number> {
+  const r = await tx
+    .selectFrom('segment_snapshot_members as m')
+    .innerJoin('patients as p', (j) =>
+      j.onRef('p.tenant_id', '=', 'm.tenant_id').onRef('p.id', '=', 'm.patient_id'),
+    )
+    .select(cellKeySql(sql`p.record_key`).as('k'))
+    .where('m.snapshot_id', '=', snapshotId)
+    .executeTakeFirstOrThrow();
+  return Number(r.k);
+}
+
 /** A page of a snapshot's member ids in id order (for campaign queueing, not for people). */
 export async function snapshotMembers(
   tx: Tx,

@@ -8,6 +8,7 @@ import {
   listMembers,
   segmentContext,
   snapshotAudience,
+  snapshotCellKey,
   snapshotMembers,
 } from './audience.ts';
 import { listSpecialties, type SpecialtyOption } from './catalog.ts';
@@ -146,14 +147,23 @@ export class SegmentService {
     );
   }
 
-  /** Freezes the audience now (campaigns queue from snapshots). */
-  snapshot(scope: Scope, ref: AudienceRef): Promise<AudienceSnapshot> {
+  /**
+   * Freezes the audience now (campaigns queue from snapshots). `size` is exact (for the code
+   * that queues from it); `shown` is the size as this viewer may see it — perturbed for
+   * aggregate-only roles, or a snapshot would be an exact count of any saved segment (R32).
+   */
+  snapshot(
+    scope: Scope,
+    ref: AudienceRef,
+  ): Promise<AudienceSnapshot & { readonly shown: ShownCount & { readonly perturbed: boolean } }> {
     const { db, clock } = this.#deps;
     return guarded(db, clock, scope, { action: 'segment.snapshot' }, async (tx) => {
       const input = await this.#resolve(tx, ref);
       const ctx = await segmentContext(tx, clock, scope.tenantId);
       const segmentId = 'segmentId' in ref ? ref.segmentId : null;
-      return snapshotAudience(tx, clock, scope, { ...input, segmentId }, ctx);
+      const snap = await snapshotAudience(tx, clock, scope, { ...input, segmentId }, ctx);
+      const cellKey = seesPerturbedCounts(scope) ? await snapshotCellKey(tx, snap.id) : 0;
+      return { ...snap, shown: presentCount(scope, { count: snap.size, cellKey }) };
     });
   }
 

@@ -230,7 +230,9 @@ export const segmentRoutes: Routes = (app, { careloop }) => {
           purpose: s.purpose,
           channel: s.channel,
           healthBased: s.healthBased,
-          size: s.size,
+          size: s.shown.count,
+          fewerThan: s.shown.fewerThan,
+          perturbed: s.shown.perturbed,
           takenAt: s.takenAt,
         }),
       );
