@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { sql } from 'kysely';
 import { startCareloop } from '../packages/server/src/main/careloop.ts';
-import { compileSegment, segmentContext } from '../packages/server/src/modules/segments/index.ts';
+import { cellKeySql, compileSegment, segmentContext } from '../packages/server/src/modules/segments/index.ts';
 import { testConfig } from '../packages/server/test/support/careloop.ts';
 import { arg } from './support.ts';
 
@@ -129,9 +129,28 @@ const bare = await time('segment SQL through the facts (compiled, no audit)', ru
   }),
 );
 
+// What countSegment runs: the count with its cell key (sum of record keys) from the same rows.
+await time('segment SQL with its cell key (count, sum(record_key))', runs, () =>
+  careloop.db.tenant(t, async (tx) => {
+    await sql`SET LOCAL jit = off`.execute(tx);
+    const c = compileSegment(input, ctx);
+    const r = await tx
+      .selectFrom('patient_facts as f')
+      .select([sql<string>`count(*)`.as('n'), cellKeySql(sql`f.record_key`).as('k')])
+      .where(c.where)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }),
+);
+
 const served = await time('SegmentService.count (policy, tenant day, audit entry)', runs, () =>
   careloop.segments.count(owner, input),
 );
+const marketer = { ...owner, actor: { ...owner.actor, role: 'marketer' as const } };
+const shown = await time('SegmentService.count for a marketer (perturbed by cell key)', runs, () =>
+  careloop.segments.count(marketer, input),
+);
+console.log(`marketer sees ${shown.count} (perturbed: ${shown.perturbed})`);
 
 console.log(
   `audience: ${bare} patients (raw SQL ${raw}; service ${served.count}; purpose ${served.plan.purpose}, consents ${served.plan.consentKinds.join(' + ')})`,
@@ -147,7 +166,7 @@ if (arg('explain', 0)) {
     const c = compileSegment(input, ctx);
     const q = tx
       .selectFrom('patient_facts as f')
-      .select(sql<string>`count(*)`.as('n'))
+      .select([sql<string>`count(*)`.as('n'), cellKeySql(sql`f.record_key`).as('k')])
       .where(c.where)
       .compile();
     const r = await sql

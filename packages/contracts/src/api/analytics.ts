@@ -10,6 +10,11 @@ export const OverviewView = Type.Object({
   asOf: Type.String({ format: 'date-time' }),
   /** Whether counts of 1…10 were suppressed for this reader. */
   suppressed: Type.Boolean(),
+  /**
+   * Whether counts of patients (all, per consent) were perturbed by the cell-key method for
+   * this reader (±2 at most, stable); the 12-month visit total is then the sum of the cells shown.
+   */
+  perturbed: Type.Boolean(),
   patients: SuppressibleCount,
   visitsLast12Months: SuppressibleCount,
   upcomingAppointments: SuppressibleCount,

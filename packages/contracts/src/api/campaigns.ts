@@ -141,12 +141,18 @@ export const CampaignView = Type.Object({
 });
 export type CampaignView = Static<typeof CampaignView>;
 
-/** Audience size; for marketers a count under 11 is shown only as "fewer than 11". */
+/**
+ * Audience size. For marketers every figure is perturbed by the cell-key method (R32), each arm
+ * on its own (so the arms need not add up to the total), and 1…10 are shown only as "fewer than 11".
+ */
 export const AudiencePreview = Type.Object({
   count: Nullable(Type.Integer()),
   fewerThan: Nullable(Type.Integer()),
+  /** null: the arm has between 1 and 10 patients, or the total is suppressed. */
   treatment: Nullable(Type.Integer()),
   control: Nullable(Type.Integer()),
+  /** True when the figures are perturbed for this viewer (by role). */
+  perturbed: Type.Boolean(),
   purpose: Type.String(),
   healthBased: Type.Boolean(),
 });

@@ -197,12 +197,18 @@ export const SegmentPatch = Type.Object(
 );
 export type SegmentPatch = Static<typeof SegmentPatch>;
 
-/** A count for people who may see it: marketers see small counts (< 11) as "fewer than 11". */
+/**
+ * A count for people who may see it. Aggregate-only roles (marketers, analysts) get a count
+ * perturbed by the cell-key method (R32): within ±2 of the true count, never below 11 when
+ * the true count is 11 or more, the same every time for the same patients; 1…10 as "fewer than 11".
+ */
 export const SegmentCountView = Type.Object({
-  /** Exact count, or null when it is below the threshold and the viewer may not see it. */
+  /** The count (exact, or perturbed when `perturbed`), or null when suppressed (see `fewerThan`). */
   count: Type.Union([Type.Integer(), Type.Null()]),
-  /** True when the count is suppressed: the audience has fewer than `threshold` patients. */
+  /** Set when the count is suppressed: the audience has at least one and fewer than this many patients. */
   fewerThan: Type.Union([Type.Integer(), Type.Null()]),
+  /** True when counts are perturbed for this viewer (by role; it says nothing about this count's noise). */
+  perturbed: Type.Boolean(),
   purpose: Type.Enum(PURPOSES),
   healthBased: Type.Boolean(),
   consentKinds: Type.Array(Type.String()),
@@ -245,7 +251,10 @@ export const SnapshotView = Type.Object({
   purpose: Type.Enum(PURPOSES),
   channel: Type.Union([Type.Enum(CHANNELS), Type.Null()]),
   healthBased: Type.Boolean(),
-  size: Type.Integer(),
+  /** Members frozen: exact, or perturbed when `perturbed` (R32), or null with `fewerThan` when 1…10. */
+  size: Type.Union([Type.Integer(), Type.Null()]),
+  fewerThan: Type.Union([Type.Integer(), Type.Null()]),
+  perturbed: Type.Boolean(),
   takenAt: Type.String({ format: 'date-time' }),
 });
 

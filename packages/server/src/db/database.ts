@@ -139,6 +139,18 @@ const migrateWith = async (migrator: Migrator): Promise<string[]> => {
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 };
 
+/**
+ * Tables a migration rewrites. A rewritten table has no visibility map and no statistics, and
+ * nothing prompts autovacuum (no dead rows, no inserts): until a VACUUM ANALYZE, counts that
+ * were index-only visit the heap (at 1 M patients a segment count took 25 ms instead of 11 ms).
+ */
+const REWRITTEN_BY: Readonly<Record<string, readonly (keyof DB & string)[]>> = {
+  '2026-12-03T0900_record_keys': ['patients', 'patient_facts'],
+};
+const rewrittenBy = (applied: readonly string[]): (keyof DB & string)[] => [
+  ...new Set(applied.flatMap((name) => REWRITTEN_BY[name] ?? [])),
+];
+
 /** PostgreSQL compiled to WebAssembly, in-process: one session serves everything. */
 export class EmbeddedDatabase extends BaseDatabase {
   readonly kind = 'embedded' as const;
@@ -179,12 +191,16 @@ export class EmbeddedDatabase extends BaseDatabase {
   async migrate(): Promise<string[]> {
     // Runs at start-up, before any request: the session works as the owner meanwhile.
     await this.#lite.exec('RESET ROLE');
+    let applied: string[];
     try {
       const owner = new KyselyDb<unknown>({ dialect: new PostgresDialect({ pool: this.pool }) });
-      return await migrateWith(this.migrator(owner));
+      applied = await migrateWith(this.migrator(owner));
     } finally {
       await this.#enterAppRole();
     }
+    const rewritten = rewrittenBy(applied);
+    if (rewritten.length > 0) await this.vacuum(rewritten);
+    return applied;
   }
 
   /** Runs work while holding the only connection, so nothing else interleaves. */
@@ -307,11 +323,15 @@ export class ServerDatabase extends BaseDatabase {
     const owner = new KyselyDb<unknown>({
       dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: this.#url, max: 1 }) }),
     });
+    let applied: string[];
     try {
-      return await migrateWith(this.migrator(owner));
+      applied = await migrateWith(this.migrator(owner));
     } finally {
       await owner.destroy();
     }
+    const rewritten = rewrittenBy(applied);
+    if (rewritten.length > 0) await this.vacuum(rewritten);
+    return applied;
   }
 
   async bulkLoad<T>(fn: (copy: CopyInto, load: BulkLoad) => Promise<T>, opts: BulkOptions = {}): Promise<T> {

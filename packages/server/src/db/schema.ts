@@ -142,6 +142,8 @@ export interface PatientsTable {
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
   erased_at: Timestamp | null;
+  /** Fixed random key in [0, 2^31) drawn at insert; cell keys of counts sum it (R32, cell-key method). */
+  record_key: Generated<number>;
 }
 
 export type LookupKind = 'phone' | 'email' | 'snils' | 'oms' | 'card' | 'surname' | 'name' | 'external';
@@ -404,6 +406,8 @@ export interface PatientFactsTable {
   consent_bits: Generated<number>;
   consent_expires_at: Timestamp | null;
   last_messaged_at: Timestamp | null;
+  /** The patient's record key, copied from patients. */
+  record_key: number;
 }
 
 export interface PatientVisitFactsTable {

@@ -4,7 +4,7 @@ import { buildApp } from '../../src/interfaces/http/app.ts';
 import type { App } from '../../src/interfaces/http/types.ts';
 import { ManualClock, newId } from '../../src/kernel/index.ts';
 import type { Careloop } from '../../src/main/careloop.ts';
-import { lastTwelveMonths, suppressSmallCounts } from '../../src/modules/analytics/index.ts';
+import { lastTwelveMonths, protectOverview, suppressSmallCounts } from '../../src/modules/analytics/index.ts';
 import { type DemoSummary, demoCredentials } from '../../src/modules/demo/index.ts';
 import { signIn } from '../http/support.ts';
 import { testCareloop } from '../support/careloop.ts';
@@ -85,7 +85,7 @@ describe('home overview', () => {
     expect(o.consents.length).toBeGreaterThan(0);
   });
 
-  it('suppresses counts of 1 to 10 for the marketer (R32) and refuses roles without aggregate rights', async () => {
+  it('R32: suppresses counts of 1 to 10 and perturbs counts of patients for the marketer; refuses roles without aggregate rights', async () => {
     const m = (await overview('marketer')).json();
     expect(m.suppressed).toBe(true);
     const counts = [
@@ -96,6 +96,25 @@ describe('home overview', () => {
       ...m.visitsByMonth.map((c: { visits: number | null }) => c.visits),
     ];
     for (const c of counts) if (c !== null) expect(c === 0 || c >= 11).toBe(true);
+    // Counts of patients are perturbed by their cell keys (R32): within 2 of the owner's figures,
+    // the same on every call.
+    expect(m.perturbed).toBe(true);
+    const o = (await overview('owner')).json();
+    expect(o.perturbed).toBe(false);
+    expect(Math.abs(m.patients - o.patients)).toBeLessThanOrEqual(2);
+    expect(m.consents.map((c: { kind: string }) => c.kind)).toEqual(
+      o.consents.map((c: { kind: string }) => c.kind),
+    );
+    for (const [i, c] of (o.consents as { patients: number }[]).entries()) {
+      const shown = m.consents[i].patients as number | null;
+      if (c.patients < 11) expect(shown).toBeNull();
+      else expect(Math.abs(shown! - c.patients)).toBeLessThanOrEqual(2);
+    }
+    expect((await overview('marketer')).json()).toEqual(m);
+    // The 12-month total is the sum of the cells as shown: no suppressed cell can be subtracted back.
+    expect(m.visitsLast12Months).toBe(
+      m.visitsByMonth.reduce((a: number, c: { visits: number | null }) => a + (c.visits ?? 0), 0),
+    );
     expect((await overview('front_desk')).statusCode).toBe(403);
     expect((await app.inject({ method: 'GET', url: '/api/overview' })).statusCode).toBe(401);
   });
@@ -118,5 +137,39 @@ describe('home overview', () => {
       consents: [{ patients: null }],
       visitsByMonth: [{ visits: null }],
     });
+  });
+
+  it('R32: the perturbed overview lets no suppressed cell be derived from the total', () => {
+    const f = {
+      asOf: new Date(),
+      patients: 500,
+      visitsLast12Months: 120 + 4 + 50,
+      upcomingAppointments: 3,
+      consents: [
+        { kind: 'pd.marketing', patients: 7 },
+        { kind: 'ads.receive.sms', patients: 300 },
+      ],
+      branches: [],
+      months: [],
+      visitsByMonth: [
+        { month: '2026-01', branchId: 'a', visits: 120 },
+        { month: '2026-01', branchId: 'b', visits: 4 },
+        { month: '2026-02', branchId: 'a', visits: 50 },
+      ],
+    };
+    const p = protectOverview(f, {
+      patients: 0,
+      consents: new Map([
+        ['pd.marketing', 1],
+        ['ads.receive.sms', 2 ** 30],
+      ]),
+    });
+    expect(p.visitsByMonth.map((c) => c.visits)).toEqual([120, null, 50]);
+    // With the exact total (174) the hidden cell would be 174 − 120 − 50 = 4.
+    expect(p.visitsLast12Months).toBe(170);
+    expect(p.upcomingAppointments).toBeNull();
+    expect(p.consents[0]!.patients).toBeNull();
+    expect(Math.abs(p.consents[1]!.patients! - 300)).toBeLessThanOrEqual(2);
+    expect(Math.abs(p.patients! - 500)).toBeLessThanOrEqual(2);
   });
 });

@@ -116,7 +116,17 @@ describe('recall playbook', () => {
     expect(c.status).toBe('draft');
     const p = await careloop.campaigns.preview(clinic.scope('marketer'), c.id);
     expect(p.count).toBeGreaterThan(11);
-    expect((p.treatment ?? 0) + (p.control ?? 0)).toBe(p.count);
+    // Perturbed per cell (R32): the total and each arm are cells of their own, each within 2 of
+    // the owner's exact figure, an arm of 1…10 hidden; the owner's arms add up to the total.
+    expect(p.perturbed).toBe(true);
+    const o = await careloop.campaigns.preview(clinic.scope('owner'), c.id);
+    expect(o.treatment! + o.control!).toBe(o.count);
+    expect(Math.abs(p.count! - o.count!)).toBeLessThanOrEqual(2);
+    for (const arm of ['treatment', 'control'] as const) {
+      const exact = o[arm]!;
+      if (exact > 0 && exact < 11) expect(p[arm]).toBeNull();
+      else expect(Math.abs(p[arm]! - exact)).toBeLessThanOrEqual(2);
+    }
   });
 
   it('refuses parameters outside the schema', async () => {
@@ -129,7 +139,8 @@ describe('recall playbook', () => {
   });
 
   it('launch snapshots the audience, holds out the control arm and queues only the treatment arm (R50)', async () => {
-    const preview = await careloop.campaigns.preview(clinic.scope('marketer'), campaignId);
+    // The owner's preview is exact, and so is the launch (an operational path).
+    const preview = await careloop.campaigns.preview(clinic.scope('owner'), campaignId);
     const r = await careloop.campaigns.launch(clinic.scope('marketer'), campaignId);
     expect(r.created).toBe(true);
     expect(r.run.eligible).toBe(preview.count);
@@ -276,20 +287,28 @@ describe('health-based playbooks (R6)', () => {
 });
 
 describe('preview for marketers', () => {
-  it('shows a count under 11 only as "fewer than 11"', async () => {
+  it('R32: shows a count under 11 only as "fewer than 11" and larger ones perturbed by their cell key', async () => {
     const c = await careloop.campaigns.create(clinic.scope('marketer'), {
       playbook: 'new_service',
       params: { specialties: ['oncology'], historyMonths: 1, subject: 'onco-2026' },
     });
     const m = await careloop.campaigns.preview(clinic.scope('marketer'), c.id);
     const o = await careloop.campaigns.preview(clinic.scope('owner'), c.id);
+    expect(o).toMatchObject({ perturbed: false, fewerThan: null });
+    expect(m.perturbed).toBe(true);
     if (o.count !== null && o.count > 0 && o.count < 11) {
       expect(m.count).toBeNull();
       expect(m.fewerThan).toBe(11);
+      expect([m.treatment, m.control]).toEqual([null, null]);
     } else {
-      expect(m.count).toBe(o.count);
+      // R32 cell-key method: within 2 of the exact figure, never below 11 from 11 up, 0 stays 0.
+      expect(Math.abs(m.count! - o.count!)).toBeLessThanOrEqual(2);
+      expect(o.count === 0 ? m.count === 0 : m.count! >= 11).toBe(true);
     }
     expect(o.count).not.toBeNull();
+    expect(o.treatment! + o.control!).toBe(o.count);
+    // The same audience gives the same figures on every call: nothing to average.
+    expect(await careloop.campaigns.preview(clinic.scope('marketer'), c.id)).toEqual(m);
   });
 });
 

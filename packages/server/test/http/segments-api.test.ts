@@ -78,6 +78,7 @@ describe('segments API', () => {
     expect(own.json()).toMatchObject({
       count: 2,
       fewerThan: null,
+      perturbed: false,
       healthBased: false,
       purpose: 'marketing.general',
     });
@@ -87,7 +88,7 @@ describe('segments API', () => {
       headers: h('marketer'),
       payload: body,
     });
-    expect(m.json()).toMatchObject({ count: null, fewerThan: 11 });
+    expect(m.json()).toMatchObject({ count: null, fewerThan: 11, perturbed: true });
     const desk = await app.inject({
       method: 'POST',
       url: '/api/segments/count',
@@ -170,7 +171,20 @@ describe('segments API', () => {
       headers: h('marketer'),
     });
     expect(snap.statusCode).toBe(201);
-    expect(snap.json()).toMatchObject({ size: 2, healthBased: true, segmentId: seg.id });
+    // R32: the marketer sees the snapshot's size as any count of 1…10: "fewer than 11".
+    expect(snap.json()).toMatchObject({
+      size: null,
+      fewerThan: 11,
+      perturbed: true,
+      healthBased: true,
+      segmentId: seg.id,
+    });
+    const ownSnap = await app.inject({
+      method: 'POST',
+      url: `/api/segments/${seg.id}/snapshots`,
+      headers: h('owner'),
+    });
+    expect(ownSnap.json()).toMatchObject({ size: 2, fewerThan: null, perturbed: false });
     const list = await app.inject({ method: 'GET', url: '/api/segments', headers: h('analyst') });
     expect((list.json() as { id: string }[]).map((x) => x.id)).toContain(seg.id);
     const patched = await app.inject({

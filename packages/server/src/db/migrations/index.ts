@@ -14,6 +14,7 @@ import * as segmentCountIndexes from './2026-12-02T1900_segment_count_indexes.ts
 import * as visitMonthStats from './2026-12-02T1930_visit_month_stats.ts';
 import * as freeSlotsByBranch from './2026-12-02T1940_free_slots_by_branch.ts';
 import * as inboundReview from './2026-12-02T2100_inbound_review.ts';
+import * as recordKeys from './2026-12-03T0900_record_keys.ts';
 
 /** Every migration, by its frozen, date-based name. Append only. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T1930_visit_month_stats': visitMonthStats,
   '2026-12-02T1940_free_slots_by_branch': freeSlotsByBranch,
   '2026-12-02T2100_inbound_review': inboundReview,
+  '2026-12-03T0900_record_keys': recordKeys,
 };

@@ -1,14 +1,19 @@
 import type { Scope } from '../../kernel/index.ts';
 import type { ModuleDeps } from '../deps.ts';
 import { decide, requireClasses } from '../policy/index.ts';
-import { type OverviewFigures, overviewFigures, type Suppressed, suppressSmallCounts } from './overview.ts';
+import { type OverviewFigures, overviewFigures, protectOverview, type Suppressed } from './overview.ts';
 import { rebuildVisitStats } from './visit-stats.ts';
 
-export type Overview = Suppressed<OverviewFigures> & { readonly suppressed: boolean };
+export type Overview = Suppressed<OverviewFigures> & {
+  /** Counts of 1…10 hidden and counts of patients perturbed by their cell keys (R32). */
+  readonly suppressed: boolean;
+  readonly perturbed: boolean;
+};
 
 /**
  * Whether the actor may see individual patients at all (registry or rights work). Those
- * who may not — marketers, analysts — get small counts suppressed (R30, R32).
+ * who may not — marketers, analysts — get small counts suppressed and counts of patients
+ * perturbed (R30, R32; protectOverview).
  */
 const seesIndividuals = (scope: Scope): boolean => {
   if (scope.actor.kind !== 'staff') return true;
@@ -27,11 +32,16 @@ export class AnalyticsService {
 
   async overview(scope: Scope): Promise<Overview> {
     requireClasses(scope, 'aggregate', ['demographic', 'visit_timing', 'preference']);
-    const figures = await this.#deps.db.tenant(scope.tenantId, (tx) =>
-      overviewFigures(tx, this.#deps.clock.now()),
-    );
     const exact = seesIndividuals(scope);
-    return { ...(exact ? figures : suppressSmallCounts(figures)), suppressed: !exact };
+    const now = this.#deps.clock.now();
+    if (exact) {
+      const figures = await this.#deps.db.tenant(scope.tenantId, (tx) => overviewFigures(tx, now));
+      return { ...figures, suppressed: false, perturbed: false };
+    }
+    const { cellKeys, ...figures } = await this.#deps.db.tenant(scope.tenantId, (tx) =>
+      overviewFigures(tx, now, true),
+    );
+    return { ...protectOverview(figures, cellKeys), suppressed: true, perturbed: true };
   }
 
   /** Recounts the visits rollup of a tenant (after a bulk load or restore that skipped triggers). */

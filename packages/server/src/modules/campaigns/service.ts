@@ -13,7 +13,7 @@ import { AppError, newId, type Scope, systemActor } from '../../kernel/index.ts'
 import { appendAudit, auditContextOf } from '../audit/index.ts';
 import type { ModuleDeps } from '../deps.ts';
 import { requireClasses } from '../policy/index.ts';
-import { presentCount } from '../segments/index.ts';
+import { cellKeySql, KEY_SPACE, presentCount, seesPerturbedCounts } from '../segments/index.ts';
 import { type CampaignResults, campaignResults } from './attribution.ts';
 import { audienceSql } from './audience.ts';
 import { controlSql } from './control.ts';
@@ -53,6 +53,8 @@ export const PLAYBOOK_CLASSES: Readonly<Record<PlaybookKey, readonly DataClass[]
 export interface AudiencePreview {
   readonly count: number | null;
   readonly fewerThan: number | null;
+  /** True when the figures are perturbed for this viewer (cell-key method, R32). */
+  readonly perturbed: boolean;
   readonly treatment: number | null;
   readonly control: number | null;
   readonly purpose: string;
@@ -241,24 +243,35 @@ export class CampaignService {
         timeZone: tz,
       });
       const control = controlSql(c.seed, sql`a.patient_id`, c.controlPct);
-      const r = await sql<{ n: number; control: number }>`
-        SELECT count(*)::int AS n, count(*) FILTER (WHERE ${control})::int AS control
+      // Aggregate-only viewers get each figure perturbed by its cell key (R32): the members'
+      // record keys, read from patients (by primary key) only for them.
+      const perturbed = seesPerturbedCounts(s);
+      const r = await sql<{ n: number; control: number; key: number; control_key: number }>`
+        SELECT count(*)::int AS n, count(*) FILTER (WHERE ${control})::int AS control,
+               ${perturbed ? cellKeySql(sql`p.record_key`) : sql`0`} AS key,
+               ${perturbed ? cellKeySql(sql`p.record_key`, control) : sql`0`} AS control_key
         FROM (${aud}) a
+        ${perturbed ? sql`JOIN patients p ON p.tenant_id = ${s.tenantId} AND p.id = a.patient_id` : sql``}
         WHERE NOT EXISTS (SELECT 1 FROM campaign_members m WHERE m.tenant_id = ${s.tenantId}
                             AND m.campaign_id = ${c.id} AND m.patient_id = a.patient_id AND m.occurrence = a.occurrence)
           AND (cardinality(coalesce(a.slot_ids, '{}')) > 0 OR ${c.playbook !== 'gap_fill'})`.execute(tx);
       const n = r.rows[0]?.n ?? 0;
       const ctl = r.rows[0]?.control ?? 0;
+      const key = r.rows[0]?.key ?? 0;
+      const ctlKey = r.rows[0]?.control_key ?? 0;
       const pb = PLAYBOOKS[c.playbook];
-      const shown = presentCount(s, n);
+      const shown = presentCount(s, { count: n, cellKey: key });
       await appendAudit(tx, this.#deps.clock, auditContextOf(s), [
         { action: 'campaign.previewed', outcome: 'done', subjectType: 'campaign', subjectId: c.id },
       ]);
+      // An arm is a cell of its own (the treatment's key is the total's minus the control's); both
+      // are hidden when the total is, so a small total cannot be added back from its arms.
+      const arm = (count: number, cellKey: number): number | null =>
+        shown.count === null ? null : presentCount(s, { count, cellKey }).count;
       return {
         ...shown,
-        // The arms are exact only when the total is: a small arm could be subtracted back.
-        treatment: shown.count === null ? null : n - ctl,
-        control: shown.count === null ? null : ctl,
+        treatment: arm(n - ctl, (key - ctlKey + KEY_SPACE) % KEY_SPACE),
+        control: arm(ctl, ctlKey),
         purpose: pb.purpose,
         healthBased: pb.healthBased,
       };

@@ -35,6 +35,7 @@ export const PATIENT_TABLE_CLASSES = {
     created_at: 'key',
     updated_at: 'key',
     erased_at: 'key',
+    record_key: 'key',
   },
   patient_lookup: { tenant_id: 'key', kind: 'key', digest: 'key', patient_id: 'key' },
   appointments: {
@@ -224,6 +225,7 @@ export const PATIENT_TABLE_CLASSES = {
     consent_bits: 'preference',
     consent_expires_at: 'preference',
     last_messaged_at: 'engagement',
+    record_key: 'key',
   },
   patient_visit_facts: {
     tenant_id: 'key',

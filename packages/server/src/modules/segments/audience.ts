@@ -5,6 +5,7 @@ import { AppError, actorId, type Clock, localDay, newId, type Scope } from '../.
 import { appendAudit, auditContextOf } from '../audit/index.ts';
 import { requireClasses } from '../policy/index.ts';
 import type { EvalContext } from './calendar.ts';
+import { cellKeySql } from './cell-key.ts';
 import { type CompiledSegment, compileSegment } from './compile.ts';
 import type { AudienceInput, SegmentPlan } from './plan.ts';
 
@@ -31,6 +32,8 @@ const audienceQuery = (tx: Tx, compiled: CompiledSegment) =>
 
 export interface SegmentCount {
   readonly count: number;
+  /** The members' record keys summed modulo 2^31 (cell-key.ts): for perturbing, never shown. */
+  readonly cellKey: number;
   readonly plan: SegmentPlan;
 }
 
@@ -48,9 +51,10 @@ export async function countSegment(
   // milliseconds: at 1M patients compilation alone took 1.3 s of a 1.9 s count.
   await sql`SET LOCAL jit = off`.execute(tx);
   const row = await audienceQuery(tx, compiled)
-    .select(sql<string>`count(*)`.as('n'))
+    .select([sql<string>`count(*)`.as('n'), cellKeySql(sql`f.record_key`).as('cell_key')])
     .executeTakeFirstOrThrow();
   const count = Number(row.n);
+  const cellKey = Number(row.cell_key);
   await appendAudit(tx, clock, auditContextOf(effective), [
     {
       action: 'segment.count',
@@ -63,7 +67,7 @@ export async function countSegment(
       },
     },
   ]);
-  return { count, plan: compiled.plan };
+  return { count, cellKey, plan: compiled.plan };
 }
 
 export interface AudienceSnapshot {
@@ -146,6 +150,19 @@ export async function snapshotAudience(
     size,
     takenAt,
   };
+}
+
+/** The cell key of a snapshot's members (cell-key.ts), for showing its size perturbed. */
+export async function snapshotCellKey(tx: Tx, snapshotId: string): Promise<number> {
+  const r = await tx
+    .selectFrom('segment_snapshot_members as m')
+    .innerJoin('patients as p', (j) =>
+      j.onRef('p.tenant_id', '=', 'm.tenant_id').onRef('p.id', '=', 'm.patient_id'),
+    )
+    .select(cellKeySql(sql`p.record_key`).as('k'))
+    .where('m.snapshot_id', '=', snapshotId)
+    .executeTakeFirstOrThrow();
+  return Number(r.k);
 }
 
 /** A page of a snapshot's member ids in id order (for campaign queueing, not for people). */

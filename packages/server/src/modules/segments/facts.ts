@@ -108,7 +108,8 @@ async function derivedObjects(tx: Tx): Promise<{
  * then the facts their triggers refresh), so a writer waits instead of deadlocking.
  *
  * Runs as the owner with explicit tenant filters; keeps last_messaged_at, which only
- * delivery knows. The facts tables are locked until the rebuild commits.
+ * delivery knows. Record keys are copied from patients, where they were drawn once, so a
+ * rebuild never changes the noise of a perturbed count (cell-key.ts). The facts tables are locked until the rebuild commits.
  */
 export async function rebuildFacts(
   db: Database,
@@ -149,10 +150,10 @@ export async function rebuildFacts(
     const facts = await sql`
       INSERT INTO patient_facts (tenant_id, patient_id, sex, birth_year, birth_md, city, home_branch_id,
           language, preferred_channel, preferred_time, first_visit_at, last_visit_at, visit_count,
-          last_booked_at, consent_bits, consent_expires_at, last_messaged_at)
+          last_booked_at, consent_bits, consent_expires_at, last_messaged_at, record_key)
       SELECT p.tenant_id, p.id, p.sex, p.birth_year, p.birth_md, p.city, p.home_branch_id, p.language,
              p.preferred_channel, p.preferred_time, v.first_at, v.last_at, coalesce(v.n, 0), a.last_booked,
-             coalesce(c.bits, 0), c.expires, m.last_messaged_at
+             coalesce(c.bits, 0), c.expires, m.last_messaged_at, p.record_key
         FROM patients p
         LEFT JOIN (SELECT patient_id, min(visited_at) AS first_at, max(visited_at) AS last_at, count(*) AS n
                      FROM visits WHERE tenant_id = ${t} GROUP BY patient_id) v ON v.patient_id = p.id

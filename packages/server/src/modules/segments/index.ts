@@ -9,6 +9,16 @@ export {
 } from './audience.ts';
 export { ageOn, ago, birthdayWindow, type EvalContext } from './calendar.ts';
 export { listSpecialties, type SpecialtyOption } from './catalog.ts';
+export {
+  cellKeyOf,
+  cellKeySql,
+  KEY_SPACE,
+  noiseOf,
+  PERTURBATION,
+  perturbCount,
+  type ShownCount,
+  SMALL_COUNT,
+} from './cell-key.ts';
 export { type CompiledSegment, compileRule, compileSegment, isCompiledSegment } from './compile.ts';
 export { evaluateRule, inAudience, type PatientFacts } from './evaluate.ts';
 export {
@@ -32,4 +42,10 @@ export {
   type SegmentInput,
   updateSegment,
 } from './saved.ts';
-export { type AudienceRef, type CountView, presentCount, SegmentService, SMALL_COUNT } from './service.ts';
+export {
+  type AudienceRef,
+  type CountView,
+  presentCount,
+  SegmentService,
+  seesPerturbedCounts,
+} from './service.ts';

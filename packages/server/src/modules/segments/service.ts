@@ -8,9 +8,11 @@ import {
   listMembers,
   segmentContext,
   snapshotAudience,
+  snapshotCellKey,
   snapshotMembers,
 } from './audience.ts';
 import { listSpecialties, type SpecialtyOption } from './catalog.ts';
+import { perturbCount, type ShownCount } from './cell-key.ts';
 import { type RebuildSummary, rebuildFacts } from './facts.ts';
 import type { AudienceInput, SegmentPlan } from './plan.ts';
 import {
@@ -24,29 +26,37 @@ import {
   updateSegment,
 } from './saved.ts';
 
-/** Counts from 1 to this minus one are shown to aggregate-only roles as "fewer than" (R32 small cells). */
-export const SMALL_COUNT = 11;
 const AGGREGATE_ONLY_ROLES: ReadonlySet<Role> = new Set(['marketer', 'analyst']);
 
 export interface CountView {
-  /** The exact count, or null when it is suppressed for this viewer. */
+  /** The count: exact, or perturbed by its cell key (see `perturbed`), or null when suppressed. */
   readonly count: number | null;
   /** Set when suppressed: the audience has fewer than this many patients (and at least one). */
   readonly fewerThan: number | null;
+  /**
+   * True for viewers who see aggregates only: the count may differ from the true one by up to 2
+   * (cell-key method, R32). Set by role, never by whether this count moved.
+   */
+  readonly perturbed: boolean;
   readonly plan: SegmentPlan;
 }
 
-/** Small counts are exact only for roles that may see individuals anyway. */
+/** Whether this viewer sees counts only through the cell-key perturbation (R30, R32). */
+export const seesPerturbedCounts = (scope: Scope): boolean =>
+  scope.actor.kind !== 'system' &&
+  (scope.actor.kind !== 'staff' || AGGREGATE_ONLY_ROLES.has(scope.actor.role));
+
+/**
+ * A count for a viewer: exact for roles that may see individuals anyway (owners, system jobs);
+ * for aggregate-only roles, perturbed by the set's cell key, 1…10 shown as "fewer than 11".
+ */
 export function presentCount(
   scope: Scope,
-  count: number,
-): { count: number | null; fewerThan: number | null } {
-  const suppress =
-    scope.actor.kind !== 'system' &&
-    (scope.actor.kind !== 'staff' || AGGREGATE_ONLY_ROLES.has(scope.actor.role)) &&
-    count > 0 &&
-    count < SMALL_COUNT;
-  return suppress ? { count: null, fewerThan: SMALL_COUNT } : { count, fewerThan: null };
+  cell: { readonly count: number; readonly cellKey: number },
+): ShownCount & { readonly perturbed: boolean } {
+  return seesPerturbedCounts(scope)
+    ? { ...perturbCount(cell.count, cell.cellKey), perturbed: true }
+    : { count: cell.count, fewerThan: null, perturbed: false };
 }
 
 export type AudienceRef = AudienceInput | { readonly segmentId: string };
@@ -108,8 +118,8 @@ export class SegmentService {
     return guarded(db, clock, scope, { action: 'segment.count' }, async (tx) => {
       const input = await this.#resolve(tx, ref);
       const ctx = await segmentContext(tx, clock, scope.tenantId);
-      const { count, plan } = await countSegment(tx, clock, scope, input, ctx);
-      return { ...presentCount(scope, count), plan };
+      const { count, cellKey, plan } = await countSegment(tx, clock, scope, input, ctx);
+      return { ...presentCount(scope, { count, cellKey }), plan };
     });
   }
 
@@ -137,14 +147,23 @@ export class SegmentService {
     );
   }
 
-  /** Freezes the audience now (campaigns queue from snapshots). */
-  snapshot(scope: Scope, ref: AudienceRef): Promise<AudienceSnapshot> {
+  /**
+   * Freezes the audience now (campaigns queue from snapshots). `size` is exact (for the code
+   * that queues from it); `shown` is the size as this viewer may see it — perturbed for
+   * aggregate-only roles, or a snapshot would be an exact count of any saved segment (R32).
+   */
+  snapshot(
+    scope: Scope,
+    ref: AudienceRef,
+  ): Promise<AudienceSnapshot & { readonly shown: ShownCount & { readonly perturbed: boolean } }> {
     const { db, clock } = this.#deps;
     return guarded(db, clock, scope, { action: 'segment.snapshot' }, async (tx) => {
       const input = await this.#resolve(tx, ref);
       const ctx = await segmentContext(tx, clock, scope.tenantId);
       const segmentId = 'segmentId' in ref ? ref.segmentId : null;
-      return snapshotAudience(tx, clock, scope, { ...input, segmentId }, ctx);
+      const snap = await snapshotAudience(tx, clock, scope, { ...input, segmentId }, ctx);
+      const cellKey = seesPerturbedCounts(scope) ? await snapshotCellKey(tx, snap.id) : 0;
+      return { ...snap, shown: presentCount(scope, { count: snap.size, cellKey }) };
     });
   }
 

@@ -3,7 +3,10 @@ import type { SegmentCountView } from '../../api/types.ts';
 import { Count } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 
-/** The count as the server allows it: suppressed counts read "fewer than 11" (R32); its purpose (R6). */
+/**
+ * The count as the server allows it: suppressed counts read "fewer than 11", perturbed ones say so
+ * (R32, cell-key method); its purpose (R6).
+ */
 export function LiveCount({ count }: { count: SegmentCountView | null }) {
   const { t } = useI18n();
   return (
@@ -19,6 +22,7 @@ export function LiveCount({ count }: { count: SegmentCountView | null }) {
           <p className="small">
             {t('segments.runsUnder', { purpose: t(`segments.purpose.${count.purpose as Purpose}` as const) })}
             {count.healthBased ? ` · ${t('segments.healthBasedNote')}` : ''}
+            {count.perturbed ? ` · ${t('segments.perturbedNote')}` : ''}
           </p>
         </>
       ) : (

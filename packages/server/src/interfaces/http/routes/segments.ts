@@ -31,6 +31,7 @@ const scopeOf = (req: FastifyRequest, purpose: Purpose = 'marketing.general', re
 const countView = (c: CountView) => ({
   count: c.count,
   fewerThan: c.fewerThan,
+  perturbed: c.perturbed,
   purpose: c.plan.purpose,
   healthBased: c.plan.healthBased,
   consentKinds: [...c.plan.consentKinds],
@@ -229,7 +230,9 @@ export const segmentRoutes: Routes = (app, { careloop }) => {
           purpose: s.purpose,
           channel: s.channel,
           healthBased: s.healthBased,
-          size: s.size,
+          size: s.shown.count,
+          fewerThan: s.shown.fewerThan,
+          perturbed: s.shown.perturbed,
           takenAt: s.takenAt,
         }),
       );
