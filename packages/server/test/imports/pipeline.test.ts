@@ -321,6 +321,14 @@ describe('bulk loads keep the registry whole', () => {
       ['female', 1962, 'Тула'],
       ['male', 1973, 'Калуга'],
     ]);
+    // The facts carry the patient's own record key (R32's cell keys depend on it).
+    const keys = await careloop.db.tenant(t, (tx) =>
+      sql<{ same: boolean }>`
+        SELECT f.record_key = p.record_key AS same FROM patient_facts f JOIN patients p ON p.id = f.patient_id`.execute(
+        tx,
+      ),
+    );
+    expect(keys.rows.map((r) => r.same)).toEqual([true, true]);
     const again = await careloop.imports.run(scope(), { source: Buffer.from(csv), fileName: 'twice.csv' });
     expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 4 });
   });

@@ -1,5 +1,5 @@
 import type { LookupKind } from '../../db/index.ts';
-import { newId } from '../../kernel/index.ts';
+import { newId, randomBytesPooled } from '../../kernel/index.ts';
 import { openJson, sealJson, type TenantKeys } from '../crypto/index.ts';
 import { lookupValues } from './lookup.ts';
 import type { NewPatient, PatientContact, PatientIdentity } from './types.ts';
@@ -25,6 +25,8 @@ export interface SealedPatient {
     visit_mode: 'offline' | 'online' | 'any' | null;
     has_email: boolean;
     has_phone: boolean;
+    /** The cell-key method's random key (migration 2026-12-03T0900_record_keys), drawn here for bulk loads. */
+    record_key: number;
     created_at: Date;
   };
   readonly lookups: { tenant_id: string; kind: LookupKind; digest: number; patient_id: string }[];
@@ -85,6 +87,7 @@ export function sealPatient(keys: TenantKeys, input: NewPatient, now: Date): Sea
       preferred_channel: p.preferredChannel ?? null,
       preferred_time: p.preferredTime ?? null,
       visit_mode: p.visitMode ?? null,
+      record_key: randomBytesPooled(4).readUInt32BE(0) >>> 1,
       created_at: input.createdAt ?? now,
     },
     lookups,
@@ -141,5 +144,6 @@ export const PATIENT_COPY_COLUMNS = [
   'visit_mode',
   'has_email',
   'has_phone',
+  'record_key',
   'created_at',
 ] as const satisfies readonly (keyof SealedPatient['patient'])[];

@@ -37,6 +37,7 @@ export const NEW_PATIENT_FACT_COLUMNS = [
   'language',
   'preferred_channel',
   'preferred_time',
+  'record_key',
 ] as const;
 
 export const newPatientFacts = (p: SealedPatient['patient']): CopyValue[] => [
@@ -50,6 +51,7 @@ export const newPatientFacts = (p: SealedPatient['patient']): CopyValue[] => [
   p.language,
   p.preferred_channel,
   p.preferred_time,
+  p.record_key,
 ];
 
 /** Recomputes the facts of some patients (any status: merged and erased ones lose theirs). */
