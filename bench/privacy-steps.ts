@@ -1,8 +1,9 @@
 // Where the time of a phone lookup goes, step by step: the lookup's statements issued one at a
 // time on a raw session of the application role (BEGIN, settings, blind-index query, decrypt,
 // audit append, COMMIT), each timed, and the slowest lookups broken down:
-//   npx node bench/privacy-steps.ts [--lookups 1000]
-// The application sends them in two round trips (db/driver.ts); this shows what each costs.
+//   npx node bench/privacy-steps.ts [--lookups 1000] [--pipelined]
+// The application sends them in two round trips (db/driver.ts); with --pipelined this does the
+// same (BEGIN + settings + lookup, then audit + COMMIT, prepared) and times those two.
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -34,7 +35,8 @@ const sample = await careloop.db.tenant(t, async (tx) => {
 });
 const keys = await careloop.db.tenant(t, (tx) => careloop.vault.forTenant(tx, t));
 
-const client = new pg.Client({ connectionString: url });
+const pipelined = process.argv.includes('--pipelined');
+const client = new pg.Client({ connectionString: url, pipeline: pipelined });
 await client.connect();
 await client.query('SET ROLE careloop_app');
 
@@ -56,16 +58,31 @@ for (const phone of sample) {
     times[s].push(now - t1);
     t1 = now;
   };
-  await client.query('BEGIN');
-  lap('begin');
-  await client.query(
-    "SELECT set_config('role', 'careloop_app', true), set_config('careloop.tenant_id', $1, true)",
-    [t],
-  );
-  lap('set_config');
   const value = canonicalLookup('phone', phone);
-  const rows = await client.query(lookupSql, ['phone', keys.blind('phone', value)]);
-  lap('lookup');
+  let rows: pg.QueryResult;
+  if (pipelined) {
+    const opening = client.query(
+      `BEGIN; SELECT set_config('role', 'careloop_app', true), set_config('careloop.tenant_id', '${t}', true)`,
+    );
+    const lookup = client.query({
+      name: 'lookup',
+      text: lookupSql,
+      values: ['phone', keys.blind('phone', value)],
+    });
+    await opening;
+    rows = await lookup;
+    lap('lookup'); // begin, settings and lookup: one round trip
+  } else {
+    await client.query('BEGIN');
+    lap('begin');
+    await client.query(
+      "SELECT set_config('role', 'careloop_app', true), set_config('careloop.tenant_id', $1, true)",
+      [t],
+    );
+    lap('set_config');
+    rows = await client.query(lookupSql, ['phone', keys.blind('phone', value)]);
+    lap('lookup');
+  }
   candidates += rows.rows.length;
   let found = 0;
   for (const r of rows.rows) {
@@ -100,20 +117,29 @@ for (const phone of sample) {
     details: entry.details,
     request_id: null,
   };
-  await client.query('SELECT careloop_audit_append($1, $2::jsonb, $3::bytea[])', [
-    t,
-    JSON.stringify([row]),
-    [leafHash(entry)],
-  ]);
-  lap('audit');
-  await client.query('COMMIT');
-  lap('commit');
+  const append = client.query({
+    name: 'append',
+    text: 'SELECT careloop_audit_append($1, $2::jsonb, $3::bytea[])',
+    values: [t, JSON.stringify([row]), [leafHash(entry)]],
+  });
+  if (pipelined) {
+    const commit = client.query('COMMIT');
+    await append;
+    await commit;
+    lap('commit'); // audit and commit: one round trip
+  } else {
+    await append;
+    lap('audit');
+    await client.query('COMMIT');
+    lap('commit');
+  }
   times.total.push(performance.now() - t0);
 }
 // The slowest lookups, step by step: what the tail is made of.
 const order = times.total.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0]);
 for (const [, i] of order.slice(0, Math.max(5, Math.ceil(order.length / 100)))) {
-  console.log(`  slow: ${steps.map((s) => `${s} ${times[s][i]!.toFixed(2)}`).join('  ')}`);
+  const parts = steps.filter((s) => times[s].length > 0).map((s) => `${s} ${times[s][i]!.toFixed(2)}`);
+  console.log(`  slow: ${parts.join('  ')}`);
 }
 
 const pct = (xs: number[], p: number) =>
@@ -121,6 +147,7 @@ const pct = (xs: number[], p: number) =>
 console.log(`${sample.length} lookups, ${(candidates / sample.length).toFixed(1)} candidates each`);
 for (const s of steps) {
   const xs = times[s];
+  if (xs.length === 0) continue;
   console.log(
     `${s.padEnd(12)} mean ${(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(3)}  p50 ${pct(xs, 0.5).toFixed(3)}  p95 ${pct(xs, 0.95).toFixed(3)}  p99 ${pct(xs, 0.99).toFixed(3)} ms`,
   );
