@@ -68,6 +68,7 @@ const tenant = await careloop.tenants.create({
 });
 let peak = 0;
 const cpu0 = clientCpuSeconds();
+const elu0 = performance.eventLoopUtilization();
 const started = performance.now();
 const report = await careloop.imports.run(
   { tenantId: tenant.id, actor: systemActor('bench'), purpose: 'registry.operations' },
@@ -85,6 +86,7 @@ const report = await careloop.imports.run(
   },
 );
 const seconds = (performance.now() - started) / 1000;
+console.log(`main thread busy ${(performance.eventLoopUtilization(elu0).active / 1000).toFixed(1)} s`);
 const cpu = { client: clientCpuSeconds() - cpu0, server: await serverCpuSeconds(url) };
 console.log(
   `imported into ${careloop.db.location}: ${JSON.stringify({ rows: report.rows, created: report.created, partial: report.partial, rejected: report.rejected })}`,

@@ -3,6 +3,7 @@
 //   npx node bench/privacy.ts [--lookups 2000]
 // Targets (issue 4): phone lookup through the blind index p99 < 10 ms; the policy-scoped read path
 // at most 20 % over an unscoped query of the same row.
+import { loadavg } from 'node:os';
 import { sql } from 'kysely';
 import { systemActor } from '../packages/server/src/kernel/index.ts';
 import { startCareloop } from '../packages/server/src/main/careloop.ts';
@@ -20,7 +21,11 @@ const n = arg('lookups', 2000);
 const count = await careloop.db.tenant(t, (tx) =>
   sql<{ n: number }>`SELECT count(*)::int n FROM patients`.execute(tx),
 );
-console.log(`database ${careloop.db.location}: ${count.rows[0]!.n} patients`);
+console.log(
+  `database ${careloop.db.location}: ${count.rows[0]!.n} patients; load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ')}`,
+);
 
 // A random sample of patients and their phones (decrypted once, outside the timing).
 const sample = await careloop.db.tenant(t, async (tx) => {
@@ -125,4 +130,9 @@ for (const s of sample.slice(0, 500)) {
 }
 report('full card read through the API service (incl. audit)', full);
 void system;
+console.log(
+  `load average at the end ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ')}`,
+);
 await careloop.close();

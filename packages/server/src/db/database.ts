@@ -7,6 +7,7 @@ import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { from as copyFromStdin } from 'pg-copy-streams';
 import { type CopyValue, copyLine } from './copy.ts';
+import { SessionDialect, settings } from './driver.ts';
 import { migrations } from './migrations/index.ts';
 import type { DB } from './schema.ts';
 
@@ -52,6 +53,8 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 export const APP_ROLE = 'careloop_app';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
  * The storage port. Every unit of work is a transaction confined either to one
  * tenant (row-level security on) or to the whole installation (`system`, for
@@ -88,16 +91,28 @@ abstract class BaseDatabase implements Database {
   tenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(async (tx) => {
       // Role and tenant are set per transaction, whatever state the pooled session is in.
-      await sql`SELECT set_config('role', ${APP_ROLE}, true), set_config('careloop.tenant_id', ${tenantId}, true)`.execute(
-        tx,
-      );
+      // They travel with BEGIN and the first statement (driver.ts), so a well-formed id is
+      // a literal there; anything else is bound as before, and fails in the policies.
+      if (UUID.test(tenantId)) {
+        await tx.executeQuery(
+          settings(
+            sql`SELECT set_config('role', ${sql.lit(APP_ROLE)}, true), set_config('careloop.tenant_id', ${sql.lit(tenantId)}, true)`.compile(
+              tx,
+            ),
+          ),
+        );
+      } else {
+        await sql`SELECT set_config('role', ${APP_ROLE}, true), set_config('careloop.tenant_id', ${tenantId}, true)`.execute(
+          tx,
+        );
+      }
       return fn(tx);
     });
   }
 
   system<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(async (tx) => {
-      await sql`SELECT set_config('role', 'none', true)`.execute(tx);
+      await tx.executeQuery(settings(sql`SELECT set_config('role', 'none', true)`.compile(tx)));
       return fn(tx);
     });
   }
@@ -167,7 +182,7 @@ export class EmbeddedDatabase extends BaseDatabase {
     this.#release = release;
     // One connection: a transaction holds it, so no other request's statements can land inside it.
     this.pool = new pg.Pool({ ...createPgConfig(lite), max: 1, idleTimeoutMillis: 0 });
-    this.db = new KyselyDb<DB>({ dialect: new PostgresDialect({ pool: this.pool }) });
+    this.db = new KyselyDb<DB>({ dialect: new SessionDialect(this.pool, { pipeline: false }) });
   }
 
   static async open(opts: {
@@ -296,12 +311,13 @@ export class ServerDatabase extends BaseDatabase {
     this.#url = url;
     this.#owners = new pg.Pool({ connectionString: url, max: 2, idleTimeoutMillis: 30_000 });
     this.location = redactUrl(url);
-    this.pool = new pg.Pool({ connectionString: url, max: poolSize });
+    // Pipelining: statements of a transaction that need no answer in between leave together (driver.ts).
+    this.pool = new pg.Pool({ connectionString: url, max: poolSize, pipeline: true });
     // Every pooled session works as the restricted application role.
     this.pool.on('connect', (client) => {
       client.query(`SET ROLE ${APP_ROLE}`).catch(() => undefined);
     });
-    this.db = new KyselyDb<DB>({ dialect: new PostgresDialect({ pool: this.pool }) });
+    this.db = new KyselyDb<DB>({ dialect: new SessionDialect(this.pool, { pipeline: true }) });
   }
 
   /** An owner session outside the application pool (bulk loads, maintenance). */

@@ -10,6 +10,7 @@ export {
   ServerDatabase,
   type Tx,
 } from './database.ts';
+export { deferred, prepared } from './driver.ts';
 export { migrations } from './migrations/index.ts';
 export { openDatabase, type StorageOptions } from './open.ts';
 export type * from './schema.ts';

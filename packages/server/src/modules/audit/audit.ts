@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Tx } from '../../db/index.ts';
+import { deferred, prepared, type Tx } from '../../db/index.ts';
 import { type Actor, actorId, type Clock, type Scope } from '../../kernel/index.ts';
 import { type AuditEntryContent, GENESIS, leafHash } from './chain.ts';
 
@@ -71,7 +71,15 @@ export async function appendAudit(
     details: e.details,
     request_id: e.requestId,
   }));
-  await sql`SELECT careloop_audit_append(${ctx.tenantId}, ${JSON.stringify(rows)}::jsonb, ${entries.map(leafHash)}::bytea[])`.execute(
-    tx,
+  // Every audited action runs this: prepared once per session, and sent with the
+  // transaction's next statement or its COMMIT (a failed append fails the transaction).
+  await tx.executeQuery(
+    deferred(
+      prepared(
+        sql`SELECT careloop_audit_append(${ctx.tenantId}, ${JSON.stringify(rows)}::jsonb, ${entries.map(leafHash)}::bytea[])`.compile(
+          tx,
+        ),
+      ),
+    ),
   );
 }

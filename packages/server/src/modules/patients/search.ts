@@ -1,4 +1,4 @@
-import type { LookupKind, Tx } from '../../db/index.ts';
+import { type LookupKind, prepared, type Tx } from '../../db/index.ts';
 import { AppError, type Clock, type Scope } from '../../kernel/index.ts';
 import { appendAudit, auditContextOf } from '../audit/index.ts';
 import type { TenantKeys } from '../crypto/index.ts';
@@ -68,7 +68,8 @@ export async function searchPatients(
       [{ field: by, issue: 'too short' }],
     );
   }
-  const candidates = await tx
+  // Prepared once per session: the plan (blind-index scan, then each candidate by key) never depends on the digest.
+  const lookup = tx
     .selectFrom('patient_lookup as l')
     .innerJoin('patients as p', (j) =>
       j.onRef('p.tenant_id', '=', 'l.tenant_id').onRef('p.id', '=', 'l.patient_id'),
@@ -82,8 +83,8 @@ export async function searchPatients(
       ),
     )
     .where('p.status', '<>', 'erased')
-    .limit(MAX_CANDIDATES)
-    .execute();
+    .limit(MAX_CANDIDATES);
+  const candidates = (await tx.executeQuery(prepared(lookup.compile()))).rows;
   const tokens = by === 'name' ? probes.map((p) => p.value) : [];
   const results: PatientSummary[] = [];
   const seen = new Set<string>();
