@@ -2,7 +2,9 @@
 // resolving), then runs a full resolution over every patient — decrypting them in
 // batches, blocking, scoring and writing the review queue — and prints patients per
 // second, the queue, the share of planted duplicates found and peak memory.
-//   npx node bench/identity.ts [--patients 100000]
+// With --auto-merge, pairs above the upper threshold are merged (in batches) instead of
+// queued, and the merges are counted.
+//   npx node bench/identity.ts [--patients 100000] [--auto-merge]
 import { sql } from 'kysely';
 import { systemActor } from '../packages/server/src/kernel/index.ts';
 import { startCareloop } from '../packages/server/src/main/careloop.ts';
@@ -10,6 +12,7 @@ import { testConfig } from '../packages/server/test/support/careloop.ts';
 import { arg, freshDatabase } from './support.ts';
 
 const patients = arg('patients', 100_000);
+const autoMerge = process.argv.includes('--auto-merge');
 const url = process.env.DATABASE_URL ?? (await freshDatabase('careloop_bench_identity'));
 const careloop = await startCareloop(testConfig({ databaseUrl: url, logLevel: 'silent' }), { migrate: true });
 const g0 = performance.now();
@@ -26,7 +29,7 @@ const sampler = setInterval(() => {
 }, 200);
 const report = await careloop.identity.resolve(
   { tenantId: demo.tenantId, actor: systemActor('bench'), purpose: 'registry.operations' },
-  { autoMerge: false },
+  { autoMerge },
 );
 clearInterval(sampler);
 // Planted duplicates and twins share their original's phone: a pair in the queue that
@@ -44,6 +47,6 @@ const shared = await careloop.db.tenant(demo.tenantId, async (tx) => {
 const s = report.ms / 1000;
 console.log(
   `resolution (full, PostgreSQL): ${report.patients} patients in ${s.toFixed(1)} s — ${Math.round(report.patients / s)} patients/s; ` +
-    `${report.candidatePairs} candidate pairs, ${report.queued} queued (${shared} sharing a phone; ${demo.plantedDuplicates} duplicates and ${demo.twins} twins planted); peak rss ${(peak / 2 ** 20).toFixed(0)} MiB`,
+    `${report.candidatePairs} candidate pairs, ${autoMerge ? `${report.merged} merged in ${(report.mergeMs / 1000).toFixed(1)} s (${Math.round(report.merged / (report.mergeMs / 1000))} merges/s), ` : ''}${report.queued} queued (${shared} sharing a phone; ${demo.plantedDuplicates} duplicates and ${demo.twins} twins planted); peak rss ${(peak / 2 ** 20).toFixed(0)} MiB`,
 );
 await careloop.close();

@@ -124,5 +124,9 @@ export const ResolutionReportView = Type.Object({
   merged: Type.Integer(),
   queued: Type.Integer(),
   skippedRejected: Type.Integer(),
+  mergeSkipped: Type.Integer({
+    description:
+      'Automatic merges left out: a record was erased, merged or changed meanwhile (the next run looks again)',
+  }),
   ms: Type.Integer(),
 });

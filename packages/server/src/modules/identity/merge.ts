@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Tx } from '../../db/index.ts';
 import { AppError, actorId, type Clock, isUuid, newId, type Scope } from '../../kernel/index.ts';
 import { appendAudit, auditContextOf } from '../audit/index.ts';
@@ -132,30 +133,6 @@ const MOVED_TABLES = {
 type MovedKey = keyof typeof MOVED_TABLES;
 const movedTables = Object.entries(MOVED_TABLES) as [MovedKey, (typeof MOVED_TABLES)[MovedKey]][];
 
-/** Re-points every row of `from` at `to` and returns exactly what moved. */
-const moveRecords = async (tx: Tx, from: string, to: string): Promise<Omit<Moves, 'consent'>> => {
-  const ids = {} as Record<MovedKey, string[]>;
-  for (const [key, table] of movedTables) {
-    const rows = await tx
-      .updateTable(table)
-      .set({ patient_id: to })
-      .where('patient_id', '=', from)
-      .returning('id')
-      .execute();
-    ids[key] = rows.map((r) => r.id);
-  }
-  const sources = await tx
-    .updateTable('patient_sources')
-    .set({ patient_id: to })
-    .where('patient_id', '=', from)
-    .returning(['source_id', 'record_hmac'])
-    .execute();
-  return {
-    ...ids,
-    sources: sources.map((r) => ({ sourceId: r.source_id, recordHmac: r.record_hmac.toString('hex') })),
-  };
-};
-
 /** Moves what a merge moved from `from` back to `to`; rows re-pointed since are left alone. */
 const moveRecordsBack = async (tx: Tx, moves: Moves, from: string, to: string): Promise<void> => {
   const CHUNK = 1000;
@@ -231,6 +208,355 @@ export interface MergeOutcome {
   readonly consentWithdrawn: readonly string[];
 }
 
+/** Why a requested merge was left out of a batch (nothing of it was written). */
+export type MergeSkipReason =
+  /** Not a patient of this tenant. */
+  | 'not_found'
+  /** One of the two records is no longer active (merged or erased since it was read). */
+  | 'not_active'
+  /** One of the two records changed after the caller read it: its score may no longer hold. */
+  | 'changed'
+  /** Both ids name one record, or the pair is already joined by earlier pairs of the batch. */
+  | 'same_record';
+
+export interface MergeBatchOutcome {
+  readonly merged: readonly MergeOutcome[];
+  readonly skipped: readonly (MergeRequest & { readonly reason: MergeSkipReason })[];
+}
+
+export interface MergeBatchOptions {
+  /**
+   * Each record's `updated_at` (epoch ms) when the caller read it: a pair with a record
+   * updated since is skipped as `changed`, since its score was for the values read then.
+   */
+  readonly seen?: ReadonlyMap<string, number>;
+}
+
+/** Rows per multi-row statement: well under PostgreSQL's 65,535 parameters at 12 per row. */
+const CHUNK = 500;
+
+const chunks = <T>(items: readonly T[], size = CHUNK): T[][] => {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+};
+
+/** A VALUES list with a type cast on every parameter (PostgreSQL cannot infer them in FROM). */
+const valuesList = (rows: readonly (readonly unknown[])[], types: readonly string[]) =>
+  sql`(VALUES ${sql.join(rows.map((r) => sql`(${sql.join(r.map((v, i) => sql`${v}::${sql.raw(types[i]!)}`))})`))})`;
+
+/** One record the batch merges away, into the survivor of its group. */
+interface Step {
+  readonly mergeId: string;
+  readonly survivorId: string;
+  readonly mergedId: string;
+  readonly req: MergeRequest;
+  /** The survivor just before this step: what undoing it restores. */
+  readonly previous: PatientRow;
+}
+
+/**
+ * Groups the valid pairs of a batch into clusters, deterministically: pairs are taken in
+ * the order given; a pair joins the merged record's group (with everything already merged
+ * into it in this batch) to the survivor's group, whose root stays the survivor. So a chain
+ * A~B, B~C becomes B and C merged into A, and a record merged away in the batch is never
+ * a survivor of a later pair. Returns each root with its members in the order they joined.
+ */
+const groupPairs = (
+  pairs: readonly MergeRequest[],
+): { groups: Map<string, { id: string; req: MergeRequest }[]>; redundant: MergeRequest[] } => {
+  const root = new Map<string, string>();
+  const find = (x: string): string => {
+    let r = x;
+    while (root.has(r) && root.get(r) !== r) r = root.get(r)!;
+    return r;
+  };
+  const groups = new Map<string, { id: string; req: MergeRequest }[]>();
+  const redundant: MergeRequest[] = [];
+  for (const req of pairs) {
+    const rs = find(req.survivorId);
+    const rm = find(req.mergedId);
+    if (rs === rm) {
+      redundant.push(req);
+      continue;
+    }
+    root.set(rm, rs);
+    if (!root.has(rs)) root.set(rs, rs);
+    const joined = [{ id: rm, req }, ...(groups.get(rm) ?? [])];
+    groups.delete(rm);
+    groups.set(rs, [...(groups.get(rs) ?? []), ...joined]);
+  }
+  return { groups, redundant };
+};
+
+/**
+ * Merges many pairs in the caller's transaction, set-based: each table is written by a few
+ * statements for the whole batch rather than a few per merge, so the statement-level facts
+ * triggers refresh the batch's patients once per table. Every merge still gets its own
+ * lineage row, holding the survivor's state just before it, so each can be undone alone
+ * and exactly (later merges into the same survivor first, as ever); several records merged
+ * into one survivor are folded in order, exactly as merging them one by one would. Pairs
+ * that no longer hold (a record erased, merged or changed since it was read) are skipped
+ * and reported, and the rest go through. Consent never widens; one audit entry per merge.
+ */
+export async function mergePatientsBatch(
+  tx: Tx,
+  keys: TenantKeys,
+  clock: Clock,
+  scope: Scope,
+  requests: readonly MergeRequest[],
+  options: MergeBatchOptions = {},
+): Promise<MergeBatchOutcome> {
+  requireClasses(scope, 'write', [...MERGE_CLASSES]);
+  const skipped: (MergeRequest & { reason: MergeSkipReason })[] = [];
+  const wellFormed: MergeRequest[] = [];
+  for (const r of requests) {
+    if (!isUuid(r.survivorId) || !isUuid(r.mergedId)) skipped.push({ ...r, reason: 'not_found' });
+    else if (r.survivorId === r.mergedId) skipped.push({ ...r, reason: 'same_record' });
+    else wellFormed.push(r);
+  }
+  const rows = await lockPatients(tx, [...new Set(wellFormed.flatMap((r) => [r.survivorId, r.mergedId]))]);
+  const seen = options.seen;
+  const problem = (id: string): MergeSkipReason | null => {
+    const p = rows.get(id);
+    if (!p) return 'not_found';
+    if (p.status !== 'active' || p.key_wrapped === null || !p.identity_enc || !p.contact_enc)
+      return 'not_active';
+    const read = seen?.get(id);
+    if (read !== undefined && p.updated_at.getTime() !== read) return 'changed';
+    return null;
+  };
+  const valid: MergeRequest[] = [];
+  for (const r of wellFormed) {
+    const reason = problem(r.survivorId) ?? problem(r.mergedId);
+    if (reason) skipped.push({ ...r, reason });
+    else valid.push(r);
+  }
+  const { groups, redundant } = groupPairs(valid);
+  for (const r of redundant) skipped.push({ ...r, reason: 'same_record' });
+  if (groups.size === 0) return { merged: [], skipped };
+
+  const now = clock.now();
+  const t = keys.tenantId;
+  // Fold each group in order: every step's golden record is the next step's survivor.
+  const steps: Step[] = [];
+  const finals: { id: string; row: PatientRow; identity: PatientIdentity; contact: PatientContact }[] = [];
+  for (const [s, members] of [...groups].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    let S = rows.get(s)!;
+    let sv = openPatient(keys, S);
+    for (const { id: m, req } of members) {
+      const M = rows.get(m)!;
+      const mv = openPatient(keys, M);
+      const golden = goldenOf(
+        { identity: sv.identity, contact: sv.contact, updatedAt: S.updated_at },
+        { identity: mv.identity, contact: mv.contact, updatedAt: M.updated_at },
+      );
+      const birth = birthParts(golden.identity.birthDate);
+      steps.push({
+        mergeId: newId(),
+        survivorId: s,
+        mergedId: m,
+        // A record joined through a chain keeps the probability of the pair that linked it; the
+        // candidate row named belongs to that other pair, so the lineage does not claim it.
+        req:
+          req.survivorId === s && req.mergedId === m
+            ? req
+            : {
+                survivorId: s,
+                mergedId: m,
+                method: req.method,
+                ...(req.probability !== undefined ? { probability: req.probability } : {}),
+              },
+        previous: S,
+      });
+      S = {
+        ...S,
+        identity_enc: sealJson(sv.key, golden.identity, identityAad(t, s)),
+        contact_enc: sealJson(sv.key, golden.contact, contactAad(t, s)),
+        birth_year: birth.year ?? S.birth_year,
+        birth_md: birth.md ?? S.birth_md,
+        sex: S.sex ?? M.sex,
+        city: S.city ?? M.city,
+        has_email: Boolean(golden.contact.email),
+        has_phone: Boolean(golden.contact.phone),
+        updated_at: now,
+      };
+      sv = { key: sv.key, identity: golden.identity, contact: golden.contact };
+    }
+    finals.push({ id: s, row: S, identity: sv.identity, contact: sv.contact });
+  }
+
+  // Patients: survivors get their golden values, merged records leave (one statement, one facts refresh).
+  for (const part of chunks([
+    ...finals.map((f) => [
+      f.id,
+      null,
+      f.row.identity_enc,
+      f.row.contact_enc,
+      f.row.birth_year,
+      f.row.birth_md,
+      f.row.sex,
+      f.row.city,
+      f.row.has_email,
+      f.row.has_phone,
+    ]),
+    ...steps.map((st) => [st.mergedId, st.survivorId, null, null, null, null, null, null, null, null]),
+  ]))
+    await sql`
+      UPDATE patients AS p SET
+        identity_enc = CASE WHEN v.target IS NULL THEN v.identity_enc ELSE p.identity_enc END,
+        contact_enc = CASE WHEN v.target IS NULL THEN v.contact_enc ELSE p.contact_enc END,
+        birth_year = CASE WHEN v.target IS NULL THEN v.birth_year ELSE p.birth_year END,
+        birth_md = CASE WHEN v.target IS NULL THEN v.birth_md ELSE p.birth_md END,
+        sex = CASE WHEN v.target IS NULL THEN v.sex ELSE p.sex END,
+        city = CASE WHEN v.target IS NULL THEN v.city ELSE p.city END,
+        has_email = CASE WHEN v.target IS NULL THEN v.has_email ELSE p.has_email END,
+        has_phone = CASE WHEN v.target IS NULL THEN v.has_phone ELSE p.has_phone END,
+        status = CASE WHEN v.target IS NULL THEN p.status ELSE 'merged' END,
+        merged_into = v.target,
+        updated_at = ${now}
+      FROM ${valuesList(part, ['uuid', 'uuid', 'bytea', 'bytea', 'smallint', 'smallint', 'text', 'text', 'boolean', 'boolean'])}
+        AS v(id, target, identity_enc, contact_enc, birth_year, birth_md, sex, city, has_email, has_phone)
+      WHERE p.tenant_id = ${t} AND p.id = v.id`.execute(tx);
+
+  // Blind indexes: the survivors' rebuilt from their golden values, the merged records' gone.
+  const touched = [...finals.map((f) => f.id), ...steps.map((st) => st.mergedId)];
+  for (const part of chunks(touched))
+    await tx.deleteFrom('patient_lookup').where('patient_id', 'in', part).execute();
+  const lookups = finals.flatMap((f) => {
+    const rowsOf = lookupValues(f.identity, f.contact).map(([kind, value]) => ({
+      tenant_id: t,
+      kind,
+      digest: keys.blind(kind, value),
+      patient_id: f.id,
+    }));
+    return [...new Map(rowsOf.map((l) => [`${l.kind}:${l.digest}`, l])).values()];
+  });
+  for (const part of chunks(lookups)) await tx.insertInto('patient_lookup').values(part).execute();
+
+  // Moved rows, by the merge that moved them. Anything merged into a merged record earlier follows it.
+  const moves = new Map(
+    steps.map((st) => [
+      st.mergedId,
+      {
+        visits: [] as string[],
+        appointments: [] as string[],
+        conditions: [] as string[],
+        sources: [] as { sourceId: string; recordHmac: string }[],
+      },
+    ]),
+  );
+  for (const part of chunks(steps.map((st) => [st.mergedId, st.survivorId]))) {
+    const pairs = valuesList(part, ['uuid', 'uuid']);
+    for (const [key, table] of movedTables) {
+      const moved = await sql<{ id: string; m: string }>`
+        UPDATE ${sql.table(table)} AS r SET patient_id = p.s FROM ${pairs} AS p(m, s)
+        WHERE r.tenant_id = ${t} AND r.patient_id = p.m RETURNING r.id, p.m`.execute(tx);
+      for (const r of moved.rows) moves.get(r.m)![key].push(r.id);
+    }
+    const sources = await sql<{ source_id: string; record_hmac: Buffer; m: string }>`
+      UPDATE patient_sources AS r SET patient_id = p.s FROM ${pairs} AS p(m, s)
+      WHERE r.tenant_id = ${t} AND r.patient_id = p.m RETURNING r.source_id, r.record_hmac, p.m`.execute(tx);
+    for (const r of sources.rows)
+      moves.get(r.m)!.sources.push({ sourceId: r.source_id, recordHmac: r.record_hmac.toString('hex') });
+  }
+  for (const m of moves.values()) for (const list of [m.visits, m.appointments, m.conditions]) list.sort();
+
+  const consent = await carryWithdrawals(tx, clock, scope, steps);
+
+  for (const part of chunks(steps, 100))
+    await tx
+      .insertInto('patient_merges')
+      .values(
+        part.map((st) => ({
+          tenant_id: t,
+          id: st.mergeId,
+          survivor_id: st.survivorId,
+          merged_id: st.mergedId,
+          candidate_id: st.req.candidateId ?? null,
+          method: st.req.method,
+          probability: st.req.probability ?? null,
+          previous_identity_enc: st.previous.identity_enc,
+          previous_contact_enc: st.previous.contact_enc,
+          previous_profile: JSON.stringify({
+            sex: st.previous.sex,
+            birth_year: st.previous.birth_year,
+            birth_md: st.previous.birth_md,
+            city: st.previous.city,
+            has_email: st.previous.has_email,
+            has_phone: st.previous.has_phone,
+          }),
+          moves: JSON.stringify({
+            ...moves.get(st.mergedId)!,
+            consent: consent.get(st.mergeId) ?? [],
+          } satisfies Moves),
+          actor: actorId(scope.actor),
+          merged_at: now,
+        })),
+      )
+      .execute();
+  for (const part of chunks(steps))
+    await tx
+      .updateTable('identity_candidates')
+      .set({ status: 'merged', resolved_by: actorId(scope.actor), resolved_at: now, updated_at: now })
+      .where(({ eb, refTuple, tuple }) =>
+        eb(
+          refTuple('patient_a', 'patient_b'),
+          'in',
+          part.map((st) =>
+            st.survivorId < st.mergedId
+              ? tuple(st.survivorId, st.mergedId)
+              : tuple(st.mergedId, st.survivorId),
+          ),
+        ),
+      )
+      .execute();
+
+  const merged = steps.map((st): MergeOutcome => {
+    const m = moves.get(st.mergedId)!;
+    const changes = consent.get(st.mergeId) ?? [];
+    return {
+      mergeId: st.mergeId,
+      survivorId: st.survivorId,
+      mergedId: st.mergedId,
+      moved: {
+        visits: m.visits.length,
+        appointments: m.appointments.length,
+        conditions: m.conditions.length,
+        sources: m.sources.length,
+      },
+      consentWithdrawn: changes.filter((c) => c.patientId === st.survivorId).map((c) => c.kind),
+    };
+  });
+  await appendAudit(
+    tx,
+    clock,
+    auditContextOf(scope),
+    merged.map((o, i) => {
+      const changes = consent.get(o.mergeId) ?? [];
+      return {
+        action: 'identity.merge',
+        outcome: 'done' as const,
+        subjectType: 'patient',
+        subjectId: o.survivorId,
+        details: {
+          mergeId: o.mergeId,
+          mergedId: o.mergedId,
+          method: steps[i]!.req.method,
+          visitsMoved: o.moved.visits,
+          appointmentsMoved: o.moved.appointments,
+          conditionsMoved: o.moved.conditions,
+          sourcesMoved: o.moved.sources,
+          consentWithdrawn: o.consentWithdrawn,
+          consentSuperseded: changes.filter((c) => c.patientId === o.mergedId).map((c) => c.kind),
+          ...(requests.length > 1 ? { batchSize: steps.length } : {}),
+        },
+      };
+    }),
+  );
+  return { merged, skipped };
+}
+
 /**
  * Merges one patient into another in the caller's transaction. The survivor keeps its
  * id and gets the golden values; the merged record is marked `merged` (out of searches,
@@ -247,213 +573,133 @@ export async function mergePatients(
   req: MergeRequest,
 ): Promise<MergeOutcome> {
   requireClasses(scope, 'write', [...MERGE_CLASSES]);
-  const { survivorId: s, mergedId: m } = req;
-  if (!isUuid(s) || !isUuid(m)) throw new AppError('NOT_FOUND', 'No such patient.');
-  if (s === m) throw new AppError('VALIDATION_FAILED', 'A patient cannot be merged into itself.');
-  const rows = await lockPatients(tx, [s, m]);
-  const S = rows.get(s);
-  const M = rows.get(m);
-  if (!S || !M) throw new AppError('NOT_FOUND', 'No such patient.');
-  if (S.status !== 'active' || M.status !== 'active')
-    throw new AppError('CONFLICT', 'Only two active patients can be merged.');
-  const now = clock.now();
-  const t = keys.tenantId;
-  const sv = openPatient(keys, S);
-  const mv = openPatient(keys, M);
-  const golden = goldenOf(
-    { identity: sv.identity, contact: sv.contact, updatedAt: S.updated_at },
-    { identity: mv.identity, contact: mv.contact, updatedAt: M.updated_at },
-  );
-  const birth = birthParts(golden.identity.birthDate);
-  await tx
-    .updateTable('patients')
-    .set({
-      identity_enc: sealJson(sv.key, golden.identity, identityAad(t, s)),
-      contact_enc: sealJson(sv.key, golden.contact, contactAad(t, s)),
-      birth_year: birth.year ?? S.birth_year,
-      birth_md: birth.md ?? S.birth_md,
-      sex: S.sex ?? M.sex,
-      city: S.city ?? M.city,
-      has_email: Boolean(golden.contact.email),
-      has_phone: Boolean(golden.contact.phone),
-      updated_at: now,
-    })
-    .where('id', '=', s)
-    .execute();
-  await reindex(tx, keys, s, golden.identity, golden.contact);
-  await tx.deleteFrom('patient_lookup').where('patient_id', '=', m).execute();
-  await tx
-    .updateTable('patients')
-    .set({ status: 'merged', merged_into: s, updated_at: now })
-    .where('id', '=', m)
-    .execute();
-  // Anything merged into the merged record earlier now points at the survivor too.
-  const moved = await moveRecords(tx, m, s);
-  const consent = await carryWithdrawals(tx, clock, scope, s, m);
-  const mergeId = newId();
-  const moves: Moves = { ...moved, consent };
-  await tx
-    .insertInto('patient_merges')
-    .values({
-      tenant_id: t,
-      id: mergeId,
-      survivor_id: s,
-      merged_id: m,
-      candidate_id: req.candidateId ?? null,
-      method: req.method,
-      probability: req.probability ?? null,
-      previous_identity_enc: S.identity_enc,
-      previous_contact_enc: S.contact_enc,
-      previous_profile: JSON.stringify({
-        sex: S.sex,
-        birth_year: S.birth_year,
-        birth_md: S.birth_md,
-        city: S.city,
-        has_email: S.has_email,
-        has_phone: S.has_phone,
-      }),
-      moves: JSON.stringify(moves),
-      actor: actorId(scope.actor),
-      merged_at: now,
-    })
-    .execute();
-  const [a, b] = s < m ? [s, m] : [m, s];
-  await tx
-    .updateTable('identity_candidates')
-    .set({ status: 'merged', resolved_by: actorId(scope.actor), resolved_at: now, updated_at: now })
-    .where('patient_a', '=', a)
-    .where('patient_b', '=', b)
-    .execute();
-  const counts = {
-    visits: moves.visits.length,
-    appointments: moves.appointments.length,
-    conditions: moves.conditions.length,
-    sources: moves.sources.length,
-  };
-  await appendAudit(tx, clock, auditContextOf(scope), [
-    {
-      action: 'identity.merge',
-      outcome: 'done',
-      subjectType: 'patient',
-      subjectId: s,
-      details: {
-        mergeId,
-        mergedId: m,
-        method: req.method,
-        visitsMoved: counts.visits,
-        appointmentsMoved: counts.appointments,
-        conditionsMoved: counts.conditions,
-        sourcesMoved: counts.sources,
-        consentWithdrawn: consent.filter((c) => c.patientId === s).map((c) => c.kind),
-        consentSuperseded: consent.filter((c) => c.patientId === m).map((c) => c.kind),
-      },
-    },
-  ]);
-  return {
-    mergeId,
-    survivorId: s,
-    mergedId: m,
-    moved: counts,
-    consentWithdrawn: consent.filter((c) => c.patientId === s).map((c) => c.kind),
-  };
-}
-
-const consentStates = async (tx: Tx, patientId: string): Promise<ConsentRow[]> =>
-  tx
-    .selectFrom('consent_state')
-    .select(['kind', 'channel', 'status', 'since', 'expires_at', 'event_id', 'document_id'])
-    .where('patient_id', '=', patientId)
-    .forUpdate()
-    .execute();
-
-/** Ends one consent state on the ledger (`withdrawn` or `superseded`, method `merge`), keeping what it replaced. */
-async function endConsent(
-  tx: Tx,
-  scope: Scope,
-  now: Date,
-  patientId: string,
-  prev: ConsentRow,
-  event: 'withdrawn' | 'superseded',
-): Promise<ConsentChange> {
-  const eventId = newId();
-  await tx
-    .insertInto('consent_events')
-    .values({
-      tenant_id: scope.tenantId,
-      id: eventId,
-      patient_id: patientId,
-      kind: prev.kind,
-      channel: prev.channel as 'email' | 'sms' | 'messenger' | 'call' | null,
-      event,
-      document_id: null,
-      document_hash: null,
-      capture_method: 'merge',
-      evidence_enc: null,
-      representative_id: null,
-      actor: actorId(scope.actor),
-      occurred_at: now,
-      recorded_at: now,
-      expires_at: null,
-    })
-    .execute();
-  await tx
-    .updateTable('consent_state')
-    .set({ status: event, since: now, expires_at: null, event_id: eventId })
-    .where('patient_id', '=', patientId)
-    .where('kind', '=', prev.kind)
-    .execute();
-  return {
-    patientId,
-    kind: prev.kind,
-    eventId,
-    previous: {
-      status: prev.status,
-      since: prev.since.toISOString(),
-      expiresAt: prev.expires_at?.toISOString() ?? null,
-      eventId: prev.event_id,
-      documentId: prev.document_id,
-    },
-  };
+  if (!isUuid(req.survivorId) || !isUuid(req.mergedId)) throw new AppError('NOT_FOUND', 'No such patient.');
+  if (req.survivorId === req.mergedId)
+    throw new AppError('VALIDATION_FAILED', 'A patient cannot be merged into itself.');
+  const { merged, skipped } = await mergePatientsBatch(tx, keys, clock, scope, [req]);
+  const reason = skipped[0]?.reason;
+  if (reason === 'not_found') throw new AppError('NOT_FOUND', 'No such patient.');
+  if (reason || !merged[0]) throw new AppError('CONFLICT', 'Only two active patients can be merged.');
+  return merged[0];
 }
 
 /**
  * Consent never widens on a merge. A kind withdrawn on the merged record and granted on
  * the survivor is withdrawn on the survivor too: whoever the person told "no" on either
  * record, the answer stands. The merged record's own grants are not carried over; they
- * are superseded on the ledger, so nothing can reach the merged record either.
+ * are superseded on the ledger, so nothing can reach the merged record either. Steps into
+ * one survivor apply in order (a kind the first withdrew is no longer granted for the
+ * second); the ledger events and state changes of the whole batch are written at once.
  */
 async function carryWithdrawals(
   tx: Tx,
   clock: Clock,
   scope: Scope,
-  survivorId: string,
-  mergedId: string,
-): Promise<ConsentChange[]> {
-  const [sStates, mStates] = await Promise.all([consentStates(tx, survivorId), consentStates(tx, mergedId)]);
-  const granted = new Map(sStates.filter((r) => r.status === 'granted').map((r) => [r.kind, r]));
-  const changes: ConsentChange[] = [];
+  steps: readonly Step[],
+): Promise<Map<string, ConsentChange[]>> {
+  const ids = [...new Set(steps.flatMap((st) => [st.survivorId, st.mergedId]))];
+  const states = new Map<string, ConsentRow[]>();
+  for (const part of chunks(ids)) {
+    const rows = await tx
+      .selectFrom('consent_state')
+      .select(['patient_id', 'kind', 'channel', 'status', 'since', 'expires_at', 'event_id', 'document_id'])
+      .where('patient_id', 'in', part)
+      .orderBy('patient_id')
+      .orderBy('kind')
+      .forUpdate()
+      .execute();
+    for (const { patient_id, ...r } of rows) states.set(patient_id, [...(states.get(patient_id) ?? []), r]);
+  }
   const now = clock.now();
-  for (const w of mStates) {
-    const prev = granted.get(w.kind);
-    if (w.status === 'withdrawn' && prev)
-      changes.push(await endConsent(tx, scope, now, survivorId, prev, 'withdrawn'));
-    if (w.status === 'granted') changes.push(await endConsent(tx, scope, now, mergedId, w, 'superseded'));
+  const byMerge = new Map<string, ConsentChange[]>();
+  const events: {
+    patientId: string;
+    prev: ConsentRow;
+    event: 'withdrawn' | 'superseded';
+    eventId: string;
+  }[] = [];
+  // The survivors' granted kinds as the batch goes: a withdrawal carried over ends a grant for later steps.
+  const granted = new Map<string, Map<string, ConsentRow>>();
+  for (const st of steps) {
+    let g = granted.get(st.survivorId);
+    if (!g) {
+      g = new Map(
+        (states.get(st.survivorId) ?? []).filter((r) => r.status === 'granted').map((r) => [r.kind, r]),
+      );
+      granted.set(st.survivorId, g);
+    }
+    const changes: ConsentChange[] = [];
+    const end = (patientId: string, prev: ConsentRow, event: 'withdrawn' | 'superseded') => {
+      const eventId = newId();
+      events.push({ patientId, prev, event, eventId });
+      changes.push({
+        patientId,
+        kind: prev.kind,
+        eventId,
+        previous: {
+          status: prev.status,
+          since: prev.since.toISOString(),
+          expiresAt: prev.expires_at?.toISOString() ?? null,
+          eventId: prev.event_id,
+          documentId: prev.document_id,
+        },
+      });
+    };
+    for (const w of states.get(st.mergedId) ?? []) {
+      const prev = g.get(w.kind);
+      if (w.status === 'withdrawn' && prev) {
+        end(st.survivorId, prev, 'withdrawn');
+        g.delete(w.kind);
+      }
+      if (w.status === 'granted') end(st.mergedId, w, 'superseded');
+    }
+    if (changes.length > 0) byMerge.set(st.mergeId, changes);
   }
-  if (changes.length > 0) {
-    await appendAudit(
-      tx,
-      clock,
-      auditContextOf(scope),
-      changes.map((c) => ({
-        action: c.patientId === survivorId ? 'consent.withdrawn' : 'consent.superseded',
-        outcome: 'done' as const,
-        subjectType: 'patient',
-        subjectId: c.patientId,
-        details: { kind: c.kind, method: 'merge', eventId: c.eventId },
-      })),
-    );
+  if (events.length === 0) return byMerge;
+  for (const part of chunks(events)) {
+    await tx
+      .insertInto('consent_events')
+      .values(
+        part.map((e) => ({
+          tenant_id: scope.tenantId,
+          id: e.eventId,
+          patient_id: e.patientId,
+          kind: e.prev.kind,
+          channel: e.prev.channel as 'email' | 'sms' | 'messenger' | 'call' | null,
+          event: e.event,
+          document_id: null,
+          document_hash: null,
+          capture_method: 'merge' as const,
+          evidence_enc: null,
+          representative_id: null,
+          actor: actorId(scope.actor),
+          occurred_at: now,
+          recorded_at: now,
+          expires_at: null,
+        })),
+      )
+      .execute();
+    await sql`
+      UPDATE consent_state AS c SET status = v.status, since = ${now}, expires_at = NULL, event_id = v.event_id
+      FROM ${valuesList(
+        part.map((e) => [e.patientId, e.prev.kind, e.event, e.eventId]),
+        ['uuid', 'text', 'text', 'uuid'],
+      )} AS v(patient_id, kind, status, event_id)
+      WHERE c.tenant_id = ${scope.tenantId} AND c.patient_id = v.patient_id AND c.kind = v.kind`.execute(tx);
   }
-  return changes;
+  await appendAudit(
+    tx,
+    clock,
+    auditContextOf(scope),
+    events.map((e) => ({
+      action: e.event === 'withdrawn' ? 'consent.withdrawn' : 'consent.superseded',
+      outcome: 'done' as const,
+      subjectType: 'patient',
+      subjectId: e.patientId,
+      details: { kind: e.prev.kind, method: 'merge', eventId: e.eventId },
+    })),
+  );
+  return byMerge;
 }
 
 export interface UnmergeOutcome {

@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
 import type { CandidateReason, Database, Tx } from '../../db/index.ts';
-import { AppError, actorId, type Clock, newId, type Scope } from '../../kernel/index.ts';
+import { actorId, type Clock, newId, type Scope } from '../../kernel/index.ts';
 import { appendAudit, auditContextOf } from '../audit/index.ts';
 import type { Vault } from '../crypto/index.ts';
 import { unsealPatient } from '../patients/index.ts';
 import { requireClasses } from '../policy/index.ts';
 import { type DedupeResult, dedupeRecords, type ScoredPair } from './dedupe.ts';
-import { MERGE_CLASSES, mergePatients } from './merge.ts';
+import { MERGE_CLASSES, type MergeRequest, mergePatientsBatch } from './merge.ts';
 import { linkRecordOfPatient } from './patient-record.ts';
 import type { DedupeOptions, LinkRecord } from './record.ts';
 
@@ -34,7 +34,11 @@ export interface ResolutionReport {
   readonly merged: number;
   readonly queued: number;
   readonly skippedRejected: number;
+  /** Automatic merges left out because a record was erased, merged or changed meanwhile (next run looks again). */
+  readonly mergeSkipped: number;
   readonly ms: number;
+  /** Of `ms`, the time spent merging. */
+  readonly mergeMs: number;
 }
 
 type Row = {
@@ -45,9 +49,19 @@ type Row = {
   contact_enc: Buffer | null;
   sex: 'female' | 'male' | null;
   city: string | null;
+  updated_at: Date;
 };
 
-const COLUMNS = ['id', 'key_version', 'key_wrapped', 'identity_enc', 'contact_enc', 'sex', 'city'] as const;
+const COLUMNS = [
+  'id',
+  'key_version',
+  'key_wrapped',
+  'identity_enc',
+  'contact_enc',
+  'sex',
+  'city',
+  'updated_at',
+] as const;
 
 /**
  * Streams records to link, decrypting a batch of patients per short transaction:
@@ -59,6 +73,7 @@ async function* patientRecords(
   vault: Vault,
   tenantId: string,
   ids: string[],
+  stamps: number[],
   only?: readonly string[],
 ): AsyncGenerator<LinkRecord> {
   const toRecords = async (tx: Tx, rows: Row[]): Promise<LinkRecord[]> => {
@@ -68,6 +83,7 @@ async function* patientRecords(
       const plain = unsealPatient(keys, r, { identity: true, contact: true });
       if (!plain.identity) continue;
       ids.push(r.id);
+      stamps.push(r.updated_at.getTime());
       out.push(linkRecordOfPatient(ids.length, plain.identity, plain.contact ?? {}, r));
     }
     return out;
@@ -142,6 +158,60 @@ async function incrementalScope(
   });
 }
 
+/** Automatic merges per transaction (whole clusters; a larger cluster goes alone). */
+export const MERGE_BATCH = 250;
+
+/**
+ * Merges clusters in transactions of up to MERGE_BATCH merges each. A pair that no longer
+ * holds is skipped inside its batch; should a batch fail as a whole (a deadlock with a
+ * concurrent writer, say), its clusters are retried one per transaction, and a cluster that
+ * fails again is skipped and counted — one bad pair never stops the run.
+ */
+async function mergeInBatches(
+  deps: { db: Database; vault: Vault; clock: Clock },
+  scope: Scope,
+  clusters: readonly MergeRequest[][],
+  seen: ReadonlyMap<string, number>,
+): Promise<{ merged: number; skipped: number }> {
+  const { db, vault, clock } = deps;
+  const run = (requests: readonly MergeRequest[]) =>
+    db.tenant(scope.tenantId, async (tx) =>
+      mergePatientsBatch(tx, await vault.forTenant(tx, scope.tenantId), clock, scope, requests, {
+        seen,
+      }),
+    );
+  let merged = 0;
+  let skipped = 0;
+  const batches: MergeRequest[][][] = [];
+  let size = Number.POSITIVE_INFINITY;
+  for (const c of clusters) {
+    if (size + c.length > MERGE_BATCH) {
+      batches.push([]);
+      size = 0;
+    }
+    batches.at(-1)!.push(c);
+    size += c.length;
+  }
+  for (const batch of batches) {
+    try {
+      const out = await run(batch.flat());
+      merged += out.merged.length;
+      skipped += out.skipped.length;
+    } catch {
+      for (const cluster of batch) {
+        try {
+          const out = await run(cluster);
+          merged += out.merged.length;
+          skipped += out.skipped.length;
+        } catch {
+          skipped += cluster.length;
+        }
+      }
+    }
+  }
+  return { merged, skipped };
+}
+
 const pairKey = (a: string, b: string): string => (a < b ? `${a}:${b}` : `${b}:${a}`);
 
 /**
@@ -185,9 +255,11 @@ export async function resolveIdentities(
       .execute(),
   );
   const ids: string[] = [];
+  // When each record was last updated, as read: a record changed since is not merged on this evidence.
+  const stamps: number[] = [];
   let result: DedupeResult | null = null;
   if (!only || only.length > 1) {
-    result = await dedupeRecords(patientRecords(db, vault, scope.tenantId, ids, only), {
+    result = await dedupeRecords(patientRecords(db, vault, scope.tenantId, ids, stamps, only), {
       explain: false,
       ...(options.matchThreshold !== undefined ? { matchThreshold: options.matchThreshold } : {}),
       ...(options.reviewThreshold !== undefined ? { reviewThreshold: options.reviewThreshold } : {}),
@@ -208,6 +280,8 @@ export async function resolveIdentities(
   let merged = 0;
   let skippedRejected = 0;
   const autoMerge = options.autoMerge ?? true;
+  let mergeMs = 0;
+  let mergeSkipped = 0;
   if (result) {
     const matchPairs = new Map<number, ScoredPair[]>();
     for (const p of result.pairs) {
@@ -230,6 +304,10 @@ export async function resolveIdentities(
               : 'between_thresholds',
         });
     }
+    const m0 = performance.now();
+    // Each cluster merges into its oldest record (ids are time-ordered); a batch holds whole clusters.
+    const plan: MergeRequest[][] = [];
+    const seen = new Map<string, number>();
     for (const cluster of result.clusters) {
       const pairs = matchPairs.get(cluster[0]!);
       if (!pairs) continue;
@@ -242,29 +320,28 @@ export async function resolveIdentities(
         continue;
       }
       const survivor = [...members].sort()[0]!;
+      for (const row of cluster) seen.set(idOf(row), stamps[row - 1]!);
       const byProbability = new Map<string, number>();
       for (const p of pairs) {
         for (const id of [idOf(p.rowA), idOf(p.rowB)])
           byProbability.set(id, Math.max(byProbability.get(id) ?? 0, p.probability));
       }
-      for (const other of members) {
-        if (other === survivor) continue;
-        try {
-          await db.tenant(scope.tenantId, async (tx) =>
-            mergePatients(tx, await vault.forTenant(tx, scope.tenantId), clock, scope, {
-              survivorId: survivor,
-              mergedId: other,
-              method: 'auto',
-              ...(byProbability.has(other) ? { probability: byProbability.get(other)! } : {}),
-            }),
-          );
-          merged++;
-        } catch (e) {
-          // Changed since it was read (merged, erased): leave it to the next run.
-          if (!(e instanceof AppError) || e.code !== 'CONFLICT') throw e;
-        }
-      }
+      plan.push(
+        [...members]
+          .sort()
+          .filter((other) => other !== survivor)
+          .map((other) => ({
+            survivorId: survivor,
+            mergedId: other,
+            method: 'auto' as const,
+            ...(byProbability.has(other) ? { probability: byProbability.get(other)! } : {}),
+          })),
+      );
     }
+    const outcome = await mergeInBatches(deps, scope, plan, seen);
+    merged = outcome.merged;
+    mergeSkipped = outcome.skipped;
+    mergeMs = performance.now() - m0;
   }
   let queued = 0;
   const now = clock.now();
@@ -318,6 +395,8 @@ export async function resolveIdentities(
     queued,
     skippedRejected,
     ms: Math.round(performance.now() - started),
+    mergeMs: Math.round(mergeMs),
+    mergeSkipped,
   };
   await db.tenant(scope.tenantId, async (tx) => {
     await tx
@@ -329,6 +408,7 @@ export async function resolveIdentities(
           patients: report.patients,
           candidatePairs: report.candidatePairs,
           merged,
+          mergeSkipped,
           queued,
           skippedRejected,
         }),
@@ -344,6 +424,7 @@ export async function resolveIdentities(
           mode,
           patients: report.patients,
           merged,
+          mergeSkipped,
           queued,
           ...(options.batchId ? { batchId: options.batchId } : {}),
         },
