@@ -43,12 +43,26 @@ export const ReviewPageView = Type.Object({
   items: Type.Array(ReviewItemView),
   total: Type.Integer(),
   revealed: Type.Array(Type.String()),
+  next: Type.Union([Type.String(), Type.Null()], {
+    description: 'Pass as `cursor` for the next page; null on the last page',
+  }),
 });
 
 export const ReviewQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0 })),
+    offset: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description: 'Deprecated: page with `cursor`; ignored when a cursor is given',
+      }),
+    ),
+    cursor: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9_-]{1,200}$',
+        description: 'The `next` of the previous page: resumes after its last pair',
+      }),
+    ),
     reveal: Type.Optional(
       Type.String({ pattern: '^(phone|email|snils|omsPolicy)(,(phone|email|snils|omsPolicy))*$' }),
     ),

@@ -256,32 +256,38 @@ interface Step {
 }
 
 /**
- * Groups the valid pairs of a batch into clusters, deterministically: pairs are taken in
- * the order given; a pair joins the merged record's group (with everything already merged
- * into it in this batch) to the survivor's group, whose root stays the survivor. So a chain
- * A~B, B~C becomes B and C merged into A, and a record merged away in the batch is never
- * a survivor of a later pair. Returns each root with its members in the order they joined.
+ * Groups the valid pairs of a batch into clusters, deterministically, taking pairs in the
+ * order given. The first survivor of a cluster stays its survivor: a pair between a record
+ * of an existing cluster and a new one brings the new one in; a pair joining two clusters
+ * brings the later cluster (its survivor and everything merged into it) into the earlier.
+ * So a chain A~B, B~C becomes B and C merged into A, and a record merged away in the batch
+ * is never the survivor of a later pair. Each survivor comes with its members in the order
+ * they joined; a pair already inside one cluster is returned as redundant.
  */
 const groupPairs = (
   pairs: readonly MergeRequest[],
 ): { groups: Map<string, { id: string; req: MergeRequest }[]>; redundant: MergeRequest[] } => {
-  const root = new Map<string, string>();
+  const parent = new Map<string, string>();
   const find = (x: string): string => {
     let r = x;
-    while (root.has(r) && root.get(r) !== r) r = root.get(r)!;
+    while (parent.has(r)) r = parent.get(r)!;
     return r;
   };
   const groups = new Map<string, { id: string; req: MergeRequest }[]>();
+  // When each cluster was formed: the earlier one keeps its survivor.
+  const formed = new Map<string, number>();
+  const rank = (root: string): number => formed.get(root) ?? Number.POSITIVE_INFINITY;
   const redundant: MergeRequest[] = [];
   for (const req of pairs) {
-    const rs = find(req.survivorId);
-    const rm = find(req.mergedId);
+    let rs = find(req.survivorId);
+    let rm = find(req.mergedId);
     if (rs === rm) {
       redundant.push(req);
       continue;
     }
-    root.set(rm, rs);
-    if (!root.has(rs)) root.set(rs, rs);
+    if (rank(rm) < rank(rs)) [rs, rm] = [rm, rs];
+    parent.set(rm, rs);
+    if (!formed.has(rs)) formed.set(rs, formed.size);
     const joined = [{ id: rm, req }, ...(groups.get(rm) ?? [])];
     groups.delete(rm);
     groups.set(rs, [...(groups.get(rs) ?? []), ...joined]);

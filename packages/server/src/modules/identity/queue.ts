@@ -38,21 +38,52 @@ export interface ReviewPage {
   readonly items: readonly ReviewItem[];
   readonly total: number;
   readonly revealed: readonly Revealable[];
+  /** The cursor of the next page, or null on the last one. */
+  readonly next: string | null;
 }
 
 const MAX_PAGE = 100;
 
 /**
+ * A page cursor: the sort key (probability, id) of the last pair shown, opaque to callers.
+ * The probability travels as JSON, which round-trips a double exactly.
+ */
+export const encodeCursor = (probability: number, id: string): string =>
+  Buffer.from(JSON.stringify([probability, id])).toString('base64url');
+
+const decodeCursor = (cursor: string): { probability: number; id: string } => {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    value = null;
+  }
+  if (
+    !Array.isArray(value) ||
+    typeof value[0] !== 'number' ||
+    !Number.isFinite(value[0]) ||
+    !isUuid(value[1])
+  )
+    throw new AppError('VALIDATION_FAILED', 'The page cursor is not valid.', [
+      { field: 'cursor', issue: 'invalid' },
+    ]);
+  return { probability: value[0], id: value[1] as string };
+};
+
+/**
  * The open review queue, strongest pairs first, both records side by side. Values are
  * decrypted for the reader only now (the queue itself holds agreement levels), masked
  * unless the role may read contacts and asked to reveal them; every pair shown is audited.
+ * Pages by keyset: `cursor` (the previous page's `next`) resumes after the last pair shown,
+ * reading on along identity_candidates_open_idx (tenant, probability desc, id) however deep
+ * the page. `offset` is still accepted when there is no cursor, for older callers.
  */
 export async function listReviewQueue(
   tx: Tx,
   keys: TenantKeys,
   clock: Clock,
   scope: Scope,
-  page: { limit?: number; offset?: number; reveal?: readonly Revealable[] } = {},
+  page: { limit?: number; offset?: number; cursor?: string; reveal?: readonly Revealable[] } = {},
 ): Promise<ReviewPage> {
   requireClasses(scope, 'read', ['identity']);
   const classes = classesFor(scope, 'read');
@@ -62,14 +93,26 @@ export async function listReviewQueue(
     ),
   );
   const limit = Math.min(Math.max(page.limit ?? 20, 1), MAX_PAGE);
-  const offset = Math.max(page.offset ?? 0, 0);
+  const after = page.cursor ? decodeCursor(page.cursor) : null;
+  const offset = after ? 0 : Math.max(page.offset ?? 0, 0);
   const base = tx
     .selectFrom('identity_candidates as c')
     .innerJoin('patients as pa', (j) => j.onRef('pa.id', '=', 'c.patient_a').on('pa.status', '=', 'active'))
     .innerJoin('patients as pb', (j) => j.onRef('pb.id', '=', 'c.patient_b').on('pb.status', '=', 'active'))
     .where('c.status', '=', 'open');
-  const [rows, total] = await Promise.all([
-    base
+  let pageQuery = base;
+  if (after)
+    pageQuery = pageQuery
+      // The first condition bounds the index range; the second drops the ties already shown.
+      .where('c.probability', '<=', after.probability)
+      .where((eb) =>
+        eb.or([
+          eb('c.probability', '<', after.probability),
+          eb.and([eb('c.probability', '=', after.probability), eb('c.id', '>', after.id)]),
+        ]),
+      );
+  const [fetched, total] = await Promise.all([
+    pageQuery
       .select([
         'c.id',
         'c.patient_a',
@@ -82,11 +125,15 @@ export async function listReviewQueue(
       ])
       .orderBy('c.probability', 'desc')
       .orderBy('c.id')
-      .limit(limit)
+      // One more than the page: whether there is a next page, without a second query.
+      .limit(limit + 1)
       .offset(offset)
       .execute(),
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
+  const rows = fetched.slice(0, limit);
+  const last = rows.at(-1);
+  const next = fetched.length > limit && last ? encodeCursor(last.probability, last.id) : null;
   const ids = [...new Set(rows.flatMap((r) => [r.patient_a, r.patient_b]))];
   const sides = new Map<string, ReviewSide>();
   if (ids.length > 0) {
@@ -166,7 +213,7 @@ export async function listReviewQueue(
       details: { patients: [i.a.id, i.b.id], revealed: [...reveal].sort() },
     })),
   );
-  return { items, total: Number(total.n), revealed: [...reveal] };
+  return { items, total: Number(total.n), revealed: [...reveal], next };
 }
 
 /** An open candidate of this tenant (another tenant's is simply not found). */

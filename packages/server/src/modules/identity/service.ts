@@ -43,7 +43,7 @@ export class IdentityService {
 
   reviewQueue(
     scope: Scope,
-    page: { limit?: number; offset?: number; reveal?: readonly Revealable[] } = {},
+    page: { limit?: number; offset?: number; cursor?: string; reveal?: readonly Revealable[] } = {},
   ): Promise<ReviewPage> {
     const { db, vault, clock } = this.#deps;
     return guarded(db, clock, scope, { action: 'identity.review.read' }, async (tx) =>

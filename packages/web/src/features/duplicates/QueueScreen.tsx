@@ -13,13 +13,16 @@ const fullName = (s: ReviewSideView) => [s.lastName, s.firstName, s.middleName].
 /** The review queue; a chosen pair opens below it, side by side, with its per-field evidence. */
 export function QueueScreen() {
   const { t, formatNumber, formatDateTime, maybe } = useI18n();
-  const [offset, setOffset] = useState(0);
+  // The cursors of the pages opened so far: the last is this page's (null: the first page).
+  const [cursors, setCursors] = useState<readonly (string | null)[]>([null]);
+  const cursor = cursors.at(-1) ?? null;
+  const offset = (cursors.length - 1) * PAGE_SIZE;
   const [reveal, setReveal] = useState(false);
   const [selected, setSelected] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<ReactNode>(null);
   const queue = useApi(
-    (signal) => reviewQueue({ offset, reveal: reveal ? PAIR_REVEALABLE : [] }, signal),
-    [offset, reveal],
+    (signal) => reviewQueue({ cursor, reveal: reveal ? PAIR_REVEALABLE : [] }, signal),
+    [cursor, reveal],
   );
   const item = queue.data?.items.find((i) => i.id === selected);
   const total = queue.data?.total ?? 0;
@@ -104,22 +107,29 @@ export function QueueScreen() {
               </table>
             </div>
           ) : null}
-          {total > PAGE_SIZE ? (
+          {total > PAGE_SIZE || cursors.length > 1 ? (
             <nav className="row pager" aria-label={t('duplicates.queue')}>
-              <button type="button" disabled={offset === 0} onClick={() => setOffset(offset - PAGE_SIZE)}>
+              <button
+                type="button"
+                disabled={cursors.length === 1}
+                onClick={() => setCursors((c) => c.slice(0, -1))}
+              >
                 {t('duplicates.prev')}
               </button>
               <span>
                 {t('duplicates.pageOf', {
-                  from: offset + 1,
-                  to: Math.min(offset + PAGE_SIZE, total),
+                  from: formatNumber(Math.min(offset + 1, total)),
+                  to: formatNumber(Math.min(offset + queue.data.items.length, total)),
                   total: formatNumber(total),
                 })}
               </span>
               <button
                 type="button"
-                disabled={offset + PAGE_SIZE >= total}
-                onClick={() => setOffset(offset + PAGE_SIZE)}
+                disabled={!queue.data.next}
+                onClick={() => {
+                  const next = queue.data?.next;
+                  if (next) setCursors((c) => [...c, next]);
+                }}
               >
                 {t('duplicates.next')}
               </button>

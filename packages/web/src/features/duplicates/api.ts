@@ -7,15 +7,18 @@ export type PairRevealable = (typeof PAIR_REVEALABLE)[number];
 
 export const PAGE_SIZE = 20;
 
-/** The queue, strongest pairs first. Only paging and field names travel in the URL (R38). */
+/**
+ * The queue, strongest pairs first, a page at a time: `cursor` is the previous page's `next`
+ * (none for the first page). Only the opaque cursor and field names travel in the URL (R38).
+ */
 export const reviewQueue = (
-  page: { offset: number; reveal: readonly PairRevealable[] },
+  page: { cursor: string | null; reveal: readonly PairRevealable[] },
   signal?: AbortSignal,
 ) =>
   http.get<ReviewPageView>('/api/identity/candidates', {
     query: {
       limit: PAGE_SIZE,
-      offset: page.offset,
+      cursor: page.cursor ?? undefined,
       reveal: page.reveal.length ? page.reveal.join(',') : undefined,
     },
     ...(signal ? { signal } : {}),

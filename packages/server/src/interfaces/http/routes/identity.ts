@@ -41,11 +41,12 @@ export const identityRoutes: Routes = (app, { careloop }) => {
       preHandler: staff,
     },
     async (req) => {
-      const { limit, offset, reveal } = req.query;
+      const { limit, offset, cursor, reveal } = req.query;
       return wire(
         await careloop.identity.reviewQueue(scope(req), {
           ...(limit !== undefined ? { limit } : {}),
           ...(offset !== undefined ? { offset } : {}),
+          ...(cursor !== undefined ? { cursor } : {}),
           reveal: (reveal?.split(',') ?? []) as Revealable[],
         }),
       );
