@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/interfaces/http/types.ts';
+import { newId } from '../../src/kernel/index.ts';
 import type { Careloop } from '../../src/main/careloop.ts';
 import { type Seeded, seedIdentityTenant } from '../identity/fixtures/seed.ts';
 import { testCareloop } from '../support/careloop.ts';
@@ -160,5 +161,81 @@ describe('identity resolution API', () => {
     expect(pairs).not.toContain([seeded.anna, seeded.annaDup].sort().join());
     // Nothing personal in the request log (R46).
     expect(log.join('\n')).not.toMatch(/Семёнова|СЕМЕНОВА|9160000001/);
+  }, 120_000);
+
+  it('pages the queue by cursor: `next` resumes after the last pair, a forged cursor is refused', async () => {
+    await app.inject({
+      method: 'POST',
+      url: '/api/identity/runs',
+      headers: h('owner'),
+      payload: { autoMerge: false },
+    });
+    // A few more open pairs among the background, so there are pages to turn.
+    await careloop.db.tenant(seeded.tenantId, async (tx) => {
+      const ids = (
+        await tx
+          .selectFrom('patients')
+          .select('id')
+          .where('status', '=', 'active')
+          .orderBy('id', 'desc')
+          .limit(10)
+          .execute()
+      ).map((r) => r.id);
+      const now = careloop.clock.now();
+      await tx
+        .insertInto('identity_candidates')
+        .values(
+          Array.from({ length: 5 }, (_, i) => {
+            const [a, b] = [ids[2 * i]!, ids[2 * i + 1]!].sort() as [string, string];
+            return {
+              tenant_id: seeded.tenantId,
+              id: newId(),
+              patient_a: a,
+              patient_b: b,
+              probability: 0.5,
+              weight: 1,
+              reason: 'between_thresholds' as const,
+              evidence: '[]',
+              created_at: now,
+              updated_at: now,
+            };
+          }),
+        )
+        .onConflict((oc) => oc.columns(['tenant_id', 'patient_a', 'patient_b']).doNothing())
+        .execute();
+    });
+    const all = await app.inject({
+      method: 'GET',
+      url: '/api/identity/candidates?limit=100',
+      headers: h('owner'),
+    });
+    const everything = all.json() as { items: Item[]; total: number; next: string | null };
+    expect(everything.total).toBeGreaterThanOrEqual(4);
+    expect(everything.next).toBeNull();
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 100; page++) {
+      const res = await app.inject({
+        method: 'GET',
+        url: `/api/identity/candidates?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        headers: h('owner'),
+      });
+      expect(res.statusCode).toBe(200);
+      const body = res.json() as { items: Item[]; total: number; next: string | null };
+      expect(body.total).toBe(everything.total);
+      seen.push(...body.items.map((i) => i.id));
+      cursor = body.next;
+      if (!cursor) break;
+      expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
+    }
+    expect(seen).toEqual(everything.items.map((i) => i.id));
+    for (const bad of ['not*base64', Buffer.from('[0.5,"x"]').toString('base64url')]) {
+      const res = await app.inject({
+        method: 'GET',
+        url: `/api/identity/candidates?cursor=${encodeURIComponent(bad)}`,
+        headers: h('owner'),
+      });
+      expect(res.statusCode).toBe(400);
+    }
   }, 120_000);
 });

@@ -422,4 +422,76 @@ describe('identity resolution in the database', () => {
     // An unknown batch has no patients: nothing is read, nothing merged.
     expect(report).toMatchObject({ mode: 'incremental', patients: 0, merged: 0, queued: 0 });
   }, 60_000);
+
+  it('the review queue pages by keyset: ties in probability, no pair twice or skipped, stable under review', async () => {
+    const s = await seedIdentityTenant(careloop);
+    await careloop.identity.resolve(owner(s.tenantId), { autoMerge: false });
+    // Ten more open pairs among the background, in ties of three at each probability.
+    await careloop.db.tenant(s.tenantId, async (tx) => {
+      const ids = (
+        await tx
+          .selectFrom('patients')
+          .select('id')
+          .where('id', 'not in', [s.anna, s.annaDup, s.twinA, s.twinB])
+          .orderBy('id', 'desc')
+          .limit(20)
+          .execute()
+      ).map((r) => r.id);
+      const now = careloop.clock.now();
+      await tx
+        .insertInto('identity_candidates')
+        .values(
+          Array.from({ length: 10 }, (_, i) => {
+            const [a, b] = [ids[2 * i]!, ids[2 * i + 1]!].sort() as [string, string];
+            return {
+              tenant_id: s.tenantId,
+              id: newId(),
+              patient_a: a,
+              patient_b: b,
+              probability: [0.61, 0.52, 0.43][i % 3]!,
+              weight: 1,
+              reason: 'between_thresholds' as const,
+              evidence: '[]',
+              created_at: now,
+              updated_at: now,
+            };
+          }),
+        )
+        .onConflict((oc) => oc.columns(['tenant_id', 'patient_a', 'patient_b']).doNothing())
+        .execute();
+    });
+    const d = desk(s.tenantId);
+    const all = await careloop.identity.reviewQueue(d, { limit: 100 });
+    expect(all.items.length).toBeGreaterThan(10);
+    expect(all.next).toBeNull();
+    const order = all.items.map((i) => i.id);
+    // The same order as before: strongest first, ties by id.
+    const sorted = [...all.items].sort((x, y) =>
+      x.probability !== y.probability ? y.probability - x.probability : x.id < y.id ? -1 : 1,
+    );
+    expect(order).toEqual(sorted.map((i) => i.id));
+    const paged: string[] = [];
+    let cursor: string | undefined;
+    for (;;) {
+      const page = await careloop.identity.reviewQueue(d, { limit: 3, ...(cursor ? { cursor } : {}) });
+      expect(page.items.length).toBeLessThanOrEqual(3);
+      paged.push(...page.items.map((i) => i.id));
+      if (!page.next) break;
+      cursor = page.next;
+    }
+    expect(paged).toEqual(order);
+    // A pair decided while someone pages does not shift the next page, as an offset would.
+    const first = await careloop.identity.reviewQueue(d, { limit: 4 });
+    await careloop.identity.reject(d, first.items[1]!.id);
+    const second = await careloop.identity.reviewQueue(d, { limit: 4, cursor: first.next! });
+    expect(second.items.map((i) => i.id)).toEqual(order.slice(4, 8));
+    // The older offset still works; a cursor that is not one of ours is refused.
+    const byOffset = await careloop.identity.reviewQueue(d, { limit: 3, offset: 3 });
+    expect(byOffset.items.map((i) => i.id)).toEqual(
+      order.filter((id) => id !== first.items[1]!.id).slice(3, 6),
+    );
+    await expect(careloop.identity.reviewQueue(d, { cursor: 'bm90LWEtY3Vyc29y' })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+  }, 120_000);
 });

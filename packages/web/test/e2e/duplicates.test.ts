@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../../../server/src/kernel/index.ts';
 import { staffScope } from '../../../server/test/support/careloop.ts';
 import {
   expectNoPersonalData,
@@ -172,5 +173,73 @@ describe('duplicate review in Chromium', () => {
       dash.careloop.identity.merge(staffScope(dash.demo.tenantId, 'doctor', 'registry.operations'), id),
     ).rejects.toMatchObject({ code: 'ROLE_NOT_PERMITTED' });
     expect((await queue()).items.map((i) => i.id)).toContain(id);
+  });
+
+  it('pages through a long queue with the server’s cursor, forward and back', async () => {
+    const { page } = b;
+    // More open pairs than a page holds, among the demo clinic's patients, in ties of probability.
+    await dash.careloop.db.tenant(dash.demo.tenantId, async (tx) => {
+      const ids = (
+        await tx
+          .selectFrom('patients')
+          .select('id')
+          .where('status', '=', 'active')
+          .orderBy('id', 'desc')
+          .limit(60)
+          .execute()
+      ).map((r) => r.id);
+      const now = dash.careloop.clock.now();
+      await tx
+        .insertInto('identity_candidates')
+        .values(
+          Array.from({ length: 30 }, (_, i) => {
+            const [a, c] = [ids[2 * i]!, ids[2 * i + 1]!].sort() as [string, string];
+            return {
+              tenant_id: dash.demo.tenantId,
+              id: newId(),
+              patient_a: a,
+              patient_b: c,
+              probability: [0.55, 0.45][i % 2]!,
+              weight: 1,
+              reason: 'between_thresholds' as const,
+              evidence: '[]',
+              created_at: now,
+              updated_at: now,
+            };
+          }),
+        )
+        .onConflict((oc) => oc.columns(['tenant_id', 'patient_a', 'patient_b']).doNothing())
+        .execute();
+    });
+    const first = await dash.careloop.identity.reviewQueue(owner(), { limit: 20 });
+    expect(first.total).toBeGreaterThan(20);
+    const second = await dash.careloop.identity.reviewQueue(owner(), { limit: 20, cursor: first.next! });
+    const name = (s: { lastName: string; firstName: string; middleName?: string }) =>
+      [s.lastName, s.firstName, s.middleName].filter(Boolean).join(' ');
+    for (const i of [...first.items, ...second.items]) for (const s of [i.a, i.b]) secrets.add(s.lastName);
+    await page.goto(`${dash.url}/duplicates`);
+    const pager = page.getByRole('navigation', { name: 'Очередь на проверку' });
+    await poll(() => pager.locator('span').textContent()).toBe(`Записи 1–20 из ${first.total}`);
+    const turned = page.waitForRequest((r) => r.url().includes('/api/identity/candidates?'));
+    await pager.getByRole('button', { name: 'Дальше' }).click();
+    // The next page is asked for by the server's cursor, not by an offset.
+    const query = new URL((await turned).url()).searchParams;
+    expect(query.get('cursor')).toBe(first.next);
+    expect(query.has('offset')).toBe(false);
+    await poll(() => pager.locator('span').textContent()).toBe(
+      `Записи 21–${20 + second.items.length} из ${first.total}`,
+    );
+    await poll(() => page.locator('tbody tr').count()).toBe(second.items.length);
+    await poll(() => page.locator('tbody tr').first().locator('td').first().textContent()).toBe(
+      name(second.items[0]!.a) + name(second.items[0]!.b),
+    );
+    await pager.getByRole('button', { name: 'Назад' }).click();
+    await poll(() => pager.locator('span').textContent()).toBe(`Записи 1–20 из ${first.total}`);
+    await poll(() => page.locator('tbody tr').first().locator('td').first().textContent()).toBe(
+      name(first.items[0]!.a) + name(first.items[0]!.b),
+    );
+    expect(await pager.getByRole('button', { name: 'Назад' }).isDisabled()).toBe(true);
+    // Only the opaque cursor travelled: no names in a URL or in browser storage (R38).
+    await expectNoPersonalData(b, [...secrets]);
   });
 });
