@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/kernel/index.ts';
 import type { Careloop } from '../../src/main/careloop.ts';
@@ -319,5 +320,50 @@ describe('automatic merges in batches', () => {
         .executeTakeFirstOrThrow(),
     );
     expect(run.counts).toMatchObject({ merged: report.merged, mergeSkipped: 0 });
+  }, 120_000);
+
+  it('a batch that fails as a whole is retried cluster by cluster, then pair by pair; the run still completes', async () => {
+    const s = await seedIdentityTenant(careloop);
+    const male = (lastName: string) => ({
+      identity: { lastName, firstName: 'Иван', middleName: 'Сергеевич', birthDate: '1979-11-02' },
+      contact: { phone: '+79160000888' },
+      profile: { sex: 'male' as const, city: 'Москва' },
+    });
+    const [third, ivan, ivanDup] = (await addPatients(s, [
+      person('Семёнова', 'Анна', '1984-03-05', '+79160000001'),
+      male('Петров'),
+      male('ПЕТРОВ'),
+    ])) as [string, string, string];
+    // A fault the batch cannot foresee: the database refuses the lineage row of one merge.
+    const fn = `careloop_test_refuse_${third.replaceAll('-', '')}`;
+    await careloop.db.system(async (tx) => {
+      await sql`
+        CREATE FUNCTION ${sql.id(fn)}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'refused for the test'; END $$`.execute(tx);
+      await sql`
+        CREATE TRIGGER ${sql.id(fn)} BEFORE INSERT ON patient_merges FOR EACH ROW
+        WHEN (NEW.merged_id = ${sql.lit(third)}::uuid) EXECUTE FUNCTION ${sql.id(fn)}()`.execute(tx);
+    });
+    try {
+      const report = await careloop.identity.resolve(owner(s.tenantId));
+      expect(report).toMatchObject({ merged: 2, mergeSkipped: 1 });
+      expect(await patientRow(s, s.annaDup)).toMatchObject({ status: 'merged', merged_into: s.anna });
+      expect(await patientRow(s, ivanDup)).toMatchObject({ status: 'merged', merged_into: ivan });
+      expect(await patientRow(s, third)).toMatchObject({ status: 'active', merged_into: null });
+      expect(await lookupCount(s, third)).toBeGreaterThan(0);
+      const run = await careloop.db.tenant(s.tenantId, (tx) =>
+        tx
+          .selectFrom('identity_runs')
+          .select(['status', 'counts'])
+          .where('id', '=', report.runId)
+          .executeTakeFirstOrThrow(),
+      );
+      expect(run).toMatchObject({ status: 'completed', counts: { merged: 2, mergeSkipped: 1 } });
+    } finally {
+      await careloop.db.system(async (tx) => {
+        await sql`DROP TRIGGER ${sql.id(fn)} ON patient_merges`.execute(tx);
+        await sql`DROP FUNCTION ${sql.id(fn)}()`.execute(tx);
+      });
+    }
   }, 120_000);
 });

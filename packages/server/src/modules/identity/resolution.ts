@@ -163,25 +163,30 @@ export const MERGE_BATCH = 250;
 
 /**
  * Merges clusters in transactions of up to MERGE_BATCH merges each. A pair that no longer
- * holds is skipped inside its batch; should a batch fail as a whole (a deadlock with a
- * concurrent writer, say), its clusters are retried one per transaction, and a cluster that
- * fails again is skipped and counted — one bad pair never stops the run.
+ * holds is skipped inside its batch. Should a batch fail as a whole (a deadlock with a
+ * concurrent writer, say), its clusters are retried one per transaction, and the pairs of
+ * a cluster that fails again one by one; a pair that fails alone is skipped and counted.
+ * One bad pair never stops the run.
  */
 async function mergeInBatches(
   deps: { db: Database; vault: Vault; clock: Clock },
   scope: Scope,
   clusters: readonly MergeRequest[][],
-  seen: ReadonlyMap<string, number>,
+  read: ReadonlyMap<string, number>,
 ): Promise<{ merged: number; skipped: number }> {
   const { db, vault, clock } = deps;
-  const run = (requests: readonly MergeRequest[]) =>
-    db.tenant(scope.tenantId, async (tx) =>
-      mergePatientsBatch(tx, await vault.forTenant(tx, scope.tenantId), clock, scope, requests, {
-        seen,
-      }),
-    );
+  const seen = new Map(read);
   let merged = 0;
   let skipped = 0;
+  const run = async (requests: readonly MergeRequest[]): Promise<void> => {
+    const out = await db.tenant(scope.tenantId, async (tx) =>
+      mergePatientsBatch(tx, await vault.forTenant(tx, scope.tenantId), clock, scope, requests, { seen }),
+    );
+    merged += out.merged.length;
+    skipped += out.skipped.length;
+    // A survivor this run updated is no longer as read; that change was ours, so later retries may proceed.
+    for (const m of out.merged) seen.delete(m.survivorId);
+  };
   const batches: MergeRequest[][][] = [];
   let size = Number.POSITIVE_INFINITY;
   for (const c of clusters) {
@@ -194,17 +199,20 @@ async function mergeInBatches(
   }
   for (const batch of batches) {
     try {
-      const out = await run(batch.flat());
-      merged += out.merged.length;
-      skipped += out.skipped.length;
+      await run(batch.flat());
     } catch {
       for (const cluster of batch) {
         try {
-          const out = await run(cluster);
-          merged += out.merged.length;
-          skipped += out.skipped.length;
+          await run(cluster);
         } catch {
-          skipped += cluster.length;
+          for (const pair of cluster.length > 1 ? cluster : []) {
+            try {
+              await run([pair]);
+            } catch {
+              skipped++;
+            }
+          }
+          if (cluster.length === 1) skipped++;
         }
       }
     }
