@@ -326,8 +326,8 @@ export async function mergePatientsBatch(
   const problem = (id: string): MergeSkipReason | null => {
     const p = rows.get(id);
     if (!p) return 'not_found';
-    if (p.status !== 'active' || p.key_wrapped === null || !p.identity_enc || !p.contact_enc)
-      return 'not_active';
+    if (p.status !== 'active' || p.key_version === null || p.key_wrapped === null) return 'not_active';
+    if (!p.identity_enc || !p.contact_enc) return 'not_active';
     const read = seen?.get(id);
     if (read !== undefined && p.updated_at.getTime() !== read) return 'changed';
     return null;
