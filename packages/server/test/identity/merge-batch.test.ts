@@ -339,7 +339,7 @@ describe('automatic merges in batches', () => {
     await careloop.db.system(async (tx) => {
       await sql`
         CREATE FUNCTION ${sql.id(fn)}() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN RAISE EXCEPTION 'refused for the test'; END $$`.execute(tx);
+        BEGIN RAISE EXCEPTION 'refused for the test' USING ERRCODE = 'check_violation'; END $$`.execute(tx);
       await sql`
         CREATE TRIGGER ${sql.id(fn)} BEFORE INSERT ON patient_merges FOR EACH ROW
         WHEN (NEW.merged_id = ${sql.lit(third)}::uuid) EXECUTE FUNCTION ${sql.id(fn)}()`.execute(tx);
@@ -359,6 +359,28 @@ describe('automatic merges in batches', () => {
           .executeTakeFirstOrThrow(),
       );
       expect(run).toMatchObject({ status: 'completed', counts: { merged: 2, mergeSkipped: 1 } });
+    } finally {
+      await careloop.db.system(async (tx) => {
+        await sql`DROP TRIGGER ${sql.id(fn)} ON patient_merges`.execute(tx);
+        await sql`DROP FUNCTION ${sql.id(fn)}()`.execute(tx);
+      });
+    }
+  }, 120_000);
+
+  it('a fault that is no refusal by the data fails the run instead of passing as a skipped pair', async () => {
+    const s = await seedIdentityTenant(careloop);
+    const fn = `careloop_test_fault_${s.annaDup.replaceAll('-', '')}`;
+    await careloop.db.system(async (tx) => {
+      await sql`
+        CREATE FUNCTION ${sql.id(fn)}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'a fault for the test'; END $$`.execute(tx);
+      await sql`
+        CREATE TRIGGER ${sql.id(fn)} BEFORE INSERT ON patient_merges FOR EACH ROW
+        WHEN (NEW.merged_id = ${sql.lit(s.annaDup)}::uuid) EXECUTE FUNCTION ${sql.id(fn)}()`.execute(tx);
+    });
+    try {
+      await expect(careloop.identity.resolve(owner(s.tenantId))).rejects.toThrow('a fault for the test');
+      expect(await patientRow(s, s.annaDup)).toMatchObject({ status: 'active', merged_into: null });
     } finally {
       await careloop.db.system(async (tx) => {
         await sql`DROP TRIGGER ${sql.id(fn)} ON patient_merges`.execute(tx);

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { CandidateReason, Database, Tx } from '../../db/index.ts';
-import { actorId, type Clock, newId, type Scope } from '../../kernel/index.ts';
+import { AppError, actorId, type Clock, newId, type Scope } from '../../kernel/index.ts';
 import { appendAudit, auditContextOf } from '../audit/index.ts';
 import type { Vault } from '../crypto/index.ts';
 import { unsealPatient } from '../patients/index.ts';
@@ -204,21 +204,31 @@ async function mergeInBatches(
       for (const cluster of batch) {
         try {
           await run(cluster);
-        } catch {
-          for (const pair of cluster.length > 1 ? cluster : []) {
+        } catch (e) {
+          // A pair the data refuses is skipped; anything else is a fault and fails the run.
+          if (cluster.length === 1) {
+            if (!refusedByData(e)) throw e;
+            skipped++;
+            continue;
+          }
+          for (const pair of cluster) {
             try {
               await run([pair]);
-            } catch {
+            } catch (e) {
+              if (!refusedByData(e)) throw e;
               skipped++;
             }
           }
-          if (cluster.length === 1) skipped++;
         }
       }
     }
   }
   return { merged, skipped };
 }
+
+/** A refusal by the data itself: a domain conflict, an integrity constraint (SQLSTATE 23), a serialization failure or deadlock (40). */
+const refusedByData = (e: unknown): boolean =>
+  e instanceof AppError || /^(23|40)/.test(String((e as { code?: unknown }).code ?? ''));
 
 const pairKey = (a: string, b: string): string => (a < b ? `${a}:${b}` : `${b}:${a}`);
 
