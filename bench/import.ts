@@ -11,7 +11,7 @@ import { systemActor } from '../packages/server/src/kernel/index.ts';
 import { startCareloop } from '../packages/server/src/main/careloop.ts';
 import { testConfig } from '../packages/server/test/support/careloop.ts';
 import { RuGenerator } from './ru-generator.ts';
-import { arg, clientCpuSeconds, freshDatabase, serverCpuSeconds } from './support.ts';
+import { arg, clientCpuSeconds, freshDatabase, trackServerCpu } from './support.ts';
 
 const records = arg('records', 1_000_000);
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -68,6 +68,7 @@ const tenant = await careloop.tenants.create({
 });
 let peak = 0;
 const cpu0 = clientCpuSeconds();
+const server = trackServerCpu(url);
 const elu0 = performance.eventLoopUtilization();
 const started = performance.now();
 const report = await careloop.imports.run(
@@ -87,7 +88,7 @@ const report = await careloop.imports.run(
 );
 const seconds = (performance.now() - started) / 1000;
 console.log(`main thread busy ${(performance.eventLoopUtilization(elu0).active / 1000).toFixed(1)} s`);
-const cpu = { client: clientCpuSeconds() - cpu0, server: await serverCpuSeconds(url) };
+const cpu = { client: clientCpuSeconds() - cpu0, server: await server.stop() };
 console.log(
   `imported into ${careloop.db.location}: ${JSON.stringify({ rows: report.rows, created: report.created, partial: report.partial, rejected: report.rejected })}`,
 );

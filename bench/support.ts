@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 
 /** A fresh PostgreSQL database for a benchmark: dropped and created from the maintenance database. */
@@ -21,28 +22,42 @@ export const arg = (name: string, fallback: number): number => {
 export const rss = (): string => `${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`;
 
 /**
- * CPU seconds spent so far by the PostgreSQL backends serving one database (read from
- * /proc, so the server must be on this machine): with the client's own figure, it shows
- * where a run's work goes whatever else the machine is doing.
+ * CPU seconds spent by the PostgreSQL backends serving one database while a run goes on,
+ * read from /proc (the server must be on this machine) every 200 ms and kept per backend,
+ * so sessions that end before the run does still count. With the client's own figure it
+ * shows where a run's work goes whatever else the machine is doing.
  */
-export async function serverCpuSeconds(url: string): Promise<number> {
-  const { readFileSync } = await import('node:fs');
+export function trackServerCpu(url: string): { stop(): Promise<number> } {
+  const ticks = new Map<number, number>();
   const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  const r = await client.query<{ pid: number }>(
-    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
-  );
-  await client.end();
-  let ticks = 0;
-  for (const { pid } of r.rows) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // The backend ended meanwhile.
+  const ready = client.connect();
+  const sample = async (): Promise<void> => {
+    await ready;
+    const r = await client.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
+    for (const { pid } of r.rows) {
+      try {
+        const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        ticks.set(pid, Math.max(ticks.get(pid) ?? 0, Number(f[11]) + Number(f[12])));
+      } catch {
+        // The backend ended meanwhile; its last sample stands.
+      }
     }
-  }
-  return ticks / 100;
+  };
+  let busy = sample();
+  const timer = setInterval(() => {
+    busy = busy.then(sample, sample);
+  }, 200);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await busy.catch(() => undefined);
+      await sample();
+      await client.end();
+      return [...ticks.values()].reduce((a, b) => a + b, 0) / 100;
+    },
+  };
 }
 
 /** CPU seconds of this process, all its threads included. */

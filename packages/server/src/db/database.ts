@@ -78,6 +78,12 @@ export interface Database {
   vacuum(tables?: readonly (keyof DB & string)[]): Promise<void>;
   /** Refreshes statistics only: cheap (a sample), for tables a long bulk load is still growing. */
   analyze(tables: readonly (keyof DB & string)[]): Promise<void>;
+  /**
+   * After a bulk load that others read at once: statistics now, and the vacuum (visibility
+   * map for index-only scans) where no autovacuum will run it — the embedded engine. A
+   * server's autovacuum picks up insert-heavy tables by itself.
+   */
+  settle(tables: readonly (keyof DB & string)[]): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -142,6 +148,9 @@ abstract class BaseDatabase implements Database {
   abstract bulkLoad<T>(fn: (copy: CopyInto, load: BulkLoad) => Promise<T>, opts?: BulkOptions): Promise<T>;
   abstract vacuum(tables?: readonly (keyof DB & string)[]): Promise<void>;
   abstract analyze(tables: readonly (keyof DB & string)[]): Promise<void>;
+  settle(tables: readonly (keyof DB & string)[]): Promise<void> {
+    return this.kind === 'embedded' ? this.vacuum(tables) : this.analyze(tables);
+  }
   abstract close(): Promise<void>;
 }
 

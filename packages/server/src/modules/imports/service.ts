@@ -56,6 +56,8 @@ export interface ImportReport extends ChunkCounts {
 }
 
 const CHUNK = 5_000;
+/** Chunks read ahead of the database: enough to keep both the workers and the writer busy. */
+const WRITE_AHEAD = 6;
 
 /** Imports files from the clinic's systems into the patient registry. */
 export class ImportService {
@@ -178,25 +180,36 @@ export class ImportService {
       keys: keys.material(),
       now: clock.now(),
     });
-    // Chunks are prepared on worker threads while earlier ones are written, in order.
-    const inflight: Promise<PreparedChunk>[] = [];
+    // Chunks are prepared on worker threads and written in order by one chain of writes,
+    // while the file goes on being read; reading waits only when WRITE_AHEAD chunks queue.
+    const inflight = new Set<Promise<PreparedChunk>>();
+    const queued: Promise<void>[] = [];
+    let writing: Promise<void> = Promise.resolve();
     // The planner needs statistics that keep up with a load into small tables: refreshed
-    // each time this import has doubled what it wrote (a handful of cheap samples).
+    // each time this import has doubled what it wrote (a sample), beside the next writes.
     let analyseAt = CHUNK;
-    const drain = async (keep: number): Promise<void> => {
-      while (inflight.length > keep) {
-        add(await writeChunk(ctx, await inflight.shift()!));
+    let analysing: Promise<void> = Promise.resolve();
+    const write = (prepared: Promise<PreparedChunk>): void => {
+      inflight.add(prepared);
+      writing = writing.then(async () => {
+        add(await writeChunk(ctx, await prepared));
+        inflight.delete(prepared);
         if (total.created + total.updated >= analyseAt) {
-          await db.analyze([
+          analyseAt *= 2;
+          await analysing;
+          analysing = db.analyze([
             'patients',
             'patient_lookup',
             'patient_sources',
             'patient_facts',
             'consent_state',
           ]);
-          analyseAt *= 2;
+          analysing.catch(() => undefined);
         }
-      }
+      });
+      // Awaited below; this only keeps a failure from counting as unhandled before then.
+      writing.catch(() => undefined);
+      queued.push(writing);
     };
     const total = emptyCounts();
     const add = (c: ChunkCounts): void => {
@@ -209,14 +222,15 @@ export class ImportService {
         for await (const row of reader.reader) {
           chunk.push(row);
           if (chunk.length >= CHUNK) {
-            inflight.push(pool.prepare(chunk));
+            write(pool.prepare(chunk));
             chunk = [];
-            await drain(3);
+            if (queued.length > WRITE_AHEAD) await queued.shift();
             input.onProgress?.(total.rows, reader.reader.bytesRead);
           }
         }
-        if (chunk.length > 0) inflight.push(pool.prepare(chunk));
-        await drain(0);
+        if (chunk.length > 0) write(pool.prepare(chunk));
+        await writing;
+        await analysing;
         input.onProgress?.(total.rows, reader.reader.bytesRead);
       } else {
         extra = await importFhir(
@@ -242,7 +256,7 @@ export class ImportService {
       );
       throw e;
     } finally {
-      await Promise.allSettled(inflight);
+      await Promise.allSettled([...inflight, writing, analysing]);
       await pool.close();
       await reader.reader.close();
     }
@@ -271,7 +285,7 @@ export class ImportService {
       ]);
     });
     if (total.created + total.updated > 10_000)
-      await db.vacuum(['patients', 'patient_lookup', 'patient_sources']);
+      await db.settle(['patients', 'patient_lookup', 'patient_sources', 'patient_facts']);
     const identity =
       input.resolveIdentities && this.#resolve && total.created + total.updated > 0
         ? await this.#resolve(scope, batchId)
