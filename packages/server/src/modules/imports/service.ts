@@ -191,6 +191,8 @@ export class ImportService {
     let analysing: Promise<void> = Promise.resolve();
     const write = (prepared: Promise<PreparedChunk>): void => {
       inflight.add(prepared);
+      // A chunk that fails to prepare is reported by the write that awaits it, in its turn.
+      prepared.catch(() => undefined);
       writing = writing.then(async () => {
         add(await writeChunk(ctx, await prepared));
         inflight.delete(prepared);
