@@ -1,10 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../../src/kernel/index.ts';
 import type { Careloop } from '../../src/main/careloop.ts';
 import { type MergeRequest, mergePatientsBatch } from '../../src/modules/identity/merge.ts';
-import { type NewPatient, sealPatient } from '../../src/modules/patients/index.ts';
 import { staffScope, testCareloop } from '../support/careloop.ts';
+import { records } from './fixtures/records.ts';
 import { type Seeded, seedIdentityTenant } from './fixtures/seed.ts';
 
 let careloop: Careloop;
@@ -16,82 +15,13 @@ afterAll(async () => careloop?.close());
 
 const owner = (t: string) => staffScope(t, 'owner', 'registry.operations');
 const desk = (t: string) => staffScope(t, 'front_desk', 'registry.operations');
-
-/** Adds patients the way the seed does (sealed, with their blind-index entries); ids in the given order. */
-const addPatients = (s: Seeded, people: readonly Omit<NewPatient, 'id'>[]): Promise<string[]> =>
-  careloop.db.tenant(s.tenantId, async (tx) => {
-    const keys = await careloop.vault.forTenant(tx, s.tenantId);
-    const ids: string[] = [];
-    for (const p of people) {
-      const sealed = sealPatient(keys, { ...p, id: newId() }, careloop.clock.now());
-      await tx.insertInto('patients').values(sealed.patient).execute();
-      if (sealed.lookups.length > 0) await tx.insertInto('patient_lookup').values(sealed.lookups).execute();
-      ids.push(sealed.patient.id);
-    }
-    return ids;
-  });
+const { addPatients, addVisits, visitsOf, patientRow, lookupCount, consentOf } = records(() => careloop);
 
 const person = (lastName: string, firstName: string, birthDate: string, phone: string, email?: string) => ({
   identity: { lastName, firstName, middleName: 'Петровна', birthDate },
   contact: { phone, ...(email ? { email } : {}) },
   profile: { sex: 'female' as const, city: 'Москва' },
 });
-
-const addVisits = (s: Seeded, patientId: string, n: number): Promise<string[]> =>
-  careloop.db.tenant(s.tenantId, async (tx) => {
-    const ids = Array.from({ length: n }, () => newId());
-    await tx
-      .insertInto('visits')
-      .values(
-        ids.map((id, i) => ({
-          tenant_id: s.tenantId,
-          id,
-          patient_id: patientId,
-          branch_id: s.branchId,
-          visited_at: new Date(Date.UTC(2025, i, 10)),
-        })),
-      )
-      .execute();
-    return ids.sort();
-  });
-
-const visitsOf = (s: Seeded, patientId: string): Promise<string[]> =>
-  careloop.db.tenant(s.tenantId, async (tx) =>
-    (
-      await tx.selectFrom('visits').select('id').where('patient_id', '=', patientId).orderBy('id').execute()
-    ).map((v) => v.id),
-  );
-
-const patientRow = (s: Seeded, id: string) =>
-  careloop.db.tenant(s.tenantId, (tx) =>
-    tx
-      .selectFrom('patients')
-      .select(['status', 'merged_into', 'identity_enc', 'contact_enc', 'city', 'updated_at'])
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow(),
-  );
-
-const lookupCount = (s: Seeded, id: string) =>
-  careloop.db.tenant(s.tenantId, async (tx) =>
-    Number(
-      (
-        await tx
-          .selectFrom('patient_lookup')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('patient_id', '=', id)
-          .executeTakeFirstOrThrow()
-      ).n,
-    ),
-  );
-
-const consentOf = (s: Seeded, id: string) =>
-  careloop.db.tenant(s.tenantId, async (tx) =>
-    Object.fromEntries(
-      (
-        await tx.selectFrom('consent_state').select(['kind', 'status']).where('patient_id', '=', id).execute()
-      ).map((r) => [r.kind, r.status]),
-    ),
-  );
 
 const factsOf = (s: Seeded, id: string) =>
   careloop.db.tenant(s.tenantId, (tx) =>

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/kernel/index.ts';
 import type { Careloop } from '../../src/main/careloop.ts';
 import { createTestTenant, staffScope, systemScope, testCareloop } from '../support/careloop.ts';
+import { records } from './fixtures/records.ts';
 import { type Seeded, seedIdentityTenant } from './fixtures/seed.ts';
 
 let careloop: Careloop;
@@ -13,62 +14,7 @@ afterAll(async () => careloop?.close());
 
 const owner = (t: string) => staffScope(t, 'owner', 'registry.operations');
 const desk = (t: string) => staffScope(t, 'front_desk', 'registry.operations');
-
-const addVisits = (s: Seeded, patientId: string, n: number): Promise<string[]> =>
-  careloop.db.tenant(s.tenantId, async (tx) => {
-    const ids = Array.from({ length: n }, () => newId());
-    await tx
-      .insertInto('visits')
-      .values(
-        ids.map((id, i) => ({
-          tenant_id: s.tenantId,
-          id,
-          patient_id: patientId,
-          branch_id: s.branchId,
-          visited_at: new Date(Date.UTC(2025, i, 10)),
-        })),
-      )
-      .execute();
-    return ids;
-  });
-
-const visitsOf = (s: Seeded, patientId: string): Promise<string[]> =>
-  careloop.db.tenant(s.tenantId, async (tx) =>
-    (
-      await tx.selectFrom('visits').select('id').where('patient_id', '=', patientId).orderBy('id').execute()
-    ).map((v) => v.id),
-  );
-
-const patientRow = (s: Seeded, id: string) =>
-  careloop.db.tenant(s.tenantId, (tx) =>
-    tx
-      .selectFrom('patients')
-      .select(['status', 'merged_into', 'identity_enc', 'contact_enc', 'birth_year', 'has_email'])
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow(),
-  );
-
-const consentOf = (s: Seeded, id: string) =>
-  careloop.db.tenant(s.tenantId, async (tx) =>
-    Object.fromEntries(
-      (
-        await tx.selectFrom('consent_state').select(['kind', 'status']).where('patient_id', '=', id).execute()
-      ).map((r) => [r.kind, r.status]),
-    ),
-  );
-
-const lookupCount = (s: Seeded, id: string) =>
-  careloop.db.tenant(s.tenantId, async (tx) =>
-    Number(
-      (
-        await tx
-          .selectFrom('patient_lookup')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('patient_id', '=', id)
-          .executeTakeFirstOrThrow()
-      ).n,
-    ),
-  );
+const { addVisits, visitsOf, patientRow, lookupCount, consentOf } = records(() => careloop);
 
 const auditActions = (s: Seeded) =>
   careloop.db.tenant(s.tenantId, (tx) =>
