@@ -115,6 +115,8 @@ export const MergesQuery = Type.Object(
     patientId: Type.Optional(Uuid),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
     offset: Type.Optional(Type.Integer({ minimum: 0 })),
+    /** The merges older than this one (the last of the previous page): keyset paging, however deep. */
+    before: Type.Optional(Uuid),
   },
   { additionalProperties: false },
 );

@@ -297,6 +297,33 @@ describe('automatic merges in batches', () => {
     }
   }, 120_000);
 
+  it('the merges list pages by keyset: each page starts after the last merge of the one before', async () => {
+    const s = await seedIdentityTenant(careloop);
+    const male = (lastName: string) => ({
+      identity: { lastName, firstName: 'Олег', middleName: 'Ильич', birthDate: '1971-06-12' },
+      contact: { phone: '+79160000999' },
+      profile: { sex: 'male' as const, city: 'Москва' },
+    });
+    await addPatients(s, [male('Орлов'), male('ОРЛОВ')]);
+    await careloop.identity.resolve(owner(s.tenantId));
+    const all = await careloop.identity.merges(desk(s.tenantId));
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    const seen: string[] = [];
+    let before: string | undefined;
+    // Bounded: a list that ignored `before` would repeat its first merge, not loop forever.
+    for (let i = 0; i <= all.length; i++) {
+      const page = await careloop.identity.merges(desk(s.tenantId), {
+        limit: 1,
+        ...(before ? { before } : {}),
+      });
+      if (page.length === 0) break;
+      seen.push(page[0]!.id);
+      before = page[0]!.id;
+    }
+    expect(seen).toEqual(all.map((m) => m.id));
+    expect(await careloop.identity.merges(desk(s.tenantId), { before: 'not-a-uuid' })).toEqual([]);
+  }, 120_000);
+
   it('a fault that is no refusal by the data fails the run instead of passing as a skipped pair', async () => {
     const s = await seedIdentityTenant(careloop);
     const fn = `careloop_test_fault_${s.annaDup.replaceAll('-', '')}`;

@@ -271,12 +271,16 @@ export interface MergeView {
   readonly undoneBy: string | null;
 }
 
-/** Merges, newest first, optionally for one patient (as survivor or merged record). */
+/**
+ * Merges, newest first, optionally for one patient (as survivor or merged record). Pages
+ * by keyset with `before` (the last merge of the previous page: ids are time-ordered), along
+ * the primary key however deep; `offset` is still accepted without it.
+ */
 export async function listMerges(
   tx: Tx,
   clock: Clock,
   scope: Scope,
-  filter: { patientId?: string; limit?: number; offset?: number } = {},
+  filter: { patientId?: string; limit?: number; offset?: number; before?: string } = {},
 ): Promise<MergeView[]> {
   requireClasses(scope, 'read', ['identity']);
   let q = tx
@@ -297,10 +301,14 @@ export async function listMerges(
     const p = filter.patientId;
     q = q.where((eb) => eb.or([eb('survivor_id', '=', p), eb('merged_id', '=', p)]));
   }
+  if (filter.before) {
+    if (!isUuid(filter.before)) return [];
+    q = q.where('id', '<', filter.before);
+  }
   const rows = await q
     .orderBy('id', 'desc')
     .limit(Math.min(Math.max(filter.limit ?? 50, 1), 200))
-    .offset(Math.max(filter.offset ?? 0, 0))
+    .offset(filter.before ? 0 : Math.max(filter.offset ?? 0, 0))
     .execute();
   await appendAudit(tx, clock, auditContextOf(scope), [
     {

@@ -92,7 +92,7 @@ export class IdentityService {
 
   merges(
     scope: Scope,
-    filter: { patientId?: string; limit?: number; offset?: number } = {},
+    filter: { patientId?: string; limit?: number; offset?: number; before?: string } = {},
   ): Promise<MergeView[]> {
     const { db, clock } = this.#deps;
     return guarded(db, clock, scope, { action: 'identity.merges.read' }, (tx) =>

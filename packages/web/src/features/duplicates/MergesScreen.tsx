@@ -13,12 +13,14 @@ export function MergesScreen() {
   const { t, formatDateTime, maybe } = useI18n();
   const staff = useStaff();
   const canUndo = MERGE_ROLES.has(staff.role);
-  const [offset, setOffset] = useState(0);
+  // Where each page opened so far starts: the last merge of the page before it (null: the first page).
+  const [pages, setPages] = useState<readonly (string | null)[]>([null]);
+  const before = pages.at(-1) ?? null;
   const [confirming, setConfirming] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [note, setNote] = useState<ReactNode>(null);
-  const merges = useApi((signal) => listMerges({ offset }, signal), [offset]);
+  const merges = useApi((signal) => listMerges({ before }, signal), [before]);
 
   const undo = async (m: MergeView) => {
     setBusy(true);
@@ -134,15 +136,15 @@ export function MergesScreen() {
           </table>
         </div>
       ) : null}
-      {offset > 0 || rows.length === PAGE_SIZE ? (
+      {pages.length > 1 || rows.length === PAGE_SIZE ? (
         <nav className="row pager" aria-label={t('duplicates.merges')}>
-          <button type="button" disabled={offset === 0} onClick={() => setOffset(offset - PAGE_SIZE)}>
+          <button type="button" disabled={pages.length === 1} onClick={() => setPages(pages.slice(0, -1))}>
             {t('duplicates.prev')}
           </button>
           <button
             type="button"
             disabled={rows.length < PAGE_SIZE}
-            onClick={() => setOffset(offset + PAGE_SIZE)}
+            onClick={() => setPages([...pages, rows.at(-1)!.id])}
           >
             {t('duplicates.next')}
           </button>

@@ -32,9 +32,9 @@ export const mergePair = (candidateId: string, survivorId: string) =>
 export const rejectPair = (candidateId: string) =>
   http.post<{ ok: true }>(`/api/identity/candidates/${encodeURIComponent(candidateId)}/reject`);
 
-export const listMerges = (page: { offset: number }, signal?: AbortSignal) =>
+export const listMerges = (page: { before: string | null }, signal?: AbortSignal) =>
   http.get<MergeView[]>('/api/identity/merges', {
-    query: { limit: PAGE_SIZE, offset: page.offset },
+    query: { limit: PAGE_SIZE, ...(page.before ? { before: page.before } : {}) },
     ...(signal ? { signal } : {}),
   });
 
