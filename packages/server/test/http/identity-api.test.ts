@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/interfaces/http/types.ts';
-import { newId } from '../../src/kernel/index.ts';
 import type { Careloop } from '../../src/main/careloop.ts';
 import { type Seeded, seedIdentityTenant } from '../identity/fixtures/seed.ts';
+import { plantOpenPairs } from '../support/candidates.ts';
 import { testCareloop } from '../support/careloop.ts';
 import { appWithLog, signIn } from './support.ts';
 
@@ -171,39 +171,7 @@ describe('identity resolution API', () => {
       payload: { autoMerge: false },
     });
     // A few more open pairs among the background, so there are pages to turn.
-    await careloop.db.tenant(seeded.tenantId, async (tx) => {
-      const ids = (
-        await tx
-          .selectFrom('patients')
-          .select('id')
-          .where('status', '=', 'active')
-          .orderBy('id', 'desc')
-          .limit(10)
-          .execute()
-      ).map((r) => r.id);
-      const now = careloop.clock.now();
-      await tx
-        .insertInto('identity_candidates')
-        .values(
-          Array.from({ length: 5 }, (_, i) => {
-            const [a, b] = [ids[2 * i]!, ids[2 * i + 1]!].sort() as [string, string];
-            return {
-              tenant_id: seeded.tenantId,
-              id: newId(),
-              patient_a: a,
-              patient_b: b,
-              probability: 0.5,
-              weight: 1,
-              reason: 'between_thresholds' as const,
-              evidence: '[]',
-              created_at: now,
-              updated_at: now,
-            };
-          }),
-        )
-        .onConflict((oc) => oc.columns(['tenant_id', 'patient_a', 'patient_b']).doNothing())
-        .execute();
-    });
+    await plantOpenPairs(careloop, seeded.tenantId, { pairs: 5, probabilities: [0.5] });
     const all = await app.inject({
       method: 'GET',
       url: '/api/identity/candidates?limit=100',

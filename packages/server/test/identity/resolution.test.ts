@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/kernel/index.ts';
 import type { Careloop } from '../../src/main/careloop.ts';
+import { plantOpenPairs } from '../support/candidates.ts';
 import { createTestTenant, staffScope, systemScope, testCareloop } from '../support/careloop.ts';
 import { records } from './fixtures/records.ts';
 import { type Seeded, seedIdentityTenant } from './fixtures/seed.ts';
@@ -373,38 +374,10 @@ describe('identity resolution in the database', () => {
     const s = await seedIdentityTenant(careloop);
     await careloop.identity.resolve(owner(s.tenantId), { autoMerge: false });
     // Ten more open pairs among the background, in ties of three at each probability.
-    await careloop.db.tenant(s.tenantId, async (tx) => {
-      const ids = (
-        await tx
-          .selectFrom('patients')
-          .select('id')
-          .where('id', 'not in', [s.anna, s.annaDup, s.twinA, s.twinB])
-          .orderBy('id', 'desc')
-          .limit(20)
-          .execute()
-      ).map((r) => r.id);
-      const now = careloop.clock.now();
-      await tx
-        .insertInto('identity_candidates')
-        .values(
-          Array.from({ length: 10 }, (_, i) => {
-            const [a, b] = [ids[2 * i]!, ids[2 * i + 1]!].sort() as [string, string];
-            return {
-              tenant_id: s.tenantId,
-              id: newId(),
-              patient_a: a,
-              patient_b: b,
-              probability: [0.61, 0.52, 0.43][i % 3]!,
-              weight: 1,
-              reason: 'between_thresholds' as const,
-              evidence: '[]',
-              created_at: now,
-              updated_at: now,
-            };
-          }),
-        )
-        .onConflict((oc) => oc.columns(['tenant_id', 'patient_a', 'patient_b']).doNothing())
-        .execute();
+    await plantOpenPairs(careloop, s.tenantId, {
+      pairs: 10,
+      probabilities: [0.61, 0.52, 0.43],
+      exclude: [s.anna, s.annaDup, s.twinA, s.twinB],
     });
     const d = desk(s.tenantId);
     const all = await careloop.identity.reviewQueue(d, { limit: 100 });

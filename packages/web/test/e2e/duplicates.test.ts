@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../../../server/src/kernel/index.ts';
+import { plantOpenPairs } from '../../../server/test/support/candidates.ts';
 import { staffScope } from '../../../server/test/support/careloop.ts';
 import {
   expectNoPersonalData,
@@ -178,39 +178,7 @@ describe('duplicate review in Chromium', () => {
   it('pages through a long queue with the server’s cursor, forward and back', async () => {
     const { page } = b;
     // More open pairs than a page holds, among the demo clinic's patients, in ties of probability.
-    await dash.careloop.db.tenant(dash.demo.tenantId, async (tx) => {
-      const ids = (
-        await tx
-          .selectFrom('patients')
-          .select('id')
-          .where('status', '=', 'active')
-          .orderBy('id', 'desc')
-          .limit(60)
-          .execute()
-      ).map((r) => r.id);
-      const now = dash.careloop.clock.now();
-      await tx
-        .insertInto('identity_candidates')
-        .values(
-          Array.from({ length: 30 }, (_, i) => {
-            const [a, c] = [ids[2 * i]!, ids[2 * i + 1]!].sort() as [string, string];
-            return {
-              tenant_id: dash.demo.tenantId,
-              id: newId(),
-              patient_a: a,
-              patient_b: c,
-              probability: [0.55, 0.45][i % 2]!,
-              weight: 1,
-              reason: 'between_thresholds' as const,
-              evidence: '[]',
-              created_at: now,
-              updated_at: now,
-            };
-          }),
-        )
-        .onConflict((oc) => oc.columns(['tenant_id', 'patient_a', 'patient_b']).doNothing())
-        .execute();
-    });
+    await plantOpenPairs(dash.careloop, dash.demo.tenantId, { pairs: 30, probabilities: [0.55, 0.45] });
     const first = await dash.careloop.identity.reviewQueue(owner(), { limit: 20 });
     expect(first.total).toBeGreaterThan(20);
     const second = await dash.careloop.identity.reviewQueue(owner(), { limit: 20, cursor: first.next! });
