@@ -5,34 +5,13 @@
 // The application sends them in two round trips (db/driver.ts); with --pipelined this does the
 // same (BEGIN + settings + lookup, then audit + COMMIT, prepared) and times those two.
 import { performance } from 'node:perf_hooks';
-import { sql } from 'kysely';
 import pg from 'pg';
-import { startCareloop } from '../packages/server/src/main/careloop.ts';
 import { leafHash } from '../packages/server/src/modules/audit/chain.ts';
 import { canonicalLookup, unsealPatient } from '../packages/server/src/modules/patients/index.ts';
-import { testConfig } from '../packages/server/test/support/careloop.ts';
-import { arg } from './support.ts';
+import { arg, openDemoNetwork } from './support.ts';
 
-const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/careloop_bench';
-const careloop = await startCareloop(testConfig({ databaseUrl: url, logLevel: 'silent' }), { migrate: true });
-const demo = await careloop.demo.find();
-if (!demo) throw new Error('No demo network in this database: run npx node bench/generate.ts first.');
-const t = demo.id;
-const n = arg('lookups', 1000);
-
-const sample = await careloop.db.tenant(t, async (tx) => {
-  const keys = await careloop.vault.forTenant(tx, t);
-  const rows = await sql<{
-    id: string;
-    key_version: number;
-    key_wrapped: Buffer;
-    identity_enc: Buffer;
-    contact_enc: Buffer;
-  }>`SELECT id, key_version, key_wrapped, identity_enc, contact_enc FROM patients TABLESAMPLE SYSTEM (1) LIMIT ${n}`.execute(
-    tx,
-  );
-  return rows.rows.map((r) => unsealPatient(keys, r, { identity: false, contact: true }).contact!.phone!);
-});
+const { url, careloop, tenantId: t, sample: patients } = await openDemoNetwork(arg('lookups', 1000));
+const sample = patients.map((p) => p.phone);
 const keys = await careloop.db.tenant(t, (tx) => careloop.vault.forTenant(tx, t));
 
 const pipelined = process.argv.includes('--pipelined');

@@ -6,18 +6,11 @@
 import { loadavg } from 'node:os';
 import { sql } from 'kysely';
 import { systemActor } from '../packages/server/src/kernel/index.ts';
-import { startCareloop } from '../packages/server/src/main/careloop.ts';
 import { permittedColumns, unsealPatient } from '../packages/server/src/modules/patients/index.ts';
 import { classesFor } from '../packages/server/src/modules/policy/index.ts';
-import { testConfig } from '../packages/server/test/support/careloop.ts';
-import { arg } from './support.ts';
+import { arg, openDemoNetwork } from './support.ts';
 
-const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/careloop_bench';
-const careloop = await startCareloop(testConfig({ databaseUrl: url, logLevel: 'silent' }), { migrate: true });
-const demo = await careloop.demo.find();
-if (!demo) throw new Error('No demo network in this database: run npx node bench/generate.ts first.');
-const t = demo.id;
-const n = arg('lookups', 2000);
+const { careloop, tenantId: t, sample } = await openDemoNetwork(arg('lookups', 2000));
 const count = await careloop.db.tenant(t, (tx) =>
   sql<{ n: number }>`SELECT count(*)::int n FROM patients`.execute(tx),
 );
@@ -26,25 +19,6 @@ console.log(
     .map((l) => l.toFixed(2))
     .join(', ')}`,
 );
-
-// A random sample of patients and their phones (decrypted once, outside the timing).
-const sample = await careloop.db.tenant(t, async (tx) => {
-  const keys = await careloop.vault.forTenant(tx, t);
-  const rows = await sql<{
-    id: string;
-    key_version: number;
-    key_wrapped: Buffer;
-    identity_enc: Buffer;
-    contact_enc: Buffer;
-  }>`
-    SELECT id, key_version, key_wrapped, identity_enc, contact_enc FROM patients TABLESAMPLE SYSTEM (1) LIMIT ${n}`.execute(
-    tx,
-  );
-  return rows.rows.map((r) => ({
-    id: r.id,
-    phone: unsealPatient(keys, r, { identity: false, contact: true }).contact!.phone!,
-  }));
-});
 
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;

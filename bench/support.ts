@@ -1,5 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { sql } from 'kysely';
 import pg from 'pg';
+import { startCareloop } from '../packages/server/src/main/careloop.ts';
+import { unsealPatient } from '../packages/server/src/modules/patients/index.ts';
+import { testConfig } from '../packages/server/test/support/careloop.ts';
 
 /** A fresh PostgreSQL database for a benchmark: dropped and created from the maintenance database. */
 export async function freshDatabase(name: string): Promise<string> {
@@ -65,3 +69,36 @@ export const clientCpuSeconds = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 };
+
+/**
+ * Careloop on the 1M-patient demo network that `bench/generate.ts` wrote (DATABASE_URL, or
+ * the `careloop_bench` database), and a random sample of its patients with their phones,
+ * decrypted once, outside any timing.
+ */
+export async function openDemoNetwork(sampleSize: number) {
+  const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/careloop_bench';
+  const careloop = await startCareloop(testConfig({ databaseUrl: url, logLevel: 'silent' }), {
+    migrate: true,
+  });
+  const demo = await careloop.demo.find();
+  if (!demo) throw new Error('No demo network in this database: run npx node bench/generate.ts first.');
+  const t = demo.id;
+  const sample = await careloop.db.tenant(t, async (tx) => {
+    const keys = await careloop.vault.forTenant(tx, t);
+    const rows = await sql<{
+      id: string;
+      key_version: number;
+      key_wrapped: Buffer;
+      identity_enc: Buffer;
+      contact_enc: Buffer;
+    }>`
+      SELECT id, key_version, key_wrapped, identity_enc, contact_enc FROM patients TABLESAMPLE SYSTEM (1) LIMIT ${sampleSize}`.execute(
+      tx,
+    );
+    return rows.rows.map((r) => ({
+      id: r.id,
+      phone: unsealPatient(keys, r, { identity: false, contact: true }).contact!.phone!,
+    }));
+  });
+  return { url, careloop, tenantId: t, sample };
+}
