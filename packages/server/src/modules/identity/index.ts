@@ -10,7 +10,6 @@ export {
   type MergeOutcome,
   type MergeRequest,
   mergePatients,
-  type UnmergeOutcome,
 } from './merge.ts';
 export { linkRecordOfPatient } from './patient-record.ts';
 export type { MergeView, ReviewItem, ReviewPage, ReviewSide } from './queue.ts';
@@ -27,3 +26,4 @@ export {
   type SurvivorshipRule,
   type Validator,
 } from './survivorship.ts';
+export type { UnmergeOutcome } from './unmerge.ts';

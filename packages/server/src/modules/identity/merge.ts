@@ -28,7 +28,7 @@ interface ConsentRow {
 }
 
 /** A consent state the merge ended (survivor: withdrawn; merged record: superseded), with the state it replaced. */
-interface ConsentChange {
+export interface ConsentChange {
   readonly patientId: string;
   readonly kind: string;
   readonly eventId: string;
@@ -42,7 +42,7 @@ interface ConsentChange {
 }
 
 /** What a merge moved, to move exactly that back. */
-interface Moves {
+export interface Moves {
   readonly visits: string[];
   readonly appointments: string[];
   readonly conditions: string[];
@@ -67,7 +67,7 @@ type PatientRow = {
   updated_at: Date;
 };
 
-const lockPatients = async (tx: Tx, ids: readonly string[]): Promise<Map<string, PatientRow>> => {
+export const lockPatients = async (tx: Tx, ids: readonly string[]): Promise<Map<string, PatientRow>> => {
   // Always in id order, so two merges touching the same patients cannot deadlock.
   const rows = await tx
     .selectFrom('patients')
@@ -94,7 +94,7 @@ const lockPatients = async (tx: Tx, ids: readonly string[]): Promise<Map<string,
   return new Map(rows.map((r) => [r.id, r as PatientRow]));
 };
 
-const openPatient = (keys: TenantKeys, p: PatientRow) => {
+export const openPatient = (keys: TenantKeys, p: PatientRow) => {
   if (p.key_version === null || p.key_wrapped === null || !p.identity_enc || !p.contact_enc)
     throw new AppError('CONFLICT', 'An erased patient cannot be merged.');
   const key = keys.unwrapPatientKey(p.id, p.key_version, p.key_wrapped);
@@ -106,7 +106,7 @@ const openPatient = (keys: TenantKeys, p: PatientRow) => {
 };
 
 /** Rebuilds a patient's blind-index entries from its values. */
-const reindex = async (
+export const reindex = async (
   tx: Tx,
   keys: TenantKeys,
   patientId: string,
@@ -131,37 +131,7 @@ const MOVED_TABLES = {
   conditions: 'patient_conditions',
 } as const;
 type MovedKey = keyof typeof MOVED_TABLES;
-const movedTables = Object.entries(MOVED_TABLES) as [MovedKey, (typeof MOVED_TABLES)[MovedKey]][];
-
-/** Moves what a merge moved from `from` back to `to`; rows re-pointed since are left alone. */
-const moveRecordsBack = async (tx: Tx, moves: Moves, from: string, to: string): Promise<void> => {
-  const CHUNK = 1000;
-  for (const [key, table] of movedTables) {
-    const ids = moves[key];
-    for (let i = 0; i < ids.length; i += CHUNK)
-      await tx
-        .updateTable(table)
-        .set({ patient_id: to })
-        .where('id', 'in', ids.slice(i, i + CHUNK))
-        .where('patient_id', '=', from)
-        .execute();
-  }
-  for (let i = 0; i < moves.sources.length; i += CHUNK) {
-    const keys = moves.sources.slice(i, i + CHUNK);
-    await tx
-      .updateTable('patient_sources')
-      .set({ patient_id: to })
-      .where(({ eb, refTuple, tuple }) =>
-        eb(
-          refTuple('source_id', 'record_hmac'),
-          'in',
-          keys.map((r) => tuple(r.sourceId, Buffer.from(r.recordHmac, 'hex'))),
-        ),
-      )
-      .where('patient_id', '=', from)
-      .execute();
-  }
-};
+export const movedTables = Object.entries(MOVED_TABLES) as [MovedKey, (typeof MOVED_TABLES)[MovedKey]][];
 
 /** Golden identity and contact of two records (survivorship rules; the newer record wins ties). */
 export const goldenOf = (
@@ -708,110 +678,6 @@ async function carryWithdrawals(
   return byMerge;
 }
 
-export interface UnmergeOutcome {
-  readonly mergeId: string;
-  readonly survivorId: string;
-  readonly mergedId: string;
-  readonly consentRestored: readonly string[];
-}
-
-/**
- * Undoes a merge exactly: the survivor's previous ciphertexts and clear columns come
- * back, the moved rows return, both records are findable again, and a withdrawal the
- * merge carried over is reversed on the ledger unless the survivor's consent changed
- * since. Later merges into the same survivor must be undone first. The pair is then
- * marked "not the same person", so no later run merges or proposes it again.
- */
-export async function unmergePatients(
-  tx: Tx,
-  keys: TenantKeys,
-  clock: Clock,
-  scope: Scope,
-  mergeId: string,
-): Promise<UnmergeOutcome> {
-  requireClasses(scope, 'write', [...MERGE_CLASSES]);
-  if (!isUuid(mergeId)) throw new AppError('NOT_FOUND', 'No such merge.');
-  const merge = await tx
-    .selectFrom('patient_merges')
-    .selectAll()
-    .where('id', '=', mergeId)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!merge) throw new AppError('NOT_FOUND', 'No such merge.');
-  if (merge.undone_at) throw new AppError('CONFLICT', 'This merge was already undone.');
-  const s = merge.survivor_id;
-  const m = merge.merged_id;
-  const rows = await lockPatients(tx, [s, m]);
-  const S = rows.get(s);
-  const M = rows.get(m);
-  if (S?.status !== 'active' || M?.status !== 'merged' || M.merged_into !== s)
-    throw new AppError(
-      'CONFLICT',
-      'One of the two records was erased or merged again since; it cannot be undone.',
-    );
-  const later = await tx
-    .selectFrom('patient_merges')
-    .select('id')
-    .where('survivor_id', '=', s)
-    .where('undone_at', 'is', null)
-    .where('id', '>', mergeId)
-    .executeTakeFirst();
-  if (later) throw new AppError('CONFLICT', 'Undo the later merges into this patient first.');
-  const now = clock.now();
-  const moves = merge.moves as unknown as Moves;
-  const profile = merge.previous_profile as {
-    sex: 'female' | 'male' | null;
-    birth_year: number | null;
-    birth_md: number | null;
-    city: string | null;
-    has_email: boolean;
-    has_phone: boolean;
-  };
-  await tx
-    .updateTable('patients')
-    .set({
-      identity_enc: merge.previous_identity_enc,
-      contact_enc: merge.previous_contact_enc,
-      ...profile,
-      updated_at: now,
-    })
-    .where('id', '=', s)
-    .execute();
-  await tx
-    .updateTable('patients')
-    .set({ status: 'active', merged_into: null, updated_at: now })
-    .where('id', '=', m)
-    .execute();
-  await moveRecordsBack(tx, moves, s, m);
-  const restoredS = openPatient(keys, {
-    ...S,
-    identity_enc: merge.previous_identity_enc,
-    contact_enc: merge.previous_contact_enc,
-  });
-  const restoredM = openPatient(keys, M);
-  await reindex(tx, keys, s, restoredS.identity, restoredS.contact);
-  await reindex(tx, keys, m, restoredM.identity, restoredM.contact);
-  const restored = await restoreConsents(tx, clock, scope, moves.consent);
-  const consentRestored = restored.filter((c) => c.patientId === s).map((c) => c.kind);
-  const [a, b] = s < m ? [s, m] : [m, s];
-  await tx
-    .updateTable('patient_merges')
-    .set({ undone_at: now, undone_by: actorId(scope.actor) })
-    .where('id', '=', mergeId)
-    .execute();
-  await rejectPair(tx, scope, now, a, b);
-  await appendAudit(tx, clock, auditContextOf(scope), [
-    {
-      action: 'identity.unmerge',
-      outcome: 'done',
-      subjectType: 'patient',
-      subjectId: s,
-      details: { mergeId, mergedId: m, consentRestored },
-    },
-  ]);
-  return { mergeId, survivorId: s, mergedId: m, consentRestored };
-}
-
 /** Marks a pair "not the same person", creating its queue row when there is none. */
 export async function rejectPair(tx: Tx, scope: Scope, now: Date, a: string, b: string): Promise<void> {
   await tx
@@ -840,84 +706,4 @@ export async function rejectPair(tx: Tx, scope: Scope, now: Date, a: string, b: 
       }),
     )
     .execute();
-}
-
-/** Reverses the consent states a merge ended, where nobody has touched them since. */
-async function restoreConsents(
-  tx: Tx,
-  clock: Clock,
-  scope: Scope,
-  changes: readonly ConsentChange[],
-): Promise<ConsentChange[]> {
-  const restored: ConsentChange[] = [];
-  const now = clock.now();
-  for (const c of changes) {
-    const patientId = c.patientId;
-    const state = await tx
-      .selectFrom('consent_state')
-      .select(['event_id', 'channel'])
-      .where('patient_id', '=', patientId)
-      .where('kind', '=', c.kind)
-      .forUpdate()
-      .executeTakeFirst();
-    // The patient acted on this consent after the merge: their latest word stands.
-    if (state?.event_id !== c.eventId) continue;
-    const original = await tx
-      .selectFrom('consent_events')
-      .select(['document_id', 'document_hash', 'legal_basis', 'jurisdiction', 'channel'])
-      .where('id', '=', c.previous.eventId)
-      .executeTakeFirst();
-    const eventId = newId();
-    const expiresAt = c.previous.expiresAt ? new Date(c.previous.expiresAt) : null;
-    await tx
-      .insertInto('consent_events')
-      .values({
-        tenant_id: scope.tenantId,
-        id: eventId,
-        patient_id: patientId,
-        kind: c.kind,
-        channel: original?.channel ?? null,
-        event: 'granted',
-        document_id: original?.document_id ?? c.previous.documentId,
-        document_hash: original?.document_hash ?? null,
-        legal_basis: original?.legal_basis ?? 'consent',
-        jurisdiction: original?.jurisdiction ?? 'RU',
-        capture_method: 'merge',
-        evidence_enc: null,
-        representative_id: null,
-        actor: actorId(scope.actor),
-        occurred_at: now,
-        recorded_at: now,
-        expires_at: expiresAt,
-      })
-      .execute();
-    await tx
-      .updateTable('consent_state')
-      .set({
-        status: c.previous.status as 'granted',
-        since: now,
-        expires_at: expiresAt,
-        event_id: eventId,
-        document_id: c.previous.documentId,
-      })
-      .where('patient_id', '=', patientId)
-      .where('kind', '=', c.kind)
-      .execute();
-    restored.push(c);
-  }
-  if (restored.length > 0) {
-    await appendAudit(
-      tx,
-      clock,
-      auditContextOf(scope),
-      restored.map((c) => ({
-        action: 'consent.granted',
-        outcome: 'done' as const,
-        subjectType: 'patient',
-        subjectId: c.patientId,
-        details: { kind: c.kind, method: 'merge', restored: true },
-      })),
-    );
-  }
-  return restored;
 }

@@ -3,13 +3,7 @@ import { guarded } from '../audit/index.ts';
 import type { ModuleDeps } from '../deps.ts';
 import type { Revealable } from '../patients/index.ts';
 import { requireClasses } from '../policy/index.ts';
-import {
-  MERGE_CLASSES,
-  type MergeOutcome,
-  mergePatients,
-  type UnmergeOutcome,
-  unmergePatients,
-} from './merge.ts';
+import { MERGE_CLASSES, type MergeOutcome, mergePatients } from './merge.ts';
 import {
   listMerges,
   listReviewQueue,
@@ -19,6 +13,7 @@ import {
   rejectCandidate,
 } from './queue.ts';
 import { type ResolutionOptions, type ResolutionReport, resolveIdentities } from './resolution.ts';
+import { type UnmergeOutcome, unmergePatients } from './unmerge.ts';
 
 /**
  * Identity resolution for one tenant: runs that find duplicates, the review queue,
