@@ -2,7 +2,7 @@ import { SEGMENT_RULE_LIMITS } from '@careloop/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/interfaces/http/types.ts';
 import type { Careloop } from '../../src/main/careloop.ts';
-import { type Catalogue, loadPatients, makeCatalogue, type PatientSpec } from '../segments/fixture.ts';
+import { type Catalogue, consentingPatient, loadPatients, makeCatalogue } from '../segments/fixture.ts';
 import { createTestTenant, type TestTenant, testCareloop } from '../support/careloop.ts';
 import { appWithLog, signIn } from './support.ts';
 
@@ -14,26 +14,7 @@ let cat: Catalogue;
 const s: Record<string, { cookie: string; csrf: string }> = {};
 const ROLES = ['owner', 'marketer', 'front_desk', 'doctor', 'analyst', 'auditor'] as const;
 
-const spec = (over: Partial<PatientSpec> = {}): PatientSpec => ({
-  status: 'active',
-  sex: 'female',
-  birthYear: 1975,
-  birthMd: 101,
-  city: 'Тверь',
-  branch: 0,
-  language: 'ru',
-  preferredChannel: 'email',
-  preferredTime: null,
-  visits: [],
-  appointments: [],
-  consents: ['pd.marketing', 'pd.marketing.health_based', 'ads.receive.email'].map((kind) => ({
-    kind,
-    status: 'granted' as const,
-    expiresInDays: null,
-  })),
-  messagedDaysAgo: null,
-  ...over,
-});
+const spec = consentingPatient;
 
 beforeAll(async () => {
   careloop = await testCareloop();

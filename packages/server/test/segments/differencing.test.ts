@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/kernel/index.ts';
 import type { Careloop } from '../../src/main/careloop.ts';
 import { createTestTenant, staffScope, testCareloop } from '../support/careloop.ts';
-import { type Catalogue, loadPatients, makeCatalogue, type PatientSpec } from './fixture.ts';
+import { type Catalogue, consentingPatient, loadPatients, makeCatalogue } from './fixture.ts';
 
 /**
  * The differencing attack on segment counts (R30, R32): a marketer asks for A and for
@@ -30,25 +30,7 @@ afterAll(async () => careloop?.close());
 const marketer = () => staffScope(tenantId, 'marketer', 'marketing.general');
 const owner = () => staffScope(tenantId, 'owner', 'marketing.general');
 
-const base: PatientSpec = {
-  status: 'active',
-  sex: 'female',
-  birthYear: 1980,
-  birthMd: 615,
-  city: null,
-  branch: 0,
-  language: 'ru',
-  preferredChannel: 'email',
-  preferredTime: null,
-  visits: [],
-  appointments: [],
-  consents: ['pd.marketing', 'pd.marketing.health_based', 'ads.receive.email'].map((kind) => ({
-    kind,
-    status: 'granted' as const,
-    expiresInDays: null,
-  })),
-  messagedDaysAgo: null,
-};
+const base = consentingPatient({ birthYear: 1980, birthMd: 615, city: null });
 
 /** Independent trials: each its own city, 15…60 patients outside B and 1…10 in it. */
 const TRIALS = 40;

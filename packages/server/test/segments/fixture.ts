@@ -107,6 +107,28 @@ export interface PatientSpec {
   readonly messagedDaysAgo: number | null;
 }
 
+/** An active woman born 1 January 1975 in Тверь, no visits, who agreed to marketing, health-based offers and e-mail. */
+export const consentingPatient = (over: Partial<PatientSpec> = {}): PatientSpec => ({
+  status: 'active',
+  sex: 'female',
+  birthYear: 1975,
+  birthMd: 101,
+  city: 'Тверь',
+  branch: 0,
+  language: 'ru',
+  preferredChannel: 'email',
+  preferredTime: null,
+  visits: [],
+  appointments: [],
+  consents: ['pd.marketing', 'pd.marketing.health_based', 'ads.receive.email'].map((kind) => ({
+    kind,
+    status: 'granted' as const,
+    expiresInDays: null,
+  })),
+  messagedDaysAgo: null,
+  ...over,
+});
+
 const DAY = 86_400_000;
 
 /**
