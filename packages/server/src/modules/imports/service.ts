@@ -56,6 +56,14 @@ export interface ImportReport extends ChunkCounts {
 }
 
 const CHUNK = 5_000;
+/** The tables an import grows, whose statistics it keeps current. */
+const LOADED_TABLES = [
+  'patients',
+  'patient_lookup',
+  'patient_sources',
+  'patient_facts',
+  'consent_state',
+] as const;
 /** Chunks read ahead of the database: enough to keep both the workers and the writer busy. */
 const WRITE_AHEAD = 6;
 
@@ -199,13 +207,7 @@ export class ImportService {
         if (total.created + total.updated >= analyseAt) {
           analyseAt *= 2;
           await analysing;
-          analysing = db.analyze([
-            'patients',
-            'patient_lookup',
-            'patient_sources',
-            'patient_facts',
-            'consent_state',
-          ]);
+          analysing = db.analyze(LOADED_TABLES);
           analysing.catch(() => undefined);
         }
       });
@@ -286,8 +288,7 @@ export class ImportService {
         },
       ]);
     });
-    if (total.created + total.updated > 10_000)
-      await db.settle(['patients', 'patient_lookup', 'patient_sources', 'patient_facts']);
+    if (total.created + total.updated > 10_000) await db.settle(LOADED_TABLES);
     const identity =
       input.resolveIdentities && this.#resolve && total.created + total.updated > 0
         ? await this.#resolve(scope, batchId)
