@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -8,6 +8,7 @@ import {
   type ImportRow,
   openImport,
   openTabular,
+  previewTabular,
   type TabularOptions,
 } from '../../src/modules/imports/index.ts';
 
@@ -169,6 +170,22 @@ describe('XLSX reader', () => {
       if (seen.length === 5) break;
     }
     expect(seen).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('leaves no temporary file behind: sheets passed over, read, or broken off in a preview', async () => {
+    // exceljs parks sheets stored before the shared strings in tmp-<pid>-* files.
+    const parked = async () =>
+      (await readdir(tmpdir())).filter((name) => name.startsWith(`tmp-${process.pid}-`)).sort();
+    for (let i = 0; i < 20; i++) {
+      // The hidden sheet is passed over; the doctors' sheet after the chosen one too.
+      expect((await read(clinic)).rows).toHaveLength(4);
+      const preview = await previewTabular(clinic, { limit: 2 });
+      expect(preview.rows.map((r) => r.rowNo)).toEqual([1, 2]);
+      expect((await previewTabular(big, { limit: 3 })).rows).toHaveLength(3);
+    }
+    // exceljs deletes a file asynchronously once it has moved on. Each test file has its own
+    // process, so the files of the tests above count too (one broke off early).
+    await expect.poll(parked).toEqual([]);
   });
 
   it('reports a cut-off or damaged workbook as corrupt', async () => {

@@ -1,3 +1,4 @@
+import { ReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { CellValue } from 'exceljs';
 import ExcelJS from 'exceljs';
@@ -84,6 +85,8 @@ interface ExcelRow {
 interface ExcelSheetReader extends AsyncIterable<ExcelRow> {
   readonly name?: string;
   readonly state?: string;
+  /** The sheet's XML text, unparsed. */
+  readonly iterator: AsyncIterable<unknown>;
 }
 
 function corrupt(cause: unknown): AppError {
@@ -97,7 +100,7 @@ function corrupt(cause: unknown): AppError {
   );
 }
 
-/** The undocumented WorkbookReader steps that `fixUtf8Decoding` wraps. */
+/** The undocumented WorkbookReader steps that `adjustReader` wraps. */
 interface ReaderInternals {
   _parseRels(entry: TextEntry): unknown;
   _parseWorkbook(entry: TextEntry): unknown;
@@ -120,13 +123,19 @@ async function* utf8Text(chunks: AsyncIterable<Buffer | string>): AsyncIterable<
 }
 
 /**
- * exceljs 4.4 decodes each inflated chunk of XML on its own, so a Cyrillic letter cut by a
- * chunk border turns into two U+FFFD (exceljs issues #2063, #2084, #2316; fixes proposed in
- * PRs #1665, #2894, none merged). Russian names in any sizeable workbook get hit. Handing
- * exceljs text decoded by a streaming decoder instead of bytes avoids it: its parser passes
- * strings through untouched.
+ * Adjusts exceljs's streaming reader in two places, both through undocumented steps (checked,
+ * so a changed exceljs version fails loudly rather than misreads):
+ *
+ * - exceljs 4.4 decodes each inflated chunk of XML on its own, so a Cyrillic letter cut by a
+ *   chunk border turns into two U+FFFD (exceljs issues #2063, #2084, #2316; fixes proposed in
+ *   PRs #1665, #2894, none merged). Russian names in any sizeable workbook get hit. Handing
+ *   exceljs text decoded by a streaming decoder instead of bytes avoids it: its parser passes
+ *   strings through untouched.
+ * - Sheets stored before the shared strings (every streamed workbook, Excel's own often) are
+ *   parked in temporary files and read back once the zip is through. The returned `parked()`
+ *   says whether that phase has begun.
  */
-function fixUtf8Decoding(reader: object): void {
+function adjustReader(reader: object): { parked(): boolean } {
   const r = reader as ReaderInternals;
   const steps = [
     '_parseRels',
@@ -136,8 +145,7 @@ function fixUtf8Decoding(reader: object): void {
     '_parseWorksheet',
   ] as const;
   if (steps.some((step) => typeof r[step] !== 'function')) {
-    // Fail loudly rather than read Cyrillic text garbled: the exceljs version changed.
-    throw new Error('exceljs internals changed; revisit fixUtf8Decoding in xlsx-reader.ts');
+    throw new Error('exceljs internals changed; revisit adjustReader in xlsx-reader.ts');
   }
   for (const step of ['_parseRels', '_parseWorkbook', '_parseSharedStrings', '_parseStyles'] as const) {
     const original = r[step].bind(reader);
@@ -146,8 +154,22 @@ function fixUtf8Decoding(reader: object): void {
       return original(entry);
     };
   }
+  let parked = false;
   const parseWorksheet = r._parseWorksheet.bind(reader);
-  r._parseWorksheet = (iterator, sheetNo) => parseWorksheet(utf8Text(iterator), sheetNo);
+  r._parseWorksheet = (iterator, sheetNo) => {
+    if (iterator instanceof ReadStream) parked = true;
+    return parseWorksheet(utf8Text(iterator), sheetNo);
+  };
+  return { parked: () => parked };
+}
+
+/**
+ * Reads a sheet that is not wanted through, unparsed. exceljs deletes a parked sheet's file
+ * as soon as it is asked for the next sheet, without waiting for the file to be opened: a
+ * sheet passed over unread let it open a deleted file, an uncatchable ENOENT.
+ */
+async function pass(sheet: ExcelSheetReader): Promise<void> {
+  for await (const _ of sheet.iterator);
 }
 
 function wants(option: SheetOption | undefined, sheet: ExcelSheetReader, position: number): boolean {
@@ -176,17 +198,21 @@ export async function* xlsxRecords(
     worksheets: 'emit',
     entries: 'ignore',
   });
-  fixUtf8Decoding(reader);
+  const phase = adjustReader(reader);
+  const sheets = (reader as AsyncIterable<ExcelSheetReader>)[Symbol.asyncIterator]();
   let position = 0;
   let found = false;
+  let settled = false;
   try {
-    for await (const ws of reader as AsyncIterable<unknown>) {
+    for (let next = await sheets.next(); !next.done; next = await sheets.next()) {
       position++;
-      const worksheet = ws as ExcelSheetReader;
-      // Once the sheet is read, the rest of the workbook is still read through (not a `break`):
-      // exceljs parks sheets that precede the shared strings in temporary files, and abandoning
-      // the reader mid-way lets it open a file it has already deleted, outside any await.
-      if (found || !wants(sheet, worksheet, position)) continue;
+      const worksheet = next.value;
+      // Once the sheet is read, the rest of the workbook is still read through (not a `break`),
+      // for the same reason as in `pass`.
+      if (found || !wants(sheet, worksheet, position)) {
+        await pass(worksheet);
+        continue;
+      }
       found = true;
       onSheet({ name: worksheet.name ?? `Sheet${position}`, position });
       let expected = 1;
@@ -206,10 +232,17 @@ export async function* xlsxRecords(
         expected = row.number + 1;
       }
     }
+    settled = true;
   } catch (e) {
+    settled = true;
     if (e instanceof AppError) throw e;
     throw corrupt(e);
   } finally {
+    // A caller that breaks off (a preview) would leave the parked files behind until the
+    // process exits; reading the remaining ones through lets exceljs delete each.
+    if (!settled && phase.parked()) {
+      for (let next = await sheets.next(); !next.done; next = await sheets.next()) await pass(next.value);
+    }
     input.destroy();
     await bytes.close();
   }
