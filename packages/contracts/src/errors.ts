@@ -103,6 +103,12 @@ export const ERRORS = {
     en: 'The column mapping is not valid.',
     ru: 'Сопоставление столбцов задано неверно.',
   },
+  IMPORT_SOURCE_BUSY: {
+    status: 409,
+    retryable: true,
+    en: 'An import from this source is already running; try again when it has finished.',
+    ru: 'Из этого источника уже идёт загрузка; повторите, когда она закончится.',
+  },
   CONTENT_LINT_FAILED: {
     status: 422,
     retryable: false,

@@ -41,6 +41,11 @@ export type CopyInto = (
   rows: CopyRows,
 ) => Promise<number>;
 
+/** A lock held across transactions; releasing twice is harmless. */
+export interface HeldLock {
+  release(): Promise<void>;
+}
+
 /** What a bulk load does: whether the tables' triggers fire for its rows (see BulkOptions). */
 export interface BulkLoad {
   readonly triggers: boolean;
@@ -84,6 +89,12 @@ export interface Database {
    * server's autovacuum picks up insert-heavy tables by itself.
    */
   settle(tables: readonly (keyof DB & string)[]): Promise<void>;
+  /**
+   * Takes a named lock for work that spans many transactions and must not run twice at
+   * once (an import from one source); null while another holder has it. It is released
+   * by `release` or with the process that holds it, so a crash never leaves it taken.
+   */
+  tryLock(name: string): Promise<HeldLock | null>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -148,6 +159,7 @@ abstract class BaseDatabase implements Database {
   abstract bulkLoad<T>(fn: (copy: CopyInto, load: BulkLoad) => Promise<T>, opts?: BulkOptions): Promise<T>;
   abstract vacuum(tables?: readonly (keyof DB & string)[]): Promise<void>;
   abstract analyze(tables: readonly (keyof DB & string)[]): Promise<void>;
+  abstract tryLock(name: string): Promise<HeldLock | null>;
   settle(tables: readonly (keyof DB & string)[]): Promise<void> {
     return this.kind === 'embedded' ? this.vacuum(tables) : this.analyze(tables);
   }
@@ -183,6 +195,7 @@ export class EmbeddedDatabase extends BaseDatabase {
   protected readonly pool: pg.Pool;
   readonly #lite: PGlite;
   readonly #release: () => Promise<void>;
+  readonly #locks = new Set<string>();
 
   private constructor(lite: PGlite, location: string, release: () => Promise<void>) {
     super();
@@ -291,6 +304,19 @@ export class EmbeddedDatabase extends BaseDatabase {
         await this.#enterAppRole();
       }
     });
+  }
+
+  /** The data directory belongs to one process (open.ts locks it): a lock held in memory suffices. */
+  async tryLock(name: string): Promise<HeldLock | null> {
+    if (this.#locks.has(name)) return null;
+    this.#locks.add(name);
+    let held = true;
+    return {
+      release: async () => {
+        if (held) this.#locks.delete(name);
+        held = false;
+      },
+    };
   }
 
   /** A snapshot of the whole data directory, for tests that start from a migrated template. */
@@ -418,6 +444,37 @@ export class ServerDatabase extends BaseDatabase {
 
   async analyze(tables: readonly (keyof DB & string)[]): Promise<void> {
     await this.#asOwner((c) => c.query(`ANALYZE ${tables.map((t) => pg.escapeIdentifier(t)).join(', ')}`));
+  }
+
+  /**
+   * A session-level advisory lock on a session of its own, outside the pools: several
+   * processes may share the server, and the lock goes with the session if its holder dies.
+   */
+  async tryLock(name: string): Promise<HeldLock | null> {
+    const session = new pg.Client({ connectionString: this.#url });
+    // Losing the session loses the lock; that surfaces to nobody, and must not crash the process.
+    session.on('error', () => undefined);
+    await session.connect();
+    let taken = false;
+    try {
+      const r = await session.query<{ taken: boolean }>(
+        'SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS taken',
+        [`careloop:${name}`],
+      );
+      taken = r.rows[0]?.taken === true;
+    } finally {
+      if (!taken) await session.end();
+    }
+    if (!taken) return null;
+    let held = true;
+    return {
+      release: async () => {
+        if (!held) return;
+        held = false;
+        // Ending the session releases its advisory locks.
+        await session.end();
+      },
+    };
   }
 
   async close(): Promise<void> {

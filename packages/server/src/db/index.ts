@@ -6,6 +6,7 @@ export {
   type CopyRows,
   type CopyText,
   type Database,
+  type HeldLock,
   EmbeddedDatabase,
   ServerDatabase,
   type Tx,

@@ -198,4 +198,21 @@ describe(`storage contract (${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedde
   it('vacuum runs after bulk work', async () => {
     await expect(db.vacuum(['branches'])).resolves.toBeUndefined();
   });
+
+  it('a named lock has one holder at a time, is free again once released, and names are independent', async () => {
+    const name = `test:${newId()}`;
+    const first = await db.tryLock(name);
+    expect(first).not.toBeNull();
+    expect(await db.tryLock(name)).toBeNull();
+    const other = await db.tryLock(`${name}:other`);
+    expect(other).not.toBeNull();
+    // Transactions go on while the lock is held.
+    await expect(db.system((tx) => sql`SELECT 1`.execute(tx))).resolves.toBeDefined();
+    await first!.release();
+    await first!.release(); // twice is harmless
+    const second = await db.tryLock(name);
+    expect(second).not.toBeNull();
+    await second!.release();
+    await other!.release();
+  });
 });

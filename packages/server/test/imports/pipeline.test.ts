@@ -198,6 +198,81 @@ describe('import pipeline', () => {
   });
 });
 
+describe('imports from one source', () => {
+  it('run one at a time (the second is told to retry), others go on, and a batch cut off by a stopped process ends as interrupted', async () => {
+    const file = (...rows: string[]) =>
+      Buffer.from(['№ карты;ФИО;Дата рождения;Моб. телефон', ...rows].join('\n'));
+    const run = (source: Parameters<typeof careloop.imports.run>[1]['source'], sourceName: string) =>
+      careloop.imports.run(desk(), { source, fileName: 'mis.csv', sourceName });
+    await run(file('L-1;Орлова Вера Ильинична;01.02.1961;+7 916 700 00 01'), 'lock-a');
+    // What a process that stopped mid-import leaves: a batch that says it is still running.
+    const stale = await careloop.db.tenant(tenantId, async (tx) => {
+      const { source_id } = await tx
+        .selectFrom('import_batches')
+        .select('source_id')
+        .where('file_name', '=', 'mis.csv')
+        .innerJoin('import_sources as s', 's.id', 'import_batches.source_id')
+        .where('s.name', '=', 'lock-a')
+        .executeTakeFirstOrThrow();
+      const id = crypto.randomUUID();
+      await tx
+        .insertInto('import_batches')
+        .values({
+          tenant_id: tenantId,
+          id,
+          source_id,
+          file_name: 'cut-off.csv',
+          format: 'csv',
+          created_by: 'test',
+          started_at: new Date(),
+        })
+        .execute();
+      return id;
+    });
+
+    // An upload that arrives slowly: the import holds its source until it ends.
+    let reading!: () => void;
+    const started = new Promise<void>((resolve) => {
+      reading = resolve;
+    });
+    let arrive!: () => void;
+    const rest = new Promise<void>((resolve) => {
+      arrive = resolve;
+    });
+    const slow = (async function* () {
+      reading();
+      yield file('L-2;Зайцев Олег Петрович;03.04.1972;+7 916 700 00 02');
+      await rest;
+      yield Buffer.from('\nL-3;Гусева Нина Львовна;05.06.1983;+7 916 700 00 03');
+    })();
+    const first = run(slow, 'lock-a');
+    await started;
+    await expect(
+      run(file('L-4;Лебедев Ян Ильич;07.08.1994;+7 916 700 00 04'), 'lock-a'),
+    ).rejects.toMatchObject({
+      code: 'IMPORT_SOURCE_BUSY',
+      status: 409,
+      retryable: true,
+    });
+    expect(await run(file('L-5;Титова Ада Юрьевна;09.10.1985;+7 916 700 00 05'), 'lock-b')).toMatchObject({
+      created: 1,
+    });
+    arrive();
+    expect(await first).toMatchObject({ rows: 2, created: 2 });
+    expect(await run(file('L-4;Лебедев Ян Ильич;07.08.1994;+7 916 700 00 04'), 'lock-a')).toMatchObject({
+      created: 1,
+    });
+    const cutOff = await careloop.db.tenant(tenantId, (tx) =>
+      tx
+        .selectFrom('import_batches')
+        .select(['status', 'error'])
+        .where('id', '=', stale)
+        .executeTakeFirstOrThrow(),
+    );
+    expect(cutOff).toEqual({ status: 'failed', error: 'interrupted' });
+  });
+});
+
 describe('import over the API', () => {
   it('uploads a file as the request body, previews it first, and lists the quarantine', async () => {
     const { appWithLog, signIn } = await import('../http/support.ts');

@@ -20,6 +20,12 @@ import type { ImportRow } from './rows.ts';
 import type { ImportSource } from './source.ts';
 import { previewTabular, type TabularOptions } from './tabular.ts';
 
+/** A named source of imports (an MIS, a spreadsheet) with the column mapping saved for it. */
+interface SavedSource {
+  readonly id: string;
+  readonly mapping: MappingSpec | null;
+}
+
 export interface ImportInput {
   readonly source: ImportSource;
   readonly fileName: string;
@@ -80,7 +86,7 @@ export class ImportService {
     this.#resolve = hooks.resolve;
   }
 
-  async #source(scope: Scope, name: string): Promise<{ id: string; mapping: MappingSpec | null }> {
+  async #source(scope: Scope, name: string): Promise<SavedSource> {
     return this.#deps.db.tenant(scope.tenantId, async (tx) => {
       const found = await tx
         .selectFrom('import_sources')
@@ -120,8 +126,19 @@ export class ImportService {
   async run(scope: Scope, input: ImportInput): Promise<ImportReport> {
     requireImporter(scope);
     requireClasses(scope, 'write', ['identity', 'contact', 'demographic']);
-    const { db, clock, vault } = this.#deps;
     const source = await this.#source(scope, input.sourceName ?? 'default');
+    // Two imports from one source at once would race over its provenance: one runs.
+    const lock = await this.#deps.db.tryLock(`import:${scope.tenantId}:${source.id}`);
+    if (!lock) throw new AppError('IMPORT_SOURCE_BUSY');
+    try {
+      return await this.#import(scope, input, source);
+    } finally {
+      await lock.release();
+    }
+  }
+
+  async #import(scope: Scope, input: ImportInput, source: SavedSource): Promise<ImportReport> {
+    const { db, clock, vault } = this.#deps;
     // The source's saved mapping applies unless this run names one (FHIR ignores mappings).
     const mapping = input.mapping ?? source.mapping;
     const reader = await openImport(input.source, {
@@ -132,8 +149,15 @@ export class ImportService {
     const batchId = newId();
     const keys = await db.tenant(scope.tenantId, (tx) => vault.forTenant(tx, scope.tenantId));
     const meta = reader.kind === 'tabular' ? reader.reader.meta : null;
-    await db.tenant(scope.tenantId, (tx) =>
-      tx
+    await db.tenant(scope.tenantId, async (tx) => {
+      // Under the source's lock, a batch still running was cut off with the process that ran it.
+      await tx
+        .updateTable('import_batches')
+        .set({ status: 'failed', error: 'interrupted', finished_at: clock.now() })
+        .where('source_id', '=', source.id)
+        .where('status', '=', 'running')
+        .execute();
+      await tx
         .insertInto('import_batches')
         .values({
           tenant_id: scope.tenantId,
@@ -147,8 +171,8 @@ export class ImportService {
           created_by: actorId(scope.actor),
           started_at: clock.now(),
         })
-        .execute(),
-    );
+        .execute();
+    });
     const rules = await this.#rules(scope);
     // Consents in the file agree to the clinic's published texts.
     const documents = await db.tenant(scope.tenantId, async (tx) => {
