@@ -6,8 +6,8 @@ export {
   type CopyRows,
   type CopyText,
   type Database,
-  type HeldLock,
   EmbeddedDatabase,
+  type HeldLock,
   ServerDatabase,
   type Tx,
 } from './database.ts';

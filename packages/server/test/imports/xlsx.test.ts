@@ -1,7 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,6 +13,7 @@ import {
   previewTabular,
   type TabularOptions,
 } from '../../src/modules/imports/index.ts';
+import { holdEarlyEnd } from '../../src/modules/imports/xlsx-reader.ts';
 
 let dir: string;
 let clinic: string;
@@ -186,6 +189,28 @@ describe('XLSX reader', () => {
     // exceljs deletes a file asynchronously once it has moved on. Each test file has its own
     // process, so the files of the tests above count too (one broke off early).
     await expect.poll(parked).toEqual([]);
+  });
+
+  it('still reads the zip entries unzipper has parsed when it announces the end early', async () => {
+    // How exceljs walks the zip's entries; it stops at the first 'end' it hears.
+    const iterateStream = createRequire(import.meta.url)('exceljs/lib/utils/iterate-stream.js') as (
+      s: PassThrough,
+    ) => AsyncGenerator<string>;
+    const input = new PassThrough();
+    const zip = new PassThrough({ objectMode: true });
+    expect(holdEarlyEnd(input).installed()).toBe(false);
+    input.pipe(zip);
+    const entries = iterateStream(zip);
+    zip.write('xl/worksheets/sheet1.xml');
+    const seen = [(await entries.next()).value];
+    // While exceljs works on the first entry, unzipper parses the rest and, its input
+    // written through, says 'end' (unzipper's Parse does so on 'finish'), then ends for real.
+    zip.write('xl/styles.xml');
+    zip.write('xl/workbook.xml');
+    zip.emit('end');
+    zip.end();
+    for await (const entry of entries) seen.push(entry);
+    expect(seen).toEqual(['xl/worksheets/sheet1.xml', 'xl/styles.xml', 'xl/workbook.xml']);
   });
 
   it('reports a cut-off or damaged workbook as corrupt', async () => {

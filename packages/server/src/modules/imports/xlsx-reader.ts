@@ -100,6 +100,10 @@ function corrupt(cause: unknown): AppError {
   );
 }
 
+/** Fails loudly rather than misread: the exceljs version no longer has what a fix here wraps. */
+const internalsChanged = (fix: string): AppError =>
+  new AppError('INTERNAL', `exceljs internals changed; revisit ${fix} in xlsx-reader.ts`);
+
 /** The undocumented WorkbookReader steps that `adjustReader` wraps. */
 interface ReaderInternals {
   _parseRels(entry: TextEntry): unknown;
@@ -144,9 +148,7 @@ function adjustReader(reader: object): { parked(): boolean } {
     '_parseStyles',
     '_parseWorksheet',
   ] as const;
-  if (steps.some((step) => typeof r[step] !== 'function')) {
-    throw new Error('exceljs internals changed; revisit adjustReader in xlsx-reader.ts');
-  }
+  if (steps.some((step) => typeof r[step] !== 'function')) throw internalsChanged('adjustReader');
   for (const step of ['_parseRels', '_parseWorkbook', '_parseSharedStrings', '_parseStyles'] as const) {
     const original = r[step].bind(reader);
     r[step] = (entry: TextEntry) => {
@@ -161,6 +163,28 @@ function adjustReader(reader: object): { parked(): boolean } {
     return parseWorksheet(utf8Text(iterator), sheetNo);
   };
   return { parked: () => parked };
+}
+
+/**
+ * unzipper's Parse, under exceljs, announces 'end' as soon as its input is written through,
+ * even while entries it has already parsed wait unread in its buffer; exceljs then stops
+ * iterating the zip and never sees them. Whenever exceljs falls behind (a loaded machine),
+ * a workbook lost its last entries, often workbook.xml, and read as damaged. Dropping that
+ * early 'end' leaves the stream's own, which comes once the last entry has been read.
+ * Installed on the zip stream exceljs pipes the input into; `installed()` checks it was.
+ */
+export function holdEarlyEnd(input: Readable): { installed(): boolean } {
+  let installed = false;
+  const pipe = input.pipe.bind(input);
+  input.pipe = (<T extends NodeJS.WritableStream>(zip: T, options?: { end?: boolean }): T => {
+    const parse = zip as unknown as Readable;
+    const emit = parse.emit.bind(parse);
+    parse.emit = ((event: string | symbol, ...args: unknown[]) =>
+      event === 'end' && parse.readableLength > 0 ? false : emit(event, ...args)) as typeof parse.emit;
+    installed = true;
+    return pipe(zip, options);
+  }) as typeof input.pipe;
+  return { installed: () => installed };
 }
 
 /**
@@ -199,12 +223,15 @@ export async function* xlsxRecords(
     entries: 'ignore',
   });
   const phase = adjustReader(reader);
+  const early = holdEarlyEnd(input);
   const sheets = (reader as AsyncIterable<ExcelSheetReader>)[Symbol.asyncIterator]();
   let position = 0;
   let found = false;
   let settled = false;
   try {
-    for (let next = await sheets.next(); !next.done; next = await sheets.next()) {
+    let next = await sheets.next();
+    if (!early.installed()) throw internalsChanged('holdEarlyEnd');
+    for (; !next.done; next = await sheets.next()) {
       position++;
       const worksheet = next.value;
       // Once the sheet is read, the rest of the workbook is still read through (not a `break`),
