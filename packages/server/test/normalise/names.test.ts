@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   fullNamesOf,
@@ -11,6 +12,7 @@ import {
   type Take,
   titleCase,
 } from '../../src/modules/normalise/index.ts';
+import { foldCase, foldCaseFully } from '../../src/modules/normalise/text.ts';
 
 const parsed = (s: string) => {
   const r = parseFullName(s);
@@ -60,6 +62,41 @@ describe('parseFullName', () => {
     expect(parsed('Артём Фёдоров').firstName).toBe('Артём');
     expect(nameKey('Фёдоров')).toBe(nameKey('федоров'));
     expect(nameKey("Д'Артаньян-Ёлкин")).toBe('дартаньянелкин');
+  });
+});
+
+describe('case folding', () => {
+  it('the plain-letter shortcut folds exactly as the full Unicode path', () => {
+    const alphabet = [
+      ..."АаЁёЙйЯяZzIi -'",
+      'е\u0308',
+      'и\u0306',
+      'É',
+      'é',
+      'ß',
+      'İ',
+      '\u2000',
+      'ǅ',
+      '\u0301',
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...alphabet), { maxLength: 12 }), (parts) => {
+        const s = parts.join('');
+        expect(foldCase(s)).toBe(foldCaseFully(s));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(foldCase('Семёнова-Йорк')).toBe('семенова-йорк');
+  });
+
+  it('Russian has no case rules of its own: the root mapping equals the ru locale for every character', () => {
+    const differ: number[] = [];
+    for (let c = 0; c < 0x10000; c++) {
+      const s = String.fromCharCode(c);
+      if (s.toUpperCase() !== s.toLocaleUpperCase('ru') || s.toLowerCase() !== s.toLocaleLowerCase('ru'))
+        differ.push(c);
+    }
+    expect(differ).toEqual([]);
   });
 });
 
