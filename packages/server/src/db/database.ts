@@ -1,13 +1,8 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { PGlite } from '@electric-sql/pglite';
-import { createPgConfig } from '@electric-sql/pglite/node-postgres';
-import { type Kysely, Kysely as KyselyDb, PostgresDialect, sql, type Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
-import { from as copyFromStdin } from 'pg-copy-streams';
-import { type CopyValue, copyLine } from './copy.ts';
-import { SessionDialect, settings } from './driver.ts';
+import type { CopyValue } from './copy.ts';
+import { settings } from './driver.ts';
 import { migrations } from './migrations/index.ts';
 import type { DB } from './schema.ts';
 
@@ -32,7 +27,7 @@ export interface CopyText {
 /** Rows as values, or pre-rendered COPY text. */
 export type CopyRows = Iterable<readonly CopyValue[]> | AsyncIterable<readonly CopyValue[]> | CopyText;
 
-const isCopyText = (rows: CopyRows): rows is CopyText =>
+export const isCopyText = (rows: CopyRows): rows is CopyText =>
   'chunks' in rows && Array.isArray((rows as CopyText).chunks);
 /** Copies rows into a table; resolves to the number of rows. */
 export type CopyInto = (
@@ -99,7 +94,8 @@ export interface Database {
   close(): Promise<void>;
 }
 
-abstract class BaseDatabase implements Database {
+/** What both engines share: tenant and system transactions, the migrator, ping. */
+export abstract class BaseDatabase implements Database {
   abstract readonly kind: 'embedded' | 'postgres';
   abstract readonly location: string;
   protected abstract readonly db: Kysely<DB>;
@@ -160,16 +156,21 @@ abstract class BaseDatabase implements Database {
   abstract vacuum(tables?: readonly (keyof DB & string)[]): Promise<void>;
   abstract analyze(tables: readonly (keyof DB & string)[]): Promise<void>;
   abstract tryLock(name: string): Promise<HeldLock | null>;
+  /** After migrations: the tables they rewrote get their visibility map and statistics back. */
+  protected async vacuumRewritten(applied: readonly string[]): Promise<void> {
+    const rewritten = rewrittenBy(applied);
+    if (rewritten.length > 0) await this.vacuum(rewritten);
+  }
   settle(tables: readonly (keyof DB & string)[]): Promise<void> {
     return this.kind === 'embedded' ? this.vacuum(tables) : this.analyze(tables);
   }
   abstract close(): Promise<void>;
 }
 
-const copyStatement = (table: string, columns: readonly string[]): string =>
+export const copyStatement = (table: string, columns: readonly string[]): string =>
   `COPY ${pg.escapeIdentifier(table)} (${columns.map((c) => pg.escapeIdentifier(c)).join(', ')})`;
 
-const migrateWith = async (migrator: Migrator): Promise<string[]> => {
+export const migrateWith = async (migrator: Migrator): Promise<string[]> => {
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
@@ -186,310 +187,3 @@ const REWRITTEN_BY: Readonly<Record<string, readonly (keyof DB & string)[]>> = {
 const rewrittenBy = (applied: readonly string[]): (keyof DB & string)[] => [
   ...new Set(applied.flatMap((name) => REWRITTEN_BY[name] ?? [])),
 ];
-
-/** PostgreSQL compiled to WebAssembly, in-process: one session serves everything. */
-export class EmbeddedDatabase extends BaseDatabase {
-  readonly kind = 'embedded' as const;
-  readonly location: string;
-  protected readonly db: Kysely<DB>;
-  protected readonly pool: pg.Pool;
-  readonly #lite: PGlite;
-  readonly #release: () => Promise<void>;
-  readonly #locks = new Set<string>();
-
-  private constructor(lite: PGlite, location: string, release: () => Promise<void>) {
-    super();
-    this.#lite = lite;
-    this.location = location;
-    this.#release = release;
-    // One connection: a transaction holds it, so no other request's statements can land inside it.
-    this.pool = new pg.Pool({ ...createPgConfig(lite), max: 1, idleTimeoutMillis: 0 });
-    this.db = new KyselyDb<DB>({ dialect: new SessionDialect(this.pool, { pipeline: false }) });
-  }
-
-  static async open(opts: {
-    dataDir: string;
-    loadDataDir?: Blob;
-    release?: () => Promise<void>;
-  }): Promise<EmbeddedDatabase> {
-    const lite = await PGlite.create(opts.dataDir, opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {});
-    const location = opts.dataDir.startsWith('memory://')
-      ? 'embedded (in memory)'
-      : `embedded (${opts.dataDir})`;
-    const database = new EmbeddedDatabase(lite, location, opts.release ?? (async () => undefined));
-    await database.#enterAppRole().catch(() => undefined); // absent until the first migration
-    return database;
-  }
-
-  async #enterAppRole(): Promise<void> {
-    await this.#lite.exec(`SET ROLE ${APP_ROLE}`);
-  }
-
-  async migrate(): Promise<string[]> {
-    // Runs at start-up, before any request: the session works as the owner meanwhile.
-    await this.#lite.exec('RESET ROLE');
-    let applied: string[];
-    try {
-      const owner = new KyselyDb<unknown>({ dialect: new PostgresDialect({ pool: this.pool }) });
-      applied = await migrateWith(this.migrator(owner));
-    } finally {
-      await this.#enterAppRole();
-    }
-    const rewritten = rewrittenBy(applied);
-    if (rewritten.length > 0) await this.vacuum(rewritten);
-    return applied;
-  }
-
-  /** Runs work while holding the only connection, so nothing else interleaves. */
-  async #exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      return await fn();
-    } finally {
-      client.release();
-    }
-  }
-
-  async bulkLoad<T>(fn: (copy: CopyInto, load: BulkLoad) => Promise<T>, opts: BulkOptions = {}): Promise<T> {
-    return this.#exclusive(() =>
-      this.#lite.transaction(async (tx) => {
-        // COPY from a blob needs the owner's rights; the rows carry their tenant_id explicitly.
-        await tx.exec('SET LOCAL ROLE NONE');
-        if (opts.skipTriggers) await tx.exec('SET LOCAL session_replication_role = replica');
-        const load = { triggers: !opts.skipTriggers };
-        return fn(async (table, columns, rows) => {
-          const statement = `${copyStatement(table, columns)} FROM '/dev/blob'`;
-          if (isCopyText(rows)) {
-            if (rows.rows > 0)
-              await tx.query(statement, [], { blob: new Blob(rows.chunks as Uint8Array<ArrayBuffer>[]) });
-            return rows.rows;
-          }
-          let count = 0;
-          let chunk: string[] = [];
-          const flush = async (): Promise<void> => {
-            if (chunk.length === 0) return;
-            await tx.query(statement, [], { blob: new Blob(chunk) });
-            count += chunk.length;
-            chunk = [];
-          };
-          for await (const row of rows) {
-            chunk.push(copyLine(row));
-            if (chunk.length >= 20_000) await flush();
-          }
-          await flush();
-          return count;
-        }, load);
-      }),
-    );
-  }
-
-  async vacuum(tables?: readonly (keyof DB & string)[]): Promise<void> {
-    const target = tables?.map((t) => pg.escapeIdentifier(t)).join(', ') ?? '';
-    await this.#exclusive(async () => {
-      await this.#lite.exec('RESET ROLE');
-      try {
-        await this.#lite.exec(`VACUUM ANALYZE ${target}`);
-      } finally {
-        await this.#enterAppRole();
-      }
-    });
-  }
-
-  async analyze(tables: readonly (keyof DB & string)[]): Promise<void> {
-    await this.#exclusive(async () => {
-      await this.#lite.exec('RESET ROLE');
-      try {
-        await this.#lite.exec(`ANALYZE ${tables.map((t) => pg.escapeIdentifier(t)).join(', ')}`);
-      } finally {
-        await this.#enterAppRole();
-      }
-    });
-  }
-
-  /** The data directory belongs to one process (open.ts locks it): a lock held in memory suffices. */
-  async tryLock(name: string): Promise<HeldLock | null> {
-    if (this.#locks.has(name)) return null;
-    this.#locks.add(name);
-    let held = true;
-    return {
-      release: async () => {
-        if (held) this.#locks.delete(name);
-        held = false;
-      },
-    };
-  }
-
-  /** A snapshot of the whole data directory, for tests that start from a migrated template. */
-  async dump(): Promise<Blob> {
-    return this.#exclusive(() => this.#lite.dumpDataDir('none'));
-  }
-
-  async close(): Promise<void> {
-    await this.db.destroy();
-    await this.#lite.close();
-    await this.#release();
-  }
-}
-
-/** A PostgreSQL server reached through DATABASE_URL. */
-export class ServerDatabase extends BaseDatabase {
-  readonly kind = 'postgres' as const;
-  readonly location: string;
-  protected readonly db: Kysely<DB>;
-  protected readonly pool: pg.Pool;
-  readonly #url: string;
-  /** Owner sessions outside the application pool (bulk loads, maintenance), kept between loads. */
-  readonly #owners: pg.Pool;
-
-  constructor(url: string, poolSize = 10) {
-    super();
-    this.#url = url;
-    this.#owners = new pg.Pool({ connectionString: url, max: 2, idleTimeoutMillis: 30_000 });
-    this.location = redactUrl(url);
-    // Pipelining: statements of a transaction that need no answer in between leave together (driver.ts).
-    this.pool = new pg.Pool({ connectionString: url, max: poolSize, pipeline: true });
-    // Every pooled session works as the restricted application role.
-    this.pool.on('connect', (client) => {
-      client.query(`SET ROLE ${APP_ROLE}`).catch(() => undefined);
-    });
-    this.db = new KyselyDb<DB>({ dialect: new SessionDialect(this.pool, { pipeline: true }) });
-  }
-
-  /** An owner session outside the application pool (bulk loads, maintenance). */
-  async #asOwner<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.#owners.connect();
-    let broken: Error | undefined;
-    try {
-      return await fn(client);
-    } catch (e) {
-      broken = e as Error;
-      throw e;
-    } finally {
-      // A session that failed may be in any state: it is closed, not reused.
-      client.release(broken);
-    }
-  }
-
-  async migrate(): Promise<string[]> {
-    const owner = new KyselyDb<unknown>({
-      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: this.#url, max: 1 }) }),
-    });
-    let applied: string[];
-    try {
-      applied = await migrateWith(this.migrator(owner));
-    } finally {
-      await owner.destroy();
-    }
-    const rewritten = rewrittenBy(applied);
-    if (rewritten.length > 0) await this.vacuum(rewritten);
-    return applied;
-  }
-
-  async bulkLoad<T>(fn: (copy: CopyInto, load: BulkLoad) => Promise<T>, opts: BulkOptions = {}): Promise<T> {
-    return this.#asOwner(async (client) => {
-      await client.query('BEGIN');
-      let load: BulkLoad = { triggers: true };
-      if (opts.skipTriggers) {
-        const su = await client.query<{ s: boolean }>(
-          'SELECT rolsuper AS s FROM pg_roles WHERE rolname = current_user',
-        );
-        if (su.rows[0]?.s) {
-          await client.query('SET LOCAL session_replication_role = replica');
-          load = { triggers: false };
-        }
-      }
-      try {
-        const result = await fn(async (table, columns, rows) => {
-          if (isCopyText(rows)) {
-            if (rows.rows > 0) {
-              const buffers = rows.chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength));
-              await pipeline(
-                Readable.from(buffers),
-                client.query(copyFromStdin(`${copyStatement(table, columns)} FROM STDIN`)),
-              );
-            }
-            return rows.rows;
-          }
-          let count = 0;
-          const source = Readable.from(
-            (async function* () {
-              let buf = '';
-              for await (const row of rows) {
-                buf += copyLine(row);
-                count++;
-                if (buf.length > 1 << 16) {
-                  yield buf;
-                  buf = '';
-                }
-              }
-              if (buf) yield buf;
-            })(),
-          );
-          await pipeline(source, client.query(copyFromStdin(`${copyStatement(table, columns)} FROM STDIN`)));
-          return count;
-        }, load);
-        await client.query('COMMIT');
-        return result;
-      } catch (e) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw e;
-      }
-    });
-  }
-
-  async vacuum(tables?: readonly (keyof DB & string)[]): Promise<void> {
-    const target = tables?.map((t) => pg.escapeIdentifier(t)).join(', ') ?? '';
-    await this.#asOwner((c) => c.query(`VACUUM ANALYZE ${target}`));
-  }
-
-  async analyze(tables: readonly (keyof DB & string)[]): Promise<void> {
-    await this.#asOwner((c) => c.query(`ANALYZE ${tables.map((t) => pg.escapeIdentifier(t)).join(', ')}`));
-  }
-
-  /**
-   * A session-level advisory lock on a session of its own, outside the pools: several
-   * processes may share the server, and the lock goes with the session if its holder dies.
-   */
-  async tryLock(name: string): Promise<HeldLock | null> {
-    const session = new pg.Client({ connectionString: this.#url });
-    // Losing the session loses the lock; that surfaces to nobody, and must not crash the process.
-    session.on('error', () => undefined);
-    await session.connect();
-    let taken = false;
-    try {
-      const r = await session.query<{ taken: boolean }>(
-        'SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS taken',
-        [`careloop:${name}`],
-      );
-      taken = r.rows[0]?.taken === true;
-    } finally {
-      if (!taken) await session.end();
-    }
-    if (!taken) return null;
-    let held = true;
-    return {
-      release: async () => {
-        if (!held) return;
-        held = false;
-        // Ending the session releases its advisory locks.
-        await session.end();
-      },
-    };
-  }
-
-  async close(): Promise<void> {
-    await this.db.destroy();
-    await this.#owners.end();
-  }
-}
-
-/** postgres://user:secret@host/db → postgres://user@host/db */
-export const redactUrl = (url: string): string => {
-  try {
-    const u = new URL(url);
-    u.password = '';
-    return u.toString();
-  } catch {
-    return '(unparseable DATABASE_URL)';
-  }
-};

@@ -3,7 +3,9 @@ import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { AppError } from '../kernel/index.ts';
-import { type Database, EmbeddedDatabase, redactUrl, ServerDatabase } from './database.ts';
+import type { Database } from './database.ts';
+import { EmbeddedDatabase } from './embedded.ts';
+import { redactUrl, ServerDatabase } from './server.ts';
 
 export interface StorageOptions {
   /** PostgreSQL server; when absent, the embedded engine in dataDir is used. */
