@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../../src/kernel/index.ts';
 import type { Careloop } from '../../src/main/careloop.ts';
+import type { ImportSource } from '../../src/modules/imports/index.ts';
 import { createTestTenant, staffScope, testCareloop } from '../support/careloop.ts';
 
 let careloop: Careloop;
@@ -202,25 +204,23 @@ describe('imports from one source', () => {
   it('run one at a time (the second is told to retry), others go on, and a batch cut off by a stopped process ends as interrupted', async () => {
     const file = (...rows: string[]) =>
       Buffer.from(['№ карты;ФИО;Дата рождения;Моб. телефон', ...rows].join('\n'));
-    const run = (source: Parameters<typeof careloop.imports.run>[1]['source'], sourceName: string) =>
+    const run = (source: ImportSource, sourceName: string) =>
       careloop.imports.run(desk(), { source, fileName: 'mis.csv', sourceName });
     await run(file('L-1;Орлова Вера Ильинична;01.02.1961;+7 916 700 00 01'), 'lock-a');
     // What a process that stopped mid-import leaves: a batch that says it is still running.
     const stale = await careloop.db.tenant(tenantId, async (tx) => {
-      const { source_id } = await tx
-        .selectFrom('import_batches')
-        .select('source_id')
-        .where('file_name', '=', 'mis.csv')
-        .innerJoin('import_sources as s', 's.id', 'import_batches.source_id')
-        .where('s.name', '=', 'lock-a')
+      const source = await tx
+        .selectFrom('import_sources')
+        .select('id')
+        .where('name', '=', 'lock-a')
         .executeTakeFirstOrThrow();
-      const id = crypto.randomUUID();
+      const id = newId();
       await tx
         .insertInto('import_batches')
         .values({
           tenant_id: tenantId,
           id,
-          source_id,
+          source_id: source.id,
           file_name: 'cut-off.csv',
           format: 'csv',
           created_by: 'test',
