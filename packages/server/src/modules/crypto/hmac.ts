@@ -6,7 +6,9 @@ import { createHmac, hash, type KeyObject } from 'node:crypto';
  * object churn of createHmac dominated bulk imports. Checked against createHmac.
  */
 export class Hmac256 {
-  readonly #inner: Buffer;
+  /** The inner pad, then room for the message; grown for a longer one. */
+  #inner: Buffer;
+  /** The outer pad, then the inner hash. */
   readonly #outer: Buffer;
 
   constructor(key: Buffer | KeyObject) {
@@ -14,14 +16,28 @@ export class Hmac256 {
     if (k.length > 64) k = hash('sha256', k, 'buffer');
     const block = Buffer.alloc(64);
     k.copy(block);
-    this.#inner = Buffer.from(block.map((b) => b ^ 0x36));
-    this.#outer = Buffer.from(block.map((b) => b ^ 0x5c));
+    this.#inner = Buffer.alloc(64 + 256);
+    this.#outer = Buffer.alloc(64 + 32);
+    for (let i = 0; i < 64; i++) {
+      this.#inner[i] = block[i]! ^ 0x36;
+      this.#outer[i] = block[i]! ^ 0x5c;
+    }
   }
 
   digest(message: string | Buffer): Buffer {
-    const m = typeof message === 'string' ? Buffer.from(message, 'utf8') : message;
-    const inner = hash('sha256', Buffer.concat([this.#inner, m]), 'buffer');
-    return hash('sha256', Buffer.concat([this.#outer, inner]), 'buffer');
+    // The message is written after the pad, hashed, and wiped: no copy per call, none left behind.
+    const most = 64 + (typeof message === 'string' ? message.length * 3 : message.length);
+    if (most > this.#inner.length) {
+      const grown = Buffer.alloc(Math.max(most, this.#inner.length * 2));
+      this.#inner.copy(grown, 0, 0, 64);
+      this.#inner = grown;
+    }
+    const end =
+      64 +
+      (typeof message === 'string' ? this.#inner.write(message, 64, 'utf8') : message.copy(this.#inner, 64));
+    (hash('sha256', this.#inner.subarray(0, end), 'buffer') as Buffer).copy(this.#outer, 64);
+    this.#inner.fill(0, 64, end);
+    return hash('sha256', this.#outer, 'buffer');
   }
 }
 
