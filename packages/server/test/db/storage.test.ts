@@ -37,6 +37,7 @@ const FROZEN_MIGRATIONS: Record<string, string> = {
   '2026-12-02T1940_free_slots_by_branch': 'c77497edaa3b17e4df5791169c43e8e2a7df12240b3b6992881b9ee6a96c740e',
   '2026-12-02T2100_inbound_review': '8b3de8a7db561671d91e3688b64c92f472eb08a4333346abb6b58d7cd197d721',
   '2026-12-03T0900_record_keys': 'de5667e9a03c9c0f88d7548d5a23f8e2d8b625ad8341687c9616a9660e8bc092',
+  '2026-12-03T1700_import_indexes': '1ef239b29aea1da6cace999a9970067a8cdf70fc9d4d1c1dec847afc4cf6c2be',
 };
 
 describe(`storage contract (${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded'})`, () => {

@@ -15,6 +15,7 @@ import * as visitMonthStats from './2026-12-02T1930_visit_month_stats.ts';
 import * as freeSlotsByBranch from './2026-12-02T1940_free_slots_by_branch.ts';
 import * as inboundReview from './2026-12-02T2100_inbound_review.ts';
 import * as recordKeys from './2026-12-03T0900_record_keys.ts';
+import * as importIndexes from './2026-12-03T1700_import_indexes.ts';
 
 /** Every migration, by its frozen, date-based name. Append only. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T1940_free_slots_by_branch': freeSlotsByBranch,
   '2026-12-02T2100_inbound_review': inboundReview,
   '2026-12-03T0900_record_keys': recordKeys,
+  '2026-12-03T1700_import_indexes': importIndexes,
 };
