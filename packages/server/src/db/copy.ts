@@ -64,17 +64,20 @@ export class LineBuffer {
   #buf = Buffer.allocUnsafeSlow(1 << 20);
   #pos = 0;
 
-  /** Appends one line (ending in a newline); returns its [start, end) byte range. */
-  add(text: string): readonly [number, number] {
+  /** Bytes written so far: a line's range is the length before and after its `add`. */
+  get length(): number {
+    return this.#pos;
+  }
+
+  /** Appends text (whole lines, each ending in a newline). */
+  add(text: string): void {
     const need = this.#pos + text.length * 3;
     if (need > this.#buf.length) {
       const grown = Buffer.allocUnsafeSlow(Math.max(this.#buf.length * 2, need));
       this.#buf.copy(grown, 0, 0, this.#pos);
       this.#buf = grown;
     }
-    const start = this.#pos;
     this.#pos += this.#buf.write(text, this.#pos, 'utf8');
-    return [start, this.#pos];
   }
 
   /** The lines so far; its ArrayBuffer is this buffer's own, so it can be transferred. */
@@ -99,8 +102,8 @@ export class LineSelection {
     this.#source = source;
   }
 
-  /** Takes one range of lines (a row may render several lines, or none). */
-  take([start, end]: readonly [number, number]): void {
+  /** Takes the lines in [start, end) (a row may render several lines, or none). */
+  take(start: number, end: number): void {
     if (end === start) return;
     if (start !== this.#end) {
       this.#flush();

@@ -7,11 +7,12 @@ const ctx = workerData as PrepareContext;
 parentPort?.on('message', (msg: { id: number; rows: ImportRow[] }) => {
   const prepared = prepareRows(ctx, msg.rows);
   const { patients, facts, lookups, sources } = prepared.copy;
-  // The rendered COPY text moves to the writer without a copy.
+  // The rendered COPY text and its ranges move to the writer without a copy.
   parentPort?.postMessage({ id: msg.id, prepared }, [
     patients.buffer,
     facts.buffer,
     lookups.buffer,
     sources.buffer,
+    prepared.ranges.buffer,
   ]);
 });

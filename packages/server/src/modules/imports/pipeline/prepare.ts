@@ -17,38 +17,53 @@ export interface PrepareContext {
   readonly now: Date;
 }
 
-/** One row judged, keyed and (when accepted) sealed, ready for the database. */
+/**
+ * One row judged, keyed and (when accepted) sealed, ready for the database. It crosses
+ * from a worker thread by structured clone, so it stays flat: a handful of strings.
+ */
 export interface PreparedRow {
   readonly rowNo: number;
   readonly verdict: RowVerdict['verdict'];
-  readonly issues: readonly { field: string; reason: string; severity: string }[];
-  readonly person: NewPatient | null;
-  readonly consents: readonly ImportedConsent[];
+  /** Left out when there are none, as for most rows. */
+  readonly issues?: readonly { field: string; reason: string; severity: string }[];
+  readonly consents?: readonly ImportedConsent[];
+  /**
+   * The accepted person as the JSON `[identity, contact, profile]` that `record` is a hash of;
+   * parsed only where the row updates a patient known by its MIS id.
+   */
+  readonly person: string | null;
   /** HMAC of the row's content within the source: the same row again changes nothing. */
   readonly record: string | null;
   /** HMAC of the MIS id within the source. */
   readonly external: string | null;
-  /** A new patient's id and the byte ranges of its COPY lines, used unless the row turns out to be known. */
+  /** A new patient's id, used unless the row turns out to be known. */
   readonly patientId: string | null;
-  readonly lines: { patient: Range; facts: Range; lookups: Range; source: Range } | null;
   /** The row as read, sealed under the tenant key, for the quarantine. */
   readonly raw: { version: number; sealed: Uint8Array } | null;
 }
 
-type Range = readonly [number, number];
+/** The person of an accepted row, back from its JSON. */
+export function personOf(row: PreparedRow): NewPatient {
+  const [identity, contact, profile] = JSON.parse(row.person!) as [
+    NewPatient['identity'],
+    NewPatient['contact'],
+    NewPatient['profile'],
+  ];
+  return { identity, contact, profile };
+}
+
+/** The COPY tables a chunk renders, in the order of each row's ranges. */
+export const COPY_TABLES = ['patients', 'facts', 'lookups', 'sources'] as const;
 
 /**
- * A chunk prepared: its rows, and the COPY text of its new patients rendered per table
- * (the rows hold their ranges). The buffers are transferred from a worker thread whole.
+ * A chunk prepared: its rows, and the COPY text of its new patients rendered per table.
+ * `ranges` holds, for row i and table t, the [start, end) byte range of its lines at
+ * 8i + 2t (empty when the row has none). The buffers are transferred from a worker thread whole.
  */
 export interface PreparedChunk {
   readonly rows: readonly PreparedRow[];
-  readonly copy: {
-    readonly patients: Uint8Array<ArrayBuffer>;
-    readonly facts: Uint8Array<ArrayBuffer>;
-    readonly lookups: Uint8Array<ArrayBuffer>;
-    readonly sources: Uint8Array<ArrayBuffer>;
-  };
+  readonly copy: Readonly<Record<(typeof COPY_TABLES)[number], Uint8Array<ArrayBuffer>>>;
+  readonly ranges: Int32Array<ArrayBuffer>;
 }
 
 const STRUCTURE_ISSUE = { ru: 'Строка файла повреждена.', en: 'The file row is malformed.' };
@@ -90,51 +105,47 @@ const canonical = (p: NewPatient): string => JSON.stringify([p.identity, p.conta
 export function prepareRows(ctx: PrepareContext, rows: readonly ImportRow[]): PreparedChunk {
   const keys = TenantKeys.fromMaterial(ctx.tenantId, ctx.keys);
   const t = ctx.tenantId;
-  const patients = new LineBuffer();
-  const facts = new LineBuffer();
-  const lookups = new LineBuffer();
-  const sources = new LineBuffer();
-  const prepared = rows.map((row): PreparedRow => {
+  const out = COPY_TABLES.map(() => new LineBuffer());
+  const [patients, facts, lookups, sources] = out as [LineBuffer, LineBuffer, LineBuffer, LineBuffer];
+  const ranges = new Int32Array(rows.length * 8);
+  const prepared = rows.map((row, i): PreparedRow => {
     const v = judge(row, ctx.rules);
-    const sealed = v.person ? sealPatient(keys, { ...v.person, createdAt: ctx.now }, ctx.now) : null;
-    const record = v.person ? sourceKey(keys, 'import-row', ctx.sourceId, canonical(v.person)) : null;
+    const person = v.person ? canonical(v.person) : null;
+    const record = person ? sourceKey(keys, 'import-row', ctx.sourceId, person) : null;
     const external = v.externalId ? sourceKey(keys, 'external', ctx.sourceId, v.externalId) : null;
-    const raw =
-      v.verdict === 'ok'
-        ? null
-        : keys.sealForTenant(Buffer.from(JSON.stringify(row.raw)), `${t}/import/${ctx.batchId}/${row.rowNo}`);
+    const sealed = v.person ? sealPatient(keys, { ...v.person, createdAt: ctx.now }, ctx.now) : null;
+    if (sealed) {
+      const p = sealed.patient;
+      const lines = [
+        copyLine(PATIENT_COPY_COLUMNS.map((c) => p[c])),
+        copyLine(newPatientFacts(p)),
+        sealed.lookups.map((l) => `${t}\t${l.kind}\t${l.digest}\t${l.patient_id}\n`).join(''),
+        copyLine([t, ctx.sourceId, record, p.id, external, ctx.batchId, row.rowNo, ctx.now, ctx.now]),
+      ];
+      for (let k = 0; k < 4; k++) {
+        ranges[i * 8 + 2 * k] = out[k]!.length;
+        out[k]!.add(lines[k]!);
+        ranges[i * 8 + 2 * k + 1] = out[k]!.length;
+      }
+    }
     return {
       rowNo: row.rowNo,
       verdict: v.verdict,
-      issues: v.issues.map((i) => ({ field: i.field, reason: i.reason, severity: i.severity })),
-      person: v.person ?? null,
-      consents: v.consents ?? [],
+      ...(v.issues.length > 0
+        ? { issues: v.issues.map((i) => ({ field: i.field, reason: i.reason, severity: i.severity })) }
+        : {}),
+      ...(v.consents && v.consents.length > 0 ? { consents: v.consents } : {}),
+      person,
       record: record?.toString('hex') ?? null,
       external: external?.toString('hex') ?? null,
       patientId: sealed?.patient.id ?? null,
-      lines: sealed
-        ? {
-            patient: patients.add(copyLine(PATIENT_COPY_COLUMNS.map((c) => sealed.patient[c]))),
-            facts: facts.add(copyLine(newPatientFacts(sealed.patient))),
-            lookups: lookups.add(
-              sealed.lookups.map((l) => `${t}\t${l.kind}\t${l.digest}\t${l.patient_id}\n`).join(''),
+      raw:
+        v.verdict === 'ok'
+          ? null
+          : keys.sealForTenant(
+              Buffer.from(JSON.stringify(row.raw)),
+              `${t}/import/${ctx.batchId}/${row.rowNo}`,
             ),
-            source: sources.add(
-              copyLine([
-                t,
-                ctx.sourceId,
-                record,
-                sealed.patient.id,
-                external,
-                ctx.batchId,
-                row.rowNo,
-                ctx.now,
-                ctx.now,
-              ]),
-            ),
-          }
-        : null,
-      raw,
     };
   });
   return {
@@ -145,5 +156,6 @@ export function prepareRows(ctx: PrepareContext, rows: readonly ImportRow[]): Pr
       lookups: lookups.finish(),
       sources: sources.finish(),
     },
+    ranges,
   };
 }

@@ -13,7 +13,7 @@ import {
 } from '../../patients/index.ts';
 import { NEW_PATIENT_FACT_COLUMNS } from '../../segments/index.ts';
 import type { ImportRules } from './person.ts';
-import type { PreparedChunk } from './prepare.ts';
+import { type PreparedChunk, personOf } from './prepare.ts';
 
 export interface ChunkCounts {
   rows: number;
@@ -69,7 +69,7 @@ export async function writeChunk(ctx: BatchContext, chunk: PreparedChunk): Promi
   const counts = emptyCounts();
   const prepared = chunk.rows;
   counts.rows = prepared.length;
-  const accepted = prepared.filter((p) => p.person && p.record);
+  const accepted = prepared.filter((p) => p.record);
   // One round trip: rows this source gave before (their provenance marked as seen again),
   // and the patients behind the MIS ids of this chunk.
   const known = { seen: ctx.firstImport ?? new Set<string>(), byExternal: new Map<string, string>() };
@@ -95,6 +95,7 @@ export async function writeChunk(ctx: BatchContext, chunk: PreparedChunk): Promi
     }
   }
 
+  const { ranges } = chunk;
   const patients = new LineSelection(chunk.copy.patients);
   const facts = new LineSelection(chunk.copy.facts);
   const lookups = new LineSelection(chunk.copy.lookups);
@@ -102,9 +103,9 @@ export async function writeChunk(ctx: BatchContext, chunk: PreparedChunk): Promi
   const quarantine = new CopyWriter();
   const updates: Update[] = [];
   const consents: { patientId: string; kind: string; at: Date }[] = [];
-  for (const p of prepared) {
+  for (const [i, p] of prepared.entries()) {
     let patientId: string | null = null;
-    if (p.person && p.record) {
+    if (p.record) {
       // A row seen before, in an earlier import or earlier in this chunk, changes nothing.
       if (known.seen.has(p.record)) {
         counts.unchanged++;
@@ -117,7 +118,7 @@ export async function writeChunk(ctx: BatchContext, chunk: PreparedChunk): Promi
       if (existing) {
         updates.push({
           patientId: existing,
-          person: p.person,
+          person: personOf(p),
           record: Buffer.from(p.record, 'hex'),
           external: p.external ? Buffer.from(p.external, 'hex') : null,
           rowNo: p.rowNo,
@@ -127,15 +128,16 @@ export async function writeChunk(ctx: BatchContext, chunk: PreparedChunk): Promi
       } else {
         patientId = p.patientId!;
         if (p.external) ctx.createdIn.set(p.external, patientId);
-        patients.take(p.lines!.patient);
-        facts.take(p.lines!.facts);
-        lookups.take(p.lines!.lookups);
-        sources.take(p.lines!.source);
+        const r = i * 8;
+        patients.take(ranges[r]!, ranges[r + 1]!);
+        facts.take(ranges[r + 2]!, ranges[r + 3]!);
+        lookups.take(ranges[r + 4]!, ranges[r + 5]!);
+        sources.take(ranges[r + 6]!, ranges[r + 7]!);
         counts.created++;
       }
     }
     if (patientId) {
-      for (const c of p.consents)
+      for (const c of p.consents ?? [])
         consents.push({ patientId, kind: c.kind, at: c.at ? new Date(`${c.at}T12:00:00Z`) : now });
     }
     if (p.verdict === 'ok' || !p.raw) continue;
@@ -148,7 +150,7 @@ export async function writeChunk(ctx: BatchContext, chunk: PreparedChunk): Promi
       p.rowNo,
       p.verdict,
       patientId,
-      JSON.stringify(p.issues),
+      JSON.stringify(p.issues ?? []),
       p.raw.version,
       Buffer.from(p.raw.sealed),
       now,
