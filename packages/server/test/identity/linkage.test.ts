@@ -221,6 +221,43 @@ describe('dedupeRecords: look-alikes that are different people', () => {
     expect(pair(res, 1001 + base, 1002 + base)).toBeUndefined();
   });
 
+  it('keeps a brother and sister born the same day apart, and still links each one again', async () => {
+    // They share a home, a phone and nearly a name; only the name endings tell them apart.
+    const home = {
+      birthDate: '1992-07-14',
+      phone: '+79792667070',
+      address: 'ул. Победы, д. 17, кв. 273',
+      city: 'г. Рязань',
+      region: 'Рязанская обл.',
+    };
+    const brother = { ...home, lastName: 'Анисимов', firstName: 'Александр', middleName: 'Андреевич' };
+    const sister = { ...home, lastName: 'Анисимова', firstName: 'Александра', middleName: 'Андреевна' };
+    const res = await run([...dupes, brother, sister, { ...brother, lastName: 'Анисимоы' }, { ...sister }]);
+    const [b, s, b2, s2] = [1001, 1002, 1003, 1004].map((r) => r + base);
+    expect(linked(res, b!, s!)).toBe(false);
+    expect(linked(res, b!, b2!)).toBe(true);
+    expect(linked(res, s!, s2!)).toBe(true);
+  });
+
+  it('does not count the region again where the city already agrees', async () => {
+    const { city, ...withoutCity } = {
+      lastName: 'Зуева',
+      firstName: 'Нина',
+      middleName: 'Ильинична',
+      birthDate: '1980-03-03',
+      phone: '+79035550011',
+      city: 'г. Тверь',
+      region: 'Тверская обл.',
+    };
+    const res = await run([...dupes, { ...withoutCity, city }, { ...withoutCity, city }, withoutCity]);
+    const [a, b, c] = [1001, 1002, 1003].map((r) => r + base) as [number, number, number];
+    const region = (x: number, y: number) => pair(res, x, y)!.evidence!.find((e) => e.field === 'region');
+    expect(pair(res, a, b)!.evidence!.find((e) => e.field === 'city')).toMatchObject({ level: 'exact' });
+    expect(region(a, b)).toMatchObject({ level: 'missing_or_same_city', weight: 0 });
+    // Without the city on one side, the region is compared again.
+    expect(region(a, c)).toMatchObject({ level: 'exact' });
+  });
+
   it('keeps namesakes apart: same ФИО, other birth date and phone', async () => {
     const name = { lastName: 'Иванов', firstName: 'Александр', middleName: 'Сергеевич', city: 'г. Москва' };
     const res = await run([

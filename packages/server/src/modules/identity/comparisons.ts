@@ -8,6 +8,8 @@ import { dateEdits, jaroWinkler, PairMemo, withinOneEdit } from './similarity.ts
 export interface Comparison {
   readonly field: string;
   readonly levels: readonly string[];
+  /** What level 0 is called in explanations: `missing` unless the comparison leaves more out. */
+  readonly absent?: string;
   /** Initial m-probabilities for EM, one per level 1…K. */
   readonly mInit: readonly number[];
   /** The level whose weight is adjusted by the frequency of the agreed value. */
@@ -134,6 +136,23 @@ const identifier = (field: string, dict: Interner, col: Int32Array, tf: boolean)
   },
 });
 
+/**
+ * The region counts only where the city does not already tell it: the same city is the same
+ * region for one person and for two, so scoring both counted the town twice (namesakes in
+ * one big city reached a match on it).
+ */
+const region = (e: Encoded): Comparison => {
+  const byValue = identifier('region', e.regions, e.regionId, false);
+  return {
+    ...byValue,
+    absent: 'missing_or_same_city',
+    level(a, b) {
+      const city = e.cityId[a]!;
+      return city >= 0 && city === e.cityId[b] ? 0 : byValue.level(a, b);
+    },
+  };
+};
+
 /** A local part made only of name-like words: `ivan.petrov`, `petrova_anna`, `i-petrov`. */
 const NAME_SHAPED_MAILBOX = /^[a-z]+(?:[._-][a-z]+)*$/;
 
@@ -214,8 +233,8 @@ export const buildComparisons = (e: Encoded): Comparison[] => {
     [identifier('oms_policy', e.oms, e.omsId, false), e.oms],
     [identifier('national_id', e.nationalIds, e.nationalIdId, false), e.nationalIds],
     [text('address', e.addresses, e.addressId, 0.92, 0.8, true), e.addresses],
-    [text('city', e.cities, e.cityId, 0.92, 0.8, false, new PairMemo()), e.cities],
-    [identifier('region', e.regions, e.regionId, false), e.regions],
+    [text('city', e.cities, e.cityId, 0.92, 0.8, true, new PairMemo()), e.cities],
+    [region(e), e.regions],
     [identifier('postcode', e.postcodes, e.postcodeId, false), e.postcodes],
     [identifier('street_number', e.streetNumbers, e.streetNumberId, false), e.streetNumbers],
     ...e.extraFields.map((f, k): [Comparison, Interner] => [

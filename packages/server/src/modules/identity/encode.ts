@@ -258,6 +258,20 @@ export class Encoded {
   }
 
   readonly #stems: (string | undefined)[] = [];
+  readonly #patronymicSex: (number | undefined)[] = [];
+
+  /** The sex record i's patronymic tells (Андреевна, Andreevich): 0 when none or unclear, 1 male, 2 female. */
+  patronymicSex(i: number): number {
+    const m = this.middleId[i]!;
+    if (m < 0 || this.middle.isInitial[m]) return 0;
+    let s = this.#patronymicSex[m];
+    if (s === undefined) {
+      const told = sexFromPatronymic(this.middle.written[m]!);
+      s = told === 'male' ? 1 : told === 'female' ? 2 : 0;
+      this.#patronymicSex[m] = s;
+    }
+    return s;
+  }
 
   /** Whether record b's patronymic is formed from record a's first name (a father of b). */
   patronymicFrom(a: number, b: number): boolean {

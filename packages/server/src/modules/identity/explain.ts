@@ -25,7 +25,7 @@ export const explainPattern = (
   decodePattern(code, F, levels);
   return model.comparisons.map((c, f) => {
     const l = levels[f]!;
-    if (l === 0) return { field: c.field, level: 'missing', weight: 0 };
+    if (l === 0) return { field: c.field, level: c.absent ?? 'missing', weight: 0 };
     if (l === c.tfLevel && c.tfDict) {
       const v = valueIdOf(f);
       return {

@@ -83,10 +83,16 @@ export const scorePairs = (
     idAgrees[k] = ids;
     // Twins and relatives never share a СНИЛС or a policy: an agreeing identifier wins.
     if (!guards || ids === 1 || fLast < 0 || fFirst < 0) continue;
+    const birth = fBirth >= 0 ? levelAt(code, fBirth) : 0;
+    // A brother and sister born the same day (Александр Андреевич / Александра Андреевна share
+    // an address, a phone and nearly a name): a mistyped record never turns a patronymic's ending.
+    if (birth === 1 && oppositePatronymics(e, x, y)) {
+      guard[k] = G_TWINS;
+      continue;
+    }
     const lastAgrees = levelAt(code, fLast) >= 1 && levelAt(code, fLast) <= 3;
     if (!lastAgrees) continue;
     const first = levelAt(code, fFirst);
-    const birth = fBirth >= 0 ? levelAt(code, fBirth) : 0;
     const middle = fMiddle >= 0 ? levelAt(code, fMiddle) : 0;
     if (birth === 1 && first >= 4 && distinctNames(e, x, y)) guard[k] = G_TWINS;
     else if (
@@ -114,6 +120,12 @@ const distinctNames = (e: Encoded, x: number, y: number): boolean => {
   if (fx < 0 || fy < 0 || e.first.isInitial[fx] || e.first.isInitial[fy]) return false;
   if (e.first.canon1[fx]! < 0 || e.first.canon1[fy]! < 0) return false;
   return e.first.group[fx] !== e.first.group[fy];
+};
+
+const oppositePatronymics = (e: Encoded, x: number, y: number): boolean => {
+  const sx = e.patronymicSex(x);
+  const sy = e.patronymicSex(y);
+  return sx !== 0 && sy !== 0 && sx !== sy;
 };
 
 const yearsApart = (e: Encoded, x: number, y: number): number =>
