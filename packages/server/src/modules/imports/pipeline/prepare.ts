@@ -55,10 +55,12 @@ export function personOf(row: PreparedRow): NewPatient {
 /** The COPY tables a chunk renders, in the order of each row's ranges. */
 export const COPY_TABLES = ['patients', 'facts', 'lookups', 'sources'] as const;
 
+/** Per row, a [start, end) byte range in each table's text: row i, table k at i·RANGES_PER_ROW + 2k. */
+export const RANGES_PER_ROW = 2 * COPY_TABLES.length;
+
 /**
  * A chunk prepared: its rows, and the COPY text of its new patients rendered per table.
- * `ranges` holds, for row i and table t, the [start, end) byte range of its lines at
- * 8i + 2t (empty when the row has none). The buffers are transferred from a worker thread whole.
+ * `ranges` holds each row's byte ranges (`RANGES_PER_ROW`; empty when the row has none). The buffers are transferred from a worker thread whole.
  */
 export interface PreparedChunk {
   readonly rows: readonly PreparedRow[];
@@ -107,7 +109,7 @@ export function prepareRows(ctx: PrepareContext, rows: readonly ImportRow[]): Pr
   const t = ctx.tenantId;
   const out = COPY_TABLES.map(() => new LineBuffer());
   const [patients, facts, lookups, sources] = out as [LineBuffer, LineBuffer, LineBuffer, LineBuffer];
-  const ranges = new Int32Array(rows.length * 8);
+  const ranges = new Int32Array(rows.length * RANGES_PER_ROW);
   const prepared = rows.map((row, i): PreparedRow => {
     const v = judge(row, ctx.rules);
     const person = v.person ? canonical(v.person) : null;
@@ -116,16 +118,18 @@ export function prepareRows(ctx: PrepareContext, rows: readonly ImportRow[]): Pr
     const sealed = v.person ? sealPatient(keys, { ...v.person, createdAt: ctx.now }, ctx.now) : null;
     if (sealed) {
       const p = sealed.patient;
+      // In COPY_TABLES order.
       const lines = [
         copyLine(PATIENT_COPY_COLUMNS.map((c) => p[c])),
         copyLine(newPatientFacts(p)),
         sealed.lookups.map((l) => `${t}\t${l.kind}\t${l.digest}\t${l.patient_id}\n`).join(''),
         copyLine([t, ctx.sourceId, record, p.id, external, ctx.batchId, row.rowNo, ctx.now, ctx.now]),
       ];
-      for (let k = 0; k < 4; k++) {
-        ranges[i * 8 + 2 * k] = out[k]!.length;
-        out[k]!.add(lines[k]!);
-        ranges[i * 8 + 2 * k + 1] = out[k]!.length;
+      for (const [k, text] of lines.entries()) {
+        const at = i * RANGES_PER_ROW + 2 * k;
+        ranges[at] = out[k]!.length;
+        out[k]!.add(text);
+        ranges[at + 1] = out[k]!.length;
       }
     }
     return {

@@ -13,7 +13,7 @@ import {
 } from '../../patients/index.ts';
 import { NEW_PATIENT_FACT_COLUMNS } from '../../segments/index.ts';
 import type { ImportRules } from './person.ts';
-import { type PreparedChunk, personOf } from './prepare.ts';
+import { COPY_TABLES, type PreparedChunk, personOf, RANGES_PER_ROW } from './prepare.ts';
 
 export interface ChunkCounts {
   rows: number;
@@ -96,10 +96,13 @@ export async function writeChunk(ctx: BatchContext, chunk: PreparedChunk): Promi
   }
 
   const { ranges } = chunk;
-  const patients = new LineSelection(chunk.copy.patients);
-  const facts = new LineSelection(chunk.copy.facts);
-  const lookups = new LineSelection(chunk.copy.lookups);
-  const sources = new LineSelection(chunk.copy.sources);
+  const selected = COPY_TABLES.map((t) => new LineSelection(chunk.copy[t]));
+  const [patients, facts, lookups, sources] = selected as [
+    LineSelection,
+    LineSelection,
+    LineSelection,
+    LineSelection,
+  ];
   const quarantine = new CopyWriter();
   const updates: Update[] = [];
   const consents: { patientId: string; kind: string; at: Date }[] = [];
@@ -128,11 +131,10 @@ export async function writeChunk(ctx: BatchContext, chunk: PreparedChunk): Promi
       } else {
         patientId = p.patientId!;
         if (p.external) ctx.createdIn.set(p.external, patientId);
-        const r = i * 8;
-        patients.take(ranges[r]!, ranges[r + 1]!);
-        facts.take(ranges[r + 2]!, ranges[r + 3]!);
-        lookups.take(ranges[r + 4]!, ranges[r + 5]!);
-        sources.take(ranges[r + 6]!, ranges[r + 7]!);
+        for (const [k, lines] of selected.entries()) {
+          const at = i * RANGES_PER_ROW + 2 * k;
+          lines.take(ranges[at]!, ranges[at + 1]!);
+        }
         counts.created++;
       }
     }
