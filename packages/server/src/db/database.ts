@@ -183,6 +183,7 @@ export const migrateWith = async (migrator: Migrator): Promise<string[]> => {
  */
 const REWRITTEN_BY: Readonly<Record<string, readonly (keyof DB & string)[]>> = {
   '2026-12-03T0900_record_keys': ['patients', 'patient_facts'],
+  '2026-12-04T1900_lookup_probe': ['patient_lookup'],
 };
 const rewrittenBy = (applied: readonly string[]): (keyof DB & string)[] => [
   ...new Set(applied.flatMap((name) => REWRITTEN_BY[name] ?? [])),

@@ -153,6 +153,11 @@ export interface PatientLookupTable {
   kind: LookupKind;
   digest: number;
   patient_id: string;
+  /**
+   * `lookup_probe(tenant_id, kind, digest)`, stored by the database: the column lookups are
+   * indexed by. Used in SQL only (a bigint past 2^53 would round as a JS number).
+   */
+  probe: ColumnType<never, never, never>;
 }
 
 export interface AppointmentsTable {

@@ -38,6 +38,7 @@ const FROZEN_MIGRATIONS: Record<string, string> = {
   '2026-12-02T2100_inbound_review': '8b3de8a7db561671d91e3688b64c92f472eb08a4333346abb6b58d7cd197d721',
   '2026-12-03T0900_record_keys': 'de5667e9a03c9c0f88d7548d5a23f8e2d8b625ad8341687c9616a9660e8bc092',
   '2026-12-03T1700_import_indexes': '1ef239b29aea1da6cace999a9970067a8cdf70fc9d4d1c1dec847afc4cf6c2be',
+  '2026-12-04T1900_lookup_probe': '8f6a0da9f11bf644af12bacc61f1f20af75bd3c8c8e30f804d71d61a4ea7fcc1',
 };
 
 describe(`storage contract (${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded'})`, () => {

@@ -1,5 +1,6 @@
 import { ACTIONS, DATA_CLASSES, PURPOSES, ROLES } from '@careloop/contracts';
 import fc from 'fast-check';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Careloop } from '../../src/main/careloop.ts';
 import { decide } from '../../src/modules/policy/index.ts';
@@ -109,5 +110,30 @@ describe('policy enforced where patient data is read', () => {
       code: 'ROLE_NOT_PERMITTED',
     });
     expect(ACTIONS).toContain('list');
+  });
+
+  it('blind-index probes: the stored one is what lookup_probe gives, and tenants and kinds never share one', async () => {
+    const kinds = ['phone', 'email', 'snils', 'oms', 'card', 'surname', 'name', 'external'];
+    const stored = await careloop.db.tenant(
+      tenantId,
+      async (tx) =>
+        (
+          await sql<{ probe: string; expected: string }>`
+          SELECT probe::text, lookup_probe(tenant_id, kind, digest)::text AS expected FROM patient_lookup`.execute(
+            tx,
+          )
+        ).rows,
+    );
+    expect(stored.length).toBeGreaterThan(0);
+    for (const r of stored) expect(r.probe).toBe(r.expected);
+    const probes = await careloop.db.tenant(tenantId, async (tx) =>
+      (
+        await sql<{ probe: string }>`
+          SELECT lookup_probe(t, k, d)::text AS probe
+            FROM unnest(${[tenantId, otherTenantId]}::uuid[]) t, unnest(${kinds}::text[]) k,
+                 unnest(${[0, 1, 2 ** 31 - 1]}::int[]) d`.execute(tx)
+      ).rows.map((r) => r.probe),
+    );
+    expect(new Set(probes).size).toBe(2 * kinds.length * 3);
   });
 });

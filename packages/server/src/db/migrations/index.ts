@@ -16,6 +16,7 @@ import * as freeSlotsByBranch from './2026-12-02T1940_free_slots_by_branch.ts';
 import * as inboundReview from './2026-12-02T2100_inbound_review.ts';
 import * as recordKeys from './2026-12-03T0900_record_keys.ts';
 import * as importIndexes from './2026-12-03T1700_import_indexes.ts';
+import * as lookupProbe from './2026-12-04T1900_lookup_probe.ts';
 
 /** Every migration, by its frozen, date-based name. Append only. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T2100_inbound_review': inboundReview,
   '2026-12-03T0900_record_keys': recordKeys,
   '2026-12-03T1700_import_indexes': importIndexes,
+  '2026-12-04T1900_lookup_probe': lookupProbe,
 };

@@ -5,7 +5,7 @@ import { type Clock, localDay, systemActor } from '../../kernel/index.ts';
 import { appendAudit, auditContextOf } from '../audit/index.ts';
 import { loadApproved } from '../content/index.ts';
 import type { TenantKeys } from '../crypto/index.ts';
-import { canonicalLookup, unsealPatient } from '../patients/index.ts';
+import { canonicalLookup, lookupMatches, unsealPatient } from '../patients/index.ts';
 import { getTenant } from '../tenants/index.ts';
 import { enqueueMessages } from './enqueue.ts';
 import { queueInbound } from './inbound.ts';
@@ -264,8 +264,7 @@ async function findBySender(
         j.onRef('p.tenant_id', '=', 'l.tenant_id').onRef('p.id', '=', 'l.patient_id'),
       )
       .select(['p.id', 'p.key_version', 'p.key_wrapped', 'p.identity_enc', 'p.contact_enc'])
-      .where('l.kind', '=', 'phone')
-      .where('l.digest', '=', keys.blind('phone', phone))
+      .where(lookupMatches(keys, 'phone', phone))
       .where('p.status', '=', 'active')
       .execute();
     return candidates

@@ -140,7 +140,8 @@ async function incrementalScope(
       SELECT DISTINCT l2.patient_id
       FROM patient_sources s
       JOIN patient_lookup l1 ON l1.tenant_id = s.tenant_id AND l1.patient_id = s.patient_id
-      JOIN patient_lookup l2 ON l2.tenant_id = l1.tenant_id AND l2.kind = l1.kind AND l2.digest = l1.digest
+      JOIN patient_lookup l2 ON l2.probe = l1.probe AND l2.tenant_id = l1.tenant_id AND l2.kind = l1.kind
+                             AND l2.digest = l1.digest
       WHERE s.batch_id = ${batchId}`.execute(tx);
     const ids = new Set(batch.map((b) => b.patient_id));
     for (const r of near.rows) ids.add(r.patient_id);

@@ -1,4 +1,6 @@
+import { type RawBuilder, sql } from 'kysely';
 import type { LookupKind } from '../../db/index.ts';
+import type { TenantKeys } from '../crypto/index.ts';
 import type { PatientContact, PatientIdentity } from './types.ts';
 
 /**
@@ -56,4 +58,13 @@ export function lookupValues(identity: PatientIdentity, contact: PatientContact)
   // Surname only: a full-name search narrows the surname's candidates after decrypting them.
   add('surname', identity.lastName);
   return out;
+}
+
+/**
+ * The blind-index entries (table alias `l`) of a canonical value: found by their probe, the
+ * column the index is on, then checked by kind and digest.
+ */
+export function lookupMatches(keys: TenantKeys, kind: LookupKind, canonical: string): RawBuilder<boolean> {
+  const digest = keys.blind(kind, canonical);
+  return sql<boolean>`(l.probe = lookup_probe(${keys.tenantId}, ${kind}, ${digest}) AND l.kind = ${kind} AND l.digest = ${digest})`;
 }

@@ -3,7 +3,7 @@ import { AppError, type Clock, type Scope } from '../../kernel/index.ts';
 import { appendAudit, auditContextOf } from '../audit/index.ts';
 import type { TenantKeys } from '../crypto/index.ts';
 import { classesFor } from '../policy/index.ts';
-import { canonicalLookup, foldName } from './lookup.ts';
+import { canonicalLookup, foldName, lookupMatches } from './lookup.ts';
 import { maskPhone } from './mask.ts';
 import { unsealPatient } from './seal.ts';
 
@@ -75,13 +75,7 @@ export async function searchPatients(
       j.onRef('p.tenant_id', '=', 'l.tenant_id').onRef('p.id', '=', 'l.patient_id'),
     )
     .select(['p.id', 'p.status', 'p.key_version', 'p.key_wrapped', 'p.identity_enc', 'p.contact_enc'])
-    .where((eb) =>
-      eb.or(
-        probes.map((p) =>
-          eb.and([eb('l.kind', '=', p.kind), eb('l.digest', '=', keys.blind(p.kind, p.value))]),
-        ),
-      ),
-    )
+    .where((eb) => eb.or(probes.map((p) => lookupMatches(keys, p.kind, p.value))))
     .where('p.status', '<>', 'erased')
     .limit(MAX_CANDIDATES);
   const candidates = (await tx.executeQuery(prepared(lookup.compile()))).rows;

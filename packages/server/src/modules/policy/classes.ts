@@ -37,7 +37,7 @@ export const PATIENT_TABLE_CLASSES = {
     erased_at: 'key',
     record_key: 'key',
   },
-  patient_lookup: { tenant_id: 'key', kind: 'key', digest: 'key', patient_id: 'key' },
+  patient_lookup: { tenant_id: 'key', kind: 'key', digest: 'key', patient_id: 'key', probe: 'key' },
   appointments: {
     tenant_id: 'key',
     id: 'key',
