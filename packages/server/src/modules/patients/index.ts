@@ -8,6 +8,8 @@ export {
   derivedColumns,
   identityAad,
   PATIENT_COPY_COLUMNS,
+  type PatientTexts,
+  patientTexts,
   type SealedPatient,
   sealPatient,
   unsealPatient,

@@ -1,6 +1,6 @@
 import type { LookupKind } from '../../db/index.ts';
 import { newId, randomBytesPooled } from '../../kernel/index.ts';
-import { openJson, sealJson, type TenantKeys } from '../crypto/index.ts';
+import { openJson, seal, type TenantKeys } from '../crypto/index.ts';
 import { lookupValues } from './lookup.ts';
 import type { NewPatient, PatientContact, PatientIdentity } from './types.ts';
 
@@ -56,7 +56,24 @@ export function derivedColumns(
   };
 }
 
-export function sealPatient(keys: TenantKeys, input: NewPatient, now: Date): SealedPatient {
+/** A patient's identity and contact as the JSON texts that are sealed. */
+export interface PatientTexts {
+  readonly identity: string;
+  readonly contact: string;
+}
+
+export const patientTexts = (input: Pick<NewPatient, 'identity' | 'contact'>): PatientTexts => ({
+  identity: JSON.stringify(input.identity),
+  contact: JSON.stringify(input.contact),
+});
+
+/** `texts`: the caller's own rendering of the same values, when it needs them too (an import hashes them). */
+export function sealPatient(
+  keys: TenantKeys,
+  input: NewPatient,
+  now: Date,
+  texts: PatientTexts = patientTexts(input),
+): SealedPatient {
   const tenantId = keys.tenantId;
   const id = input.id ?? newId();
   const pk = keys.newPatientKey(id);
@@ -76,8 +93,8 @@ export function sealPatient(keys: TenantKeys, input: NewPatient, now: Date): Sea
       id,
       key_version: pk.version,
       key_wrapped: pk.wrapped,
-      identity_enc: sealJson(pk.key, input.identity, identityAad(tenantId, id)),
-      contact_enc: sealJson(pk.key, input.contact, contactAad(tenantId, id)),
+      identity_enc: seal(pk.key, Buffer.from(texts.identity), identityAad(tenantId, id)),
+      contact_enc: seal(pk.key, Buffer.from(texts.contact), contactAad(tenantId, id)),
       ...derivedColumns(input),
       sex: p.sex ?? null,
       city: p.city ?? null,

@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { copyLine, LineBuffer } from '../../../db/copy.ts';
 import { TenantKeys } from '../../crypto/index.ts';
 import type { FieldIssue } from '../../normalise/index.ts';
-import { type NewPatient, PATIENT_COPY_COLUMNS, sealPatient } from '../../patients/index.ts';
+import { type NewPatient, PATIENT_COPY_COLUMNS, patientTexts, sealPatient } from '../../patients/index.ts';
 import { newPatientFacts } from '../../segments/facts.ts';
 import type { ImportRow } from '../rows.ts';
 import { type ImportedConsent, type ImportRules, personFromRow, type RowVerdict } from './person.ts';
@@ -100,9 +100,6 @@ export const sourceKey = (
   value: string,
 ): Buffer => keys.mac(kind, `${sourceId}|${value}`).subarray(0, 16);
 
-/** A stable text of the person, so a row seen before is recognised whatever its row number. */
-const canonical = (p: NewPatient): string => JSON.stringify([p.identity, p.contact, p.profile]);
-
 /** The CPU-heavy part of importing a chunk: validation, normalisation, keyed hashes, encryption. */
 export function prepareRows(ctx: PrepareContext, rows: readonly ImportRow[]): PreparedChunk {
   const keys = TenantKeys.fromMaterial(ctx.tenantId, ctx.keys);
@@ -112,10 +109,13 @@ export function prepareRows(ctx: PrepareContext, rows: readonly ImportRow[]): Pr
   const ranges = new Int32Array(rows.length * RANGES_PER_ROW);
   const prepared = rows.map((row, i): PreparedRow => {
     const v = judge(row, ctx.rules);
-    const person = v.person ? canonical(v.person) : null;
+    const texts = v.person ? patientTexts(v.person) : null;
+    // A stable text of the person (`JSON.stringify([identity, contact, profile])`, built from
+    // the texts that are sealed), so a row seen before is recognised whatever its row number.
+    const person = texts ? `[${texts.identity},${texts.contact},${JSON.stringify(v.person!.profile)}]` : null;
     const record = person ? sourceKey(keys, 'import-row', ctx.sourceId, person) : null;
     const external = v.externalId ? sourceKey(keys, 'external', ctx.sourceId, v.externalId) : null;
-    const sealed = v.person ? sealPatient(keys, { ...v.person, createdAt: ctx.now }, ctx.now) : null;
+    const sealed = texts ? sealPatient(keys, { ...v.person!, createdAt: ctx.now }, ctx.now, texts) : null;
     if (sealed) {
       const p = sealed.patient;
       // In COPY_TABLES order.
