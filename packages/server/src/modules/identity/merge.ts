@@ -7,7 +7,7 @@ import {
   birthParts,
   contactAad,
   identityAad,
-  lookupValues,
+  lookupRows,
   type PatientContact,
   type PatientIdentity,
 } from '../patients/index.ts';
@@ -103,25 +103,6 @@ export const openPatient = (keys: TenantKeys, p: PatientRow) => {
     identity: openJson<PatientIdentity>(key, p.identity_enc, identityAad(keys.tenantId, p.id)),
     contact: openJson<PatientContact>(key, p.contact_enc, contactAad(keys.tenantId, p.id)),
   };
-};
-
-/** Rebuilds a patient's blind-index entries from its values. */
-export const reindex = async (
-  tx: Tx,
-  keys: TenantKeys,
-  patientId: string,
-  identity: PatientIdentity,
-  contact: PatientContact,
-): Promise<void> => {
-  await tx.deleteFrom('patient_lookup').where('patient_id', '=', patientId).execute();
-  const rows = lookupValues(identity, contact).map(([kind, value]) => ({
-    tenant_id: keys.tenantId,
-    kind,
-    digest: keys.blind(kind, value),
-    patient_id: patientId,
-  }));
-  const unique = [...new Map(rows.map((l) => [`${l.kind}:${l.digest}`, l])).values()];
-  if (unique.length > 0) await tx.insertInto('patient_lookup').values(unique).execute();
 };
 
 /** The tables whose rows follow a patient into a merge, by their name in `Moves`. */
@@ -399,15 +380,7 @@ export async function mergePatientsBatch(
   const touched = [...finals.map((f) => f.id), ...steps.map((st) => st.mergedId)];
   for (const part of chunks(touched))
     await tx.deleteFrom('patient_lookup').where('patient_id', 'in', part).execute();
-  const lookups = finals.flatMap((f) => {
-    const rowsOf = lookupValues(f.identity, f.contact).map(([kind, value]) => ({
-      tenant_id: t,
-      kind,
-      digest: keys.blind(kind, value),
-      patient_id: f.id,
-    }));
-    return [...new Map(rowsOf.map((l) => [`${l.kind}:${l.digest}`, l])).values()];
-  });
+  const lookups = finals.flatMap((f) => lookupRows(keys, f.id, f.identity, f.contact));
   for (const part of chunks(lookups)) await tx.insertInto('patient_lookup').values(part).execute();
 
   // Moved rows, by the merge that moved them. Anything merged into a merged record earlier follows it.

@@ -2,6 +2,7 @@ import type { Tx } from '../../db/index.ts';
 import { AppError, actorId, type Clock, isUuid, newId, type Scope } from '../../kernel/index.ts';
 import { appendAudit, auditContextOf } from '../audit/index.ts';
 import type { TenantKeys } from '../crypto/index.ts';
+import { reindexPatient } from '../patients/index.ts';
 import { requireClasses } from '../policy/index.ts';
 import {
   type ConsentChange,
@@ -10,7 +11,6 @@ import {
   type Moves,
   movedTables,
   openPatient,
-  reindex,
   rejectPair,
 } from './merge.ts';
 
@@ -125,8 +125,8 @@ export async function unmergePatients(
     contact_enc: merge.previous_contact_enc,
   });
   const restoredM = openPatient(keys, M);
-  await reindex(tx, keys, s, restoredS.identity, restoredS.contact);
-  await reindex(tx, keys, m, restoredM.identity, restoredM.contact);
+  await reindexPatient(tx, keys, s, restoredS.identity, restoredS.contact);
+  await reindexPatient(tx, keys, m, restoredM.identity, restoredM.contact);
   const restored = await restoreConsents(tx, clock, scope, moves.consent);
   const consentRestored = restored.filter((c) => c.patientId === s).map((c) => c.kind);
   const [a, b] = s < m ? [s, m] : [m, s];

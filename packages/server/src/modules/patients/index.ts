@@ -1,5 +1,13 @@
 export { type PatientCard, permittedColumns, readCard } from './card.ts';
-export { canonicalLookup, foldName, lookupMatches, lookupValues } from './lookup.ts';
+export {
+  canonicalLookup,
+  foldName,
+  type LookupRow,
+  lookupMatches,
+  lookupRows,
+  lookupValues,
+  reindexPatient,
+} from './lookup.ts';
 export { maskDigits, maskEmail, maskPhone, REVEALABLE, type Revealable } from './mask.ts';
 export { type Rectification, rectifyPatient, registerPatient } from './registry.ts';
 export {

@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
-import type { LookupKind } from '../../db/index.ts';
+import type { LookupKind, Tx } from '../../db/index.ts';
 import type { TenantKeys } from '../crypto/index.ts';
 import type { PatientContact, PatientIdentity } from './types.ts';
 
@@ -58,6 +58,45 @@ export function lookupValues(identity: PatientIdentity, contact: PatientContact)
   // Surname only: a full-name search narrows the surname's candidates after decrypting them.
   add('surname', identity.lastName);
   return out;
+}
+
+export interface LookupRow {
+  readonly tenant_id: string;
+  readonly kind: LookupKind;
+  readonly digest: number;
+  readonly patient_id: string;
+}
+
+/** A patient's blind-index rows: one per kind and digest (two values may share one). */
+export function lookupRows(
+  keys: TenantKeys,
+  patientId: string,
+  identity: PatientIdentity,
+  contact: PatientContact,
+): LookupRow[] {
+  const seen = new Set<string>();
+  const rows: LookupRow[] = [];
+  for (const [kind, value] of lookupValues(identity, contact)) {
+    const digest = keys.blind(kind, value);
+    const key = `${kind}:${digest}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    rows.push({ tenant_id: keys.tenantId, kind, digest, patient_id: patientId });
+  }
+  return rows;
+}
+
+/** Rebuilds a patient's blind-index rows from its current values. */
+export async function reindexPatient(
+  tx: Tx,
+  keys: TenantKeys,
+  patientId: string,
+  identity: PatientIdentity,
+  contact: PatientContact,
+): Promise<void> {
+  await tx.deleteFrom('patient_lookup').where('patient_id', '=', patientId).execute();
+  const rows = lookupRows(keys, patientId, identity, contact);
+  if (rows.length > 0) await tx.insertInto('patient_lookup').values(rows).execute();
 }
 
 /**

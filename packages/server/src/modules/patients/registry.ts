@@ -3,7 +3,7 @@ import { AppError, type Clock, isUuid, type Scope } from '../../kernel/index.ts'
 import { appendAudit, auditContextOf } from '../audit/index.ts';
 import { openJson, sealJson, type TenantKeys } from '../crypto/index.ts';
 import { requireClasses } from '../policy/index.ts';
-import { lookupValues } from './lookup.ts';
+import { reindexPatient } from './lookup.ts';
 import { contactAad, derivedColumns, identityAad, sealPatient } from './seal.ts';
 import type { NewPatient, PatientContact, PatientIdentity, PatientProfile } from './types.ts';
 
@@ -103,15 +103,7 @@ export async function rectifyPatient(
     })
     .where('id', '=', patientId)
     .execute();
-  await tx.deleteFrom('patient_lookup').where('patient_id', '=', patientId).execute();
-  const lookups = lookupValues(identity, contact).map(([kind, value]) => ({
-    tenant_id: t,
-    kind,
-    digest: keys.blind(kind, value),
-    patient_id: patientId,
-  }));
-  const unique = [...new Map(lookups.map((l) => [`${l.kind}:${l.digest}`, l])).values()];
-  if (unique.length > 0) await tx.insertInto('patient_lookup').values(unique).execute();
+  await reindexPatient(tx, keys, patientId, identity, contact);
   const fields = [
     ...Object.keys(changes.identity ?? {}).map((k) => `identity.${k}`),
     ...Object.keys(changes.contact ?? {}).map((k) => `contact.${k}`),

@@ -1,7 +1,6 @@
-import type { LookupKind } from '../../db/index.ts';
 import { newId, randomBytesPooled } from '../../kernel/index.ts';
 import { openJson, seal, type TenantKeys } from '../crypto/index.ts';
-import { lookupValues } from './lookup.ts';
+import { type LookupRow, lookupRows } from './lookup.ts';
 import type { NewPatient, PatientContact, PatientIdentity } from './types.ts';
 
 /** The rows that store one patient: the patient (with its wrapped key) and its blind-index entries. */
@@ -29,7 +28,7 @@ export interface SealedPatient {
     record_key: number;
     created_at: Date;
   };
-  readonly lookups: { tenant_id: string; kind: LookupKind; digest: number; patient_id: string }[];
+  readonly lookups: LookupRow[];
 }
 
 export const identityAad = (tenantId: string, patientId: string): string =>
@@ -78,15 +77,6 @@ export function sealPatient(
   const id = input.id ?? newId();
   const pk = keys.newPatientKey(id);
   const p = input.profile;
-  const seen = new Set<string>();
-  const lookups = [];
-  for (const [kind, value] of lookupValues(input.identity, input.contact)) {
-    const digest = keys.blind(kind, value);
-    const k = `${kind}:${digest}`;
-    if (seen.has(k)) continue;
-    seen.add(k);
-    lookups.push({ tenant_id: tenantId, kind, digest, patient_id: id });
-  }
   return {
     patient: {
       tenant_id: tenantId,
@@ -107,7 +97,7 @@ export function sealPatient(
       record_key: randomBytesPooled(4).readUInt32BE(0) >>> 1,
       created_at: input.createdAt ?? now,
     },
-    lookups,
+    lookups: lookupRows(keys, id, input.identity, input.contact),
   };
 }
 

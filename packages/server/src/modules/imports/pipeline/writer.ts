@@ -7,7 +7,7 @@ import {
   contactAad,
   derivedColumns,
   identityAad,
-  lookupValues,
+  lookupRows,
   type NewPatient,
   PATIENT_COPY_COLUMNS,
 } from '../../patients/index.ts';
@@ -278,18 +278,12 @@ async function applyUpdates(
     await sql`DELETE FROM patient_lookup WHERE patient_id = ANY (${sealed.map((s) => s.id)}::uuid[])`.execute(
       tx,
     );
-    const lookups = new Map<string, { kind: string; digest: number; id: string }>();
-    for (const s of sealed)
-      for (const [kind, value] of lookupValues(s.u.person.identity, s.u.person.contact)) {
-        const digest = keys.blind(kind, value);
-        lookups.set(`${s.id}:${kind}:${digest}`, { kind, digest, id: s.id });
-      }
-    const l = [...lookups.values()];
+    const l = sealed.flatMap((s) => lookupRows(keys, s.id, s.u.person.identity, s.u.person.contact));
     if (l.length > 0)
       await sql`
         INSERT INTO patient_lookup (tenant_id, kind, digest, patient_id)
         SELECT ${t}, * FROM unnest(${l.map((x) => x.kind)}::text[], ${l.map((x) => x.digest)}::int[],
-                                   ${l.map((x) => x.id)}::uuid[])`.execute(tx);
+                                   ${l.map((x) => x.patient_id)}::uuid[])`.execute(tx);
   }
   // Every row is provenance, not only the last: re-importing the file finds each one seen.
   const byRecord = new Map(updates.map((u) => [u.record.toString('hex'), u]));
