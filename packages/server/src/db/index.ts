@@ -1,3 +1,4 @@
+export { BATCH_ROWS, chunks, valuesList } from './batches.ts';
 export { type CopyValue, CopyWriter, LineBuffer, LineSelection } from './copy.ts';
 export type {
   BulkLoad,

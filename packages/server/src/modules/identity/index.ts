@@ -5,12 +5,8 @@ export { type DedupeResult, type DedupeStats, dedupeRecords, type ScoredPair } f
 export type { FieldEvidence } from './explain.ts';
 export { type DedupeFileOptions, type DedupeFileResult, dedupeFile } from './file-mode.ts';
 export { linkRecordFromFields } from './link-fields.ts';
-export {
-  goldenOf,
-  type MergeOutcome,
-  type MergeRequest,
-  mergePatients,
-} from './merge.ts';
+export { type MergeOutcome, type MergeRequest, mergePatients } from './merge.ts';
+export { goldenOf } from './merge-records.ts';
 export { linkRecordOfPatient } from './patient-record.ts';
 export type { MergeView, ReviewItem, ReviewPage, ReviewSide } from './queue.ts';
 export type { DedupeOptions, LinkRecord } from './record.ts';

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import type { Tx } from '../../db/index.ts';
+import { chunks, type Tx, valuesList } from '../../db/index.ts';
 import { AppError, actorId, type Clock, isUuid, newId, type Scope } from '../../kernel/index.ts';
 import { appendAudit, auditContextOf } from '../audit/index.ts';
-import { openJson, sealJson, type TenantKeys } from '../crypto/index.ts';
+import { sealJson, type TenantKeys } from '../crypto/index.ts';
 import {
   birthParts,
   contactAad,
@@ -11,137 +11,19 @@ import {
   type PatientContact,
   type PatientIdentity,
 } from '../patients/index.ts';
-import { CONTACT_ATTRIBUTES, IDENTITY_ATTRIBUTES, requireClasses } from '../policy/index.ts';
-import { chooseGolden, type SourceRecord } from './survivorship.ts';
+import { requireClasses } from '../policy/index.ts';
+import { carryWithdrawals } from './merge-consents.ts';
+import {
+  goldenOf,
+  lockPatients,
+  type Moves,
+  movedTables,
+  openPatient,
+  type PatientRow,
+} from './merge-records.ts';
 
 /** The classes a merge rewrites: only roles that may write all of them merge or unmerge. */
 export const MERGE_CLASSES = ['identity', 'contact', 'demographic', 'preference'] as const;
-
-interface ConsentRow {
-  kind: string;
-  channel: string | null;
-  status: string;
-  since: Date;
-  expires_at: Date | null;
-  event_id: string;
-  document_id: string | null;
-}
-
-/** A consent state the merge ended (survivor: withdrawn; merged record: superseded), with the state it replaced. */
-export interface ConsentChange {
-  readonly patientId: string;
-  readonly kind: string;
-  readonly eventId: string;
-  readonly previous: {
-    status: string;
-    since: string;
-    expiresAt: string | null;
-    eventId: string;
-    documentId: string | null;
-  };
-}
-
-/** What a merge moved, to move exactly that back. */
-export interface Moves {
-  readonly visits: string[];
-  readonly appointments: string[];
-  readonly conditions: string[];
-  readonly sources: { sourceId: string; recordHmac: string }[];
-  readonly consent: ConsentChange[];
-}
-
-type PatientRow = {
-  id: string;
-  status: 'active' | 'merged' | 'erased';
-  merged_into: string | null;
-  key_version: number | null;
-  key_wrapped: Buffer | null;
-  identity_enc: Buffer | null;
-  contact_enc: Buffer | null;
-  sex: 'female' | 'male' | null;
-  birth_year: number | null;
-  birth_md: number | null;
-  city: string | null;
-  has_email: boolean;
-  has_phone: boolean;
-  updated_at: Date;
-};
-
-export const lockPatients = async (tx: Tx, ids: readonly string[]): Promise<Map<string, PatientRow>> => {
-  // Always in id order, so two merges touching the same patients cannot deadlock.
-  const rows = await tx
-    .selectFrom('patients')
-    .select([
-      'id',
-      'status',
-      'merged_into',
-      'key_version',
-      'key_wrapped',
-      'identity_enc',
-      'contact_enc',
-      'sex',
-      'birth_year',
-      'birth_md',
-      'city',
-      'has_email',
-      'has_phone',
-      'updated_at',
-    ])
-    .where('id', 'in', [...ids].sort())
-    .orderBy('id')
-    .forUpdate()
-    .execute();
-  return new Map(rows.map((r) => [r.id, r as PatientRow]));
-};
-
-export const openPatient = (keys: TenantKeys, p: PatientRow) => {
-  if (p.key_version === null || p.key_wrapped === null || !p.identity_enc || !p.contact_enc)
-    throw new AppError('CONFLICT', 'An erased patient cannot be merged.');
-  const key = keys.unwrapPatientKey(p.id, p.key_version, p.key_wrapped);
-  return {
-    key,
-    identity: openJson<PatientIdentity>(key, p.identity_enc, identityAad(keys.tenantId, p.id)),
-    contact: openJson<PatientContact>(key, p.contact_enc, contactAad(keys.tenantId, p.id)),
-  };
-};
-
-/** The tables whose rows follow a patient into a merge, by their name in `Moves`. */
-const MOVED_TABLES = {
-  visits: 'visits',
-  appointments: 'appointments',
-  conditions: 'patient_conditions',
-} as const;
-type MovedKey = keyof typeof MOVED_TABLES;
-export const movedTables = Object.entries(MOVED_TABLES) as [MovedKey, (typeof MOVED_TABLES)[MovedKey]][];
-
-/** Golden identity and contact of two records (survivorship rules; the newer record wins ties). */
-export const goldenOf = (
-  survivor: { identity: PatientIdentity; contact: PatientContact; updatedAt: Date },
-  merged: { identity: PatientIdentity; contact: PatientContact; updatedAt: Date },
-): { identity: PatientIdentity; contact: PatientContact } => {
-  const source = (row: number, p: typeof survivor): SourceRecord => ({
-    row,
-    updatedAt: p.updatedAt.toISOString(),
-    values: { ...p.identity, ...p.contact },
-  });
-  // On a tie (same update time) the later row wins: that is the survivor's, the record people already use.
-  const golden = chooseGolden([source(2, survivor), source(1, merged)]);
-  const pick = <K extends string>(names: readonly K[]): Partial<Record<K, string>> => {
-    const out: Partial<Record<K, string>> = {};
-    for (const n of names) if (golden[n]) out[n] = golden[n].value;
-    return out;
-  };
-  const identity = pick(IDENTITY_ATTRIBUTES) as PatientIdentity;
-  return {
-    // A patient always keeps a surname and a first name: the survivor's if survivorship found none.
-    identity: {
-      ...identity,
-      lastName: identity.lastName ?? survivor.identity.lastName,
-      firstName: identity.firstName ?? survivor.identity.firstName,
-    },
-    contact: pick(CONTACT_ATTRIBUTES),
-  };
-};
 
 export interface MergeRequest {
   readonly survivorId: string;
@@ -184,17 +66,6 @@ export interface MergeBatchOptions {
 }
 
 /** Rows per multi-row statement: well under PostgreSQL's 65,535 parameters at 12 per row. */
-const CHUNK = 500;
-
-const chunks = <T>(items: readonly T[], size = CHUNK): T[][] => {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-};
-
-/** A VALUES list with a type cast on every parameter (PostgreSQL cannot infer them in FROM). */
-const valuesList = (rows: readonly (readonly unknown[])[], types: readonly string[]) =>
-  sql`(VALUES ${sql.join(rows.map((r) => sql`(${sql.join(r.map((v, i) => sql`${v}::${sql.raw(types[i]!)}`))})`))})`;
 
 /** One record the batch merges away, into the survivor of its group. */
 interface Step {
@@ -530,125 +401,6 @@ export async function mergePatients(
   if (reason === 'not_found') throw new AppError('NOT_FOUND', 'No such patient.');
   if (reason || !merged[0]) throw new AppError('CONFLICT', 'Only two active patients can be merged.');
   return merged[0];
-}
-
-/**
- * Consent never widens on a merge. A kind withdrawn on the merged record and granted on
- * the survivor is withdrawn on the survivor too: whoever the person told "no" on either
- * record, the answer stands. The merged record's own grants are not carried over; they
- * are superseded on the ledger, so nothing can reach the merged record either. Steps into
- * one survivor apply in order (a kind the first withdrew is no longer granted for the
- * second); the ledger events and state changes of the whole batch are written at once.
- */
-async function carryWithdrawals(
-  tx: Tx,
-  clock: Clock,
-  scope: Scope,
-  steps: readonly Step[],
-): Promise<Map<string, ConsentChange[]>> {
-  const ids = [...new Set(steps.flatMap((st) => [st.survivorId, st.mergedId]))];
-  const states = new Map<string, ConsentRow[]>();
-  for (const part of chunks(ids)) {
-    const rows = await tx
-      .selectFrom('consent_state')
-      .select(['patient_id', 'kind', 'channel', 'status', 'since', 'expires_at', 'event_id', 'document_id'])
-      .where('patient_id', 'in', part)
-      .orderBy('patient_id')
-      .orderBy('kind')
-      .forUpdate()
-      .execute();
-    for (const { patient_id, ...r } of rows) states.set(patient_id, [...(states.get(patient_id) ?? []), r]);
-  }
-  const now = clock.now();
-  const byMerge = new Map<string, ConsentChange[]>();
-  const events: {
-    patientId: string;
-    prev: ConsentRow;
-    event: 'withdrawn' | 'superseded';
-    eventId: string;
-  }[] = [];
-  // The survivors' granted kinds as the batch goes: a withdrawal carried over ends a grant for later steps.
-  const granted = new Map<string, Map<string, ConsentRow>>();
-  for (const st of steps) {
-    let g = granted.get(st.survivorId);
-    if (!g) {
-      g = new Map(
-        (states.get(st.survivorId) ?? []).filter((r) => r.status === 'granted').map((r) => [r.kind, r]),
-      );
-      granted.set(st.survivorId, g);
-    }
-    const changes: ConsentChange[] = [];
-    const end = (patientId: string, prev: ConsentRow, event: 'withdrawn' | 'superseded') => {
-      const eventId = newId();
-      events.push({ patientId, prev, event, eventId });
-      changes.push({
-        patientId,
-        kind: prev.kind,
-        eventId,
-        previous: {
-          status: prev.status,
-          since: prev.since.toISOString(),
-          expiresAt: prev.expires_at?.toISOString() ?? null,
-          eventId: prev.event_id,
-          documentId: prev.document_id,
-        },
-      });
-    };
-    for (const w of states.get(st.mergedId) ?? []) {
-      const prev = g.get(w.kind);
-      if (w.status === 'withdrawn' && prev) {
-        end(st.survivorId, prev, 'withdrawn');
-        g.delete(w.kind);
-      }
-      if (w.status === 'granted') end(st.mergedId, w, 'superseded');
-    }
-    if (changes.length > 0) byMerge.set(st.mergeId, changes);
-  }
-  if (events.length === 0) return byMerge;
-  for (const part of chunks(events)) {
-    await tx
-      .insertInto('consent_events')
-      .values(
-        part.map((e) => ({
-          tenant_id: scope.tenantId,
-          id: e.eventId,
-          patient_id: e.patientId,
-          kind: e.prev.kind,
-          channel: e.prev.channel as 'email' | 'sms' | 'messenger' | 'call' | null,
-          event: e.event,
-          document_id: null,
-          document_hash: null,
-          capture_method: 'merge' as const,
-          evidence_enc: null,
-          representative_id: null,
-          actor: actorId(scope.actor),
-          occurred_at: now,
-          recorded_at: now,
-          expires_at: null,
-        })),
-      )
-      .execute();
-    await sql`
-      UPDATE consent_state AS c SET status = v.status, since = ${now}, expires_at = NULL, event_id = v.event_id
-      FROM ${valuesList(
-        part.map((e) => [e.patientId, e.prev.kind, e.event, e.eventId]),
-        ['uuid', 'text', 'text', 'uuid'],
-      )} AS v(patient_id, kind, status, event_id)
-      WHERE c.tenant_id = ${scope.tenantId} AND c.patient_id = v.patient_id AND c.kind = v.kind`.execute(tx);
-  }
-  await appendAudit(
-    tx,
-    clock,
-    auditContextOf(scope),
-    events.map((e) => ({
-      action: e.event === 'withdrawn' ? 'consent.withdrawn' : 'consent.superseded',
-      outcome: 'done' as const,
-      subjectType: 'patient',
-      subjectId: e.patientId,
-      details: { kind: e.prev.kind, method: 'merge', eventId: e.eventId },
-    })),
-  );
-  return byMerge;
 }
 
 /** Marks a pair "not the same person", creating its queue row when there is none. */

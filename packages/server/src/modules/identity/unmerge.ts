@@ -4,15 +4,9 @@ import { appendAudit, auditContextOf } from '../audit/index.ts';
 import type { TenantKeys } from '../crypto/index.ts';
 import { reindexPatient } from '../patients/index.ts';
 import { requireClasses } from '../policy/index.ts';
-import {
-  type ConsentChange,
-  lockPatients,
-  MERGE_CLASSES,
-  type Moves,
-  movedTables,
-  openPatient,
-  rejectPair,
-} from './merge.ts';
+import { MERGE_CLASSES, rejectPair } from './merge.ts';
+import type { ConsentChange } from './merge-consents.ts';
+import { lockPatients, type Moves, movedTables, openPatient } from './merge-records.ts';
 
 /** Moves what a merge moved from `from` back to `to`; rows re-pointed since are left alone. */
 const moveRecordsBack = async (tx: Tx, moves: Moves, from: string, to: string): Promise<void> => {
