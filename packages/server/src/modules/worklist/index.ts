@@ -11,12 +11,5 @@ export {
   type Suppression,
   type WorklistPolicy,
 } from './outcomes.ts';
-export {
-  type CallTaskInput,
-  type CallTaskView,
-  createCallTasks,
-  heldFromMarketing,
-  type OutcomeInput,
-  WORKLIST_ROLES,
-  WorklistService,
-} from './service.ts';
+export { type CallTaskView, type OutcomeInput, WORKLIST_ROLES, WorklistService } from './service.ts';
+export { type CallTaskInput, createCallTasks, heldFromMarketing } from './tasks.ts';

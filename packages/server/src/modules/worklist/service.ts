@@ -1,10 +1,10 @@
 import type { DataClass, Purpose, Role } from '@careloop/contracts';
 import { sql } from 'kysely';
 import type { Tx } from '../../db/index.ts';
-import { AppError, actorId, type Clock, isUuid, newId, type Scope } from '../../kernel/index.ts';
+import { AppError, actorId, isUuid, type Scope } from '../../kernel/index.ts';
 import { appendAudit, auditContextOf, guarded } from '../audit/index.ts';
 import { recordConsent } from '../consent/index.ts';
-import { openJson, sealJson, type TenantKeys } from '../crypto/index.ts';
+import { openJson, type TenantKeys } from '../crypto/index.ts';
 import type { ModuleDeps } from '../deps.ts';
 import { maskPhone, unsealPatient } from '../patients/index.ts';
 import { requireClasses } from '../policy/index.ts';
@@ -16,6 +16,7 @@ import {
   effectsOf,
   type WorklistPolicy,
 } from './outcomes.ts';
+import { createCallTasks, scriptAad } from './tasks.ts';
 
 /**
  * The call-centre worklist. Tasks come from the delivery worker's `call` channel (one per message,
@@ -26,16 +27,6 @@ import {
  */
 
 export const WORKLIST_ROLES: readonly Role[] = ['front_desk', 'owner'];
-
-export interface CallTaskInput {
-  readonly patientId: string;
-  readonly purpose: Purpose;
-  readonly script: string;
-  readonly idempotencyKey: string;
-  readonly messageId?: string | null;
-  readonly campaignId?: string | null;
-  readonly dueAt?: Date;
-}
 
 export interface CallTaskView {
   readonly id: string;
@@ -61,9 +52,6 @@ export interface OutcomeInput {
   readonly slotId?: string;
 }
 
-const scriptAad = (tenantId: string, patientId: string, taskId: string) =>
-  `${tenantId}/${patientId}/call_task/${taskId}`;
-
 const requireRole = (scope: Scope): void => {
   if (scope.actor.kind === 'patient') throw new AppError('ROLE_NOT_PERMITTED');
   if (scope.actor.kind === 'staff' && !WORKLIST_ROLES.includes(scope.actor.role))
@@ -72,81 +60,6 @@ const requireRole = (scope: Scope): void => {
 
 /** The task's own purpose governs what the operator may see of the patient. */
 const taskScope = (scope: Scope, purpose: string): Scope => ({ ...scope, purpose: purpose as Purpose });
-
-/** Creates tasks in one batch; an idempotency key seen before returns the existing task's id. */
-export async function createCallTasks(
-  tx: Tx,
-  keys: TenantKeys,
-  clock: Clock,
-  tenantId: string,
-  items: readonly CallTaskInput[],
-): Promise<string[]> {
-  if (items.length === 0) return [];
-  const now = clock.now();
-  const patients = await tx
-    .selectFrom('patients')
-    .select(['id', 'status', 'key_version', 'key_wrapped'])
-    .where(
-      'id',
-      'in',
-      [...new Set(items.map((i) => i.patientId))].filter((id) => isUuid(id)),
-    )
-    .execute();
-  const byId = new Map(patients.map((p) => [p.id, p]));
-  const rows = items.map((i) => {
-    const p = byId.get(i.patientId);
-    if (p?.status !== 'active' || p.key_version === null || p.key_wrapped === null)
-      throw new AppError('NOT_FOUND', 'No such patient.');
-    const id = newId();
-    const key = keys.unwrapPatientKey(p.id, p.key_version, p.key_wrapped);
-    return {
-      tenant_id: tenantId,
-      id,
-      patient_id: p.id,
-      message_id: i.messageId ?? null,
-      campaign_id: i.campaignId ?? null,
-      purpose: i.purpose,
-      idempotency_key: i.idempotencyKey,
-      key_version: p.key_version,
-      script_enc: sealJson(key, i.script, scriptAad(tenantId, p.id, id)),
-      due_at: i.dueAt ?? now,
-      created_at: now,
-      updated_at: now,
-    };
-  });
-  await tx
-    .insertInto('call_tasks')
-    .values(rows)
-    .onConflict((oc) => oc.columns(['tenant_id', 'idempotency_key']).doNothing())
-    .execute();
-  const found = await tx
-    .selectFrom('call_tasks')
-    .select(['id', 'idempotency_key'])
-    .where(
-      'idempotency_key',
-      'in',
-      items.map((i) => i.idempotencyKey),
-    )
-    .execute();
-  const ids = new Map(found.map((r) => [r.idempotency_key, r.id]));
-  return items.map((i) => ids.get(i.idempotencyKey) as string);
-}
-
-/** Patients kept out of marketing at `at` (moved away, or in a cool-down after declining). */
-export async function heldFromMarketing(
-  tx: Tx,
-  patientIds: readonly string[],
-  at: Date,
-): Promise<Set<string>> {
-  if (patientIds.length === 0) return new Set();
-  const rows = await tx
-    .selectFrom('patient_outreach_holds')
-    .select('patient_id')
-    .where('patient_id', 'in', [...patientIds])
-    .where((eb) => eb.or([eb('until', 'is', null), eb('until', '>', at)]))
-    .execute();
-  return new Set(rows.map((r) => r.patient_id));
-}
 
 type TaskRow = {
   id: string;
