@@ -109,13 +109,17 @@ export function prepareRows(ctx: PrepareContext, rows: readonly ImportRow[]): Pr
   const ranges = new Int32Array(rows.length * RANGES_PER_ROW);
   const prepared = rows.map((row, i): PreparedRow => {
     const v = judge(row, ctx.rules);
-    const texts = v.person ? patientTexts(v.person) : null;
+    const accepted = v.person ? { person: v.person, texts: patientTexts(v.person) } : null;
     // A stable text of the person (`JSON.stringify([identity, contact, profile])`, built from
     // the texts that are sealed), so a row seen before is recognised whatever its row number.
-    const person = texts ? `[${texts.identity},${texts.contact},${JSON.stringify(v.person!.profile)}]` : null;
+    const person = accepted
+      ? `[${accepted.texts.identity},${accepted.texts.contact},${JSON.stringify(accepted.person.profile)}]`
+      : null;
     const record = person ? sourceKey(keys, 'import-row', ctx.sourceId, person) : null;
     const external = v.externalId ? sourceKey(keys, 'external', ctx.sourceId, v.externalId) : null;
-    const sealed = texts ? sealPatient(keys, { ...v.person!, createdAt: ctx.now }, ctx.now, texts) : null;
+    const sealed = accepted
+      ? sealPatient(keys, { ...accepted.person, createdAt: ctx.now }, ctx.now, accepted.texts)
+      : null;
     if (sealed) {
       const p = sealed.patient;
       // In COPY_TABLES order.
