@@ -2,6 +2,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import type { CopyValue } from './copy.ts';
+import { BINARY_HEADER, BINARY_TRAILER } from './copy-binary.ts';
 import { settings } from './driver.ts';
 import { migrations } from './migrations/index.ts';
 import type { DB } from './schema.ts';
@@ -22,7 +23,15 @@ export interface BulkOptions {
 export interface CopyText {
   readonly chunks: readonly Uint8Array[];
   readonly rows: number;
+  /** `binary`: the chunks are binary tuples (copy-binary.ts); the load adds header and trailer. */
+  readonly format?: 'text' | 'binary';
 }
+
+/** The COPY statement's options and the stream's bytes for pre-rendered rows. */
+export const copyTextStream = (rows: CopyText): { options: string; chunks: readonly Uint8Array[] } =>
+  rows.format === 'binary'
+    ? { options: ' WITH (FORMAT binary)', chunks: [BINARY_HEADER, ...rows.chunks, BINARY_TRAILER] }
+    : { options: '', chunks: rows.chunks };
 
 /** Rows as values, or pre-rendered COPY text. */
 export type CopyRows = Iterable<readonly CopyValue[]> | AsyncIterable<readonly CopyValue[]> | CopyText;

@@ -10,6 +10,7 @@ import {
   type BulkOptions,
   type CopyInto,
   copyStatement,
+  copyTextStream,
   type HeldLock,
   isCopyText,
   migrateWith,
@@ -89,8 +90,12 @@ export class EmbeddedDatabase extends BaseDatabase {
         return fn(async (table, columns, rows) => {
           const statement = `${copyStatement(table, columns)} FROM '/dev/blob'`;
           if (isCopyText(rows)) {
-            if (rows.rows > 0)
-              await tx.query(statement, [], { blob: new Blob(rows.chunks as Uint8Array<ArrayBuffer>[]) });
+            if (rows.rows > 0) {
+              const { options, chunks } = copyTextStream(rows);
+              await tx.query(statement + options, [], {
+                blob: new Blob(chunks as Uint8Array<ArrayBuffer>[]),
+              });
+            }
             return rows.rows;
           }
           let count = 0;

@@ -11,6 +11,7 @@ import {
   type BulkOptions,
   type CopyInto,
   copyStatement,
+  copyTextStream,
   type HeldLock,
   isCopyText,
   migrateWith,
@@ -88,10 +89,11 @@ export class ServerDatabase extends BaseDatabase {
         const result = await fn(async (table, columns, rows) => {
           if (isCopyText(rows)) {
             if (rows.rows > 0) {
-              const buffers = rows.chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength));
+              const { options, chunks } = copyTextStream(rows);
+              const buffers = chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength));
               await pipeline(
                 Readable.from(buffers),
-                client.query(copyFromStdin(`${copyStatement(table, columns)} FROM STDIN`)),
+                client.query(copyFromStdin(`${copyStatement(table, columns)} FROM STDIN${options}`)),
               );
             }
             return rows.rows;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Database, migrations } from '../../src/db/index.ts';
+import { BinaryTuples, type Database, migrations } from '../../src/db/index.ts';
 import { newId } from '../../src/kernel/index.ts';
 import { testDatabase } from '../support/db.ts';
 
@@ -107,6 +107,94 @@ describe(`storage contract (${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedde
     );
     expect(back.map((r) => r.name_ru)).toEqual(awkward);
     expect(back.every((r) => r.city === null)).toBe(true);
+  });
+
+  it('bulk loads binary tuples of every encoded type exactly, NULLs and edge values included', async () => {
+    const rows = [
+      {
+        id: newId(),
+        wrapped: Buffer.from([0, 1, 92, 9, 10, 255]),
+        sex: 'female',
+        year: 1880,
+        md: 1231,
+        city: 'Йошкар-Ола «ёлка»\t\\',
+        email: true,
+        key: 2 ** 31 - 1,
+        at: new Date('1999-12-31T23:59:59.123Z'),
+      },
+      {
+        id: newId(),
+        wrapped: Buffer.alloc(0),
+        sex: null,
+        year: null,
+        md: null,
+        city: '',
+        email: false,
+        key: 0,
+        at: new Date('2026-12-04T12:00:00.001Z'),
+      },
+    ];
+    const tuples = new BinaryTuples();
+    for (const r of rows)
+      tuples.add(
+        ['uuid', 'uuid', 'int4', 'bytea', 'text', 'int2', 'int2', 'text', 'bool', 'int4', 'timestamptz'],
+        [tenant, r.id, 7, r.wrapped, r.sex, r.year, r.md, r.city, r.email, r.key, r.at],
+      );
+    const columns = [
+      'tenant_id',
+      'id',
+      'key_version',
+      'key_wrapped',
+      'sex',
+      'birth_year',
+      'birth_md',
+      'city',
+      'has_email',
+      'record_key',
+      'created_at',
+    ];
+    const n = await db.bulkLoad((copy) =>
+      copy('patients', columns, { chunks: [tuples.finish()], rows: 2, format: 'binary' }),
+    );
+    expect(n).toBe(2);
+    const back = await db.tenant(tenant, (tx) =>
+      tx
+        .selectFrom('patients')
+        .select([
+          'id',
+          'key_version',
+          'key_wrapped',
+          'sex',
+          'birth_year',
+          'birth_md',
+          'city',
+          'has_email',
+          'record_key',
+          'created_at',
+        ])
+        .where(
+          'id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .execute(),
+    );
+    for (const r of rows) {
+      const b = back.find((x) => x.id === r.id)!;
+      expect(b).toMatchObject({
+        key_version: 7,
+        sex: r.sex,
+        birth_year: r.year,
+        birth_md: r.md,
+        city: r.city,
+        has_email: r.email,
+        record_key: r.key,
+      });
+      expect(Buffer.compare(b.key_wrapped!, r.wrapped)).toBe(0);
+      expect(new Date(b.created_at).toISOString()).toBe(r.at.toISOString());
+    }
+    expect(() => new BinaryTuples().add(['uuid'], ['not-a-uuid'])).toThrow(TypeError);
+    expect(() => new BinaryTuples().add(['int2'], [40_000])).toThrow(RangeError);
   });
 
   it('bulk loads bytea and rolls back every table when one copy fails', async () => {

@@ -16,6 +16,7 @@ export {
   derivedColumns,
   identityAad,
   PATIENT_COPY_COLUMNS,
+  PATIENT_COPY_TYPES,
   type PatientTexts,
   patientTexts,
   type SealedPatient,

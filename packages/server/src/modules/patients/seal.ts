@@ -1,3 +1,4 @@
+import type { BinaryType } from '../../db/index.ts';
 import { newId, randomBytesPooled } from '../../kernel/index.ts';
 import { openJson, seal, type TenantKeys } from '../crypto/index.ts';
 import { type LookupRow, lookupRows } from './lookup.ts';
@@ -132,25 +133,29 @@ export function unsealPatient(
   return out;
 }
 
-export const PATIENT_COPY_COLUMNS = [
-  'tenant_id',
-  'id',
-  'key_version',
-  'key_wrapped',
-  'identity_enc',
-  'contact_enc',
-  'sex',
-  'birth_year',
-  'birth_md',
-  'city',
-  'home_branch_id',
-  'time_zone',
-  'language',
-  'preferred_channel',
-  'preferred_time',
-  'visit_mode',
-  'has_email',
-  'has_phone',
-  'record_key',
-  'created_at',
-] as const satisfies readonly (keyof SealedPatient['patient'])[];
+/** Every column of a patient row with its type, in COPY order (binary COPY needs the exact type). */
+const PATIENT_COPY = {
+  tenant_id: 'uuid',
+  id: 'uuid',
+  key_version: 'int4',
+  key_wrapped: 'bytea',
+  identity_enc: 'bytea',
+  contact_enc: 'bytea',
+  sex: 'text',
+  birth_year: 'int2',
+  birth_md: 'int2',
+  city: 'text',
+  home_branch_id: 'uuid',
+  time_zone: 'text',
+  language: 'text',
+  preferred_channel: 'text',
+  preferred_time: 'text',
+  visit_mode: 'text',
+  has_email: 'bool',
+  has_phone: 'bool',
+  record_key: 'int4',
+  created_at: 'timestamptz',
+} as const satisfies Record<keyof SealedPatient['patient'], BinaryType>;
+
+export const PATIENT_COPY_COLUMNS = Object.keys(PATIENT_COPY) as (keyof typeof PATIENT_COPY)[];
+export const PATIENT_COPY_TYPES: readonly BinaryType[] = Object.values(PATIENT_COPY);

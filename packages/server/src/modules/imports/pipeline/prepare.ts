@@ -1,8 +1,15 @@
 import type { KeyObject } from 'node:crypto';
 import { copyLine, LineBuffer } from '../../../db/copy.ts';
+import { BinaryTuples } from '../../../db/copy-binary.ts';
 import { TenantKeys } from '../../crypto/index.ts';
 import type { FieldIssue } from '../../normalise/index.ts';
-import { type NewPatient, PATIENT_COPY_COLUMNS, patientTexts, sealPatient } from '../../patients/index.ts';
+import {
+  type NewPatient,
+  PATIENT_COPY_COLUMNS,
+  PATIENT_COPY_TYPES,
+  patientTexts,
+  sealPatient,
+} from '../../patients/index.ts';
 import { newPatientFacts } from '../../segments/facts.ts';
 import type { ImportRow } from '../rows.ts';
 import { type ImportedConsent, type ImportRules, personFromRow, type RowVerdict } from './person.ts';
@@ -59,7 +66,8 @@ export const COPY_TABLES = ['patients', 'facts', 'lookups', 'sources'] as const;
 export const RANGES_PER_ROW = 2 * COPY_TABLES.length;
 
 /**
- * A chunk prepared: its rows, and the COPY text of its new patients rendered per table.
+ * A chunk prepared: its rows, and the COPY data of its new patients rendered per table (patients
+ * as binary tuples, the others as text).
  * `ranges` holds each row's byte ranges (`RANGES_PER_ROW`; empty when the row has none). The buffers are transferred from a worker thread whole.
  */
 export interface PreparedChunk {
@@ -104,8 +112,10 @@ export const sourceKey = (
 export function prepareRows(ctx: PrepareContext, rows: readonly ImportRow[]): PreparedChunk {
   const keys = TenantKeys.fromMaterial(ctx.tenantId, ctx.keys);
   const t = ctx.tenantId;
-  const out = COPY_TABLES.map(() => new LineBuffer());
-  const [patients, facts, lookups, sources] = out as [LineBuffer, LineBuffer, LineBuffer, LineBuffer];
+  // Patient rows, the widest (three ciphertexts), go as binary tuples; the rest as COPY text.
+  const patients = new BinaryTuples();
+  const [facts, lookups, sources] = [new LineBuffer(), new LineBuffer(), new LineBuffer()];
+  const out = [patients, facts, lookups, sources] as const;
   const ranges = new Int32Array(rows.length * RANGES_PER_ROW);
   const prepared = rows.map((row, i): PreparedRow => {
     const v = judge(row, ctx.rules);
@@ -122,17 +132,25 @@ export function prepareRows(ctx: PrepareContext, rows: readonly ImportRow[]): Pr
       : null;
     if (sealed) {
       const p = sealed.patient;
-      // In COPY_TABLES order.
-      const lines = [
-        copyLine(PATIENT_COPY_COLUMNS.map((c) => p[c])),
-        copyLine(newPatientFacts(p)),
-        sealed.lookups.map((l) => `${t}\t${l.kind}\t${l.digest}\t${l.patient_id}\n`).join(''),
-        copyLine([t, ctx.sourceId, record, p.id, external, ctx.batchId, row.rowNo, ctx.now, ctx.now]),
+      // In COPY_TABLES order, each table's byte range recorded around its write.
+      const writes = [
+        () =>
+          patients.add(
+            PATIENT_COPY_TYPES,
+            PATIENT_COPY_COLUMNS.map((c) => p[c]),
+          ),
+        () => facts.add(copyLine(newPatientFacts(p))),
+        () =>
+          lookups.add(sealed.lookups.map((l) => `${t}\t${l.kind}\t${l.digest}\t${l.patient_id}\n`).join('')),
+        () =>
+          sources.add(
+            copyLine([t, ctx.sourceId, record, p.id, external, ctx.batchId, row.rowNo, ctx.now, ctx.now]),
+          ),
       ];
-      for (const [k, text] of lines.entries()) {
+      for (const [k, write] of writes.entries()) {
         const at = i * RANGES_PER_ROW + 2 * k;
         ranges[at] = out[k]!.length;
-        out[k]!.add(text);
+        write();
         ranges[at + 1] = out[k]!.length;
       }
     }

@@ -163,7 +163,7 @@ export async function writeChunk(ctx: BatchContext, chunk: PreparedChunk): Promi
   // Every reference in these rows is to a patient created in this same load.
   await db.bulkLoad(
     async (copy, load) => {
-      await copy('patients', PATIENT_COPY_COLUMNS, patients.finish());
+      await copy('patients', PATIENT_COPY_COLUMNS, { ...patients.finish(), format: 'binary' });
       // Where the load skips the triggers that keep segment facts, new patients bring their own.
       if (!load.triggers) await copy('patient_facts', NEW_PATIENT_FACT_COLUMNS, facts.finish());
       await copy('patient_lookup', ['tenant_id', 'kind', 'digest', 'patient_id'], lookups.finish());
