@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { CopyValue, Database, Tx } from '../../db/index.ts';
+import type { BinaryType, CopyValue, Database, Tx } from '../../db/index.ts';
 import type { SealedPatient } from '../patients/index.ts';
 
 /**
@@ -26,33 +26,26 @@ export const CONSENT_BITS: Readonly<Record<string, number>> = {
  * patient's own columns, and no visits, bookings or consents yet (those columns keep
  * their defaults; a consent written afterwards refreshes the row through its trigger).
  */
-export const NEW_PATIENT_FACT_COLUMNS = [
-  'tenant_id',
-  'patient_id',
-  'sex',
-  'birth_year',
-  'birth_md',
-  'city',
-  'home_branch_id',
-  'language',
-  'preferred_channel',
-  'preferred_time',
-  'record_key',
-] as const;
+const NEW_PATIENT_FACTS = {
+  tenant_id: 'uuid',
+  patient_id: 'uuid',
+  sex: 'text',
+  birth_year: 'int2',
+  birth_md: 'int2',
+  city: 'text',
+  home_branch_id: 'uuid',
+  language: 'text',
+  preferred_channel: 'text',
+  preferred_time: 'text',
+  record_key: 'int4',
+} as const satisfies Record<string, BinaryType>;
 
-export const newPatientFacts = (p: SealedPatient['patient']): CopyValue[] => [
-  p.tenant_id,
-  p.id,
-  p.sex,
-  p.birth_year,
-  p.birth_md,
-  p.city,
-  p.home_branch_id,
-  p.language,
-  p.preferred_channel,
-  p.preferred_time,
-  p.record_key,
-];
+export const NEW_PATIENT_FACT_COLUMNS = Object.keys(NEW_PATIENT_FACTS) as (keyof typeof NEW_PATIENT_FACTS)[];
+/** The columns' types, for binary COPY. */
+export const NEW_PATIENT_FACT_TYPES: readonly BinaryType[] = Object.values(NEW_PATIENT_FACTS);
+
+export const newPatientFacts = (p: SealedPatient['patient']): CopyValue[] =>
+  NEW_PATIENT_FACT_COLUMNS.map((c) => (c === 'patient_id' ? p.id : p[c]));
 
 /** Recomputes the facts of some patients (any status: merged and erased ones lose theirs). */
 export async function refreshFacts(tx: Tx, tenantId: string, patientIds: readonly string[]): Promise<void> {

@@ -24,6 +24,7 @@ export { evaluateRule, inAudience, type PatientFacts } from './evaluate.ts';
 export {
   CONSENT_BITS,
   NEW_PATIENT_FACT_COLUMNS,
+  NEW_PATIENT_FACT_TYPES,
   newPatientFacts,
   noteMessaged,
   type RebuildSummary,

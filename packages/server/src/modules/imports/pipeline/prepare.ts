@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
-import { copyLine, LineBuffer } from '../../../db/copy.ts';
-import { BinaryTuples } from '../../../db/copy-binary.ts';
+import { BinaryTuples, type BinaryType } from '../../../db/copy-binary.ts';
+import type { DB } from '../../../db/index.ts';
 import { TenantKeys } from '../../crypto/index.ts';
 import type { FieldIssue } from '../../normalise/index.ts';
 import {
@@ -10,7 +10,7 @@ import {
   patientTexts,
   sealPatient,
 } from '../../patients/index.ts';
-import { newPatientFacts } from '../../segments/facts.ts';
+import { NEW_PATIENT_FACT_COLUMNS, NEW_PATIENT_FACT_TYPES, newPatientFacts } from '../../segments/facts.ts';
 import type { ImportRow } from '../rows.ts';
 import { type ImportedConsent, type ImportRules, personFromRow, type RowVerdict } from './person.ts';
 
@@ -62,12 +62,43 @@ export function personOf(row: PreparedRow): NewPatient {
 /** The COPY tables a chunk renders, in the order of each row's ranges. */
 export const COPY_TABLES = ['patients', 'facts', 'lookups', 'sources'] as const;
 
+/**
+ * What each is loaded into, as binary COPY tuples: the ciphertexts, ids and timestamps travel
+ * as bytes, and the server skips parsing their text (patients load in 4 µs a row, not 10).
+ */
+export const COPY_TARGETS = {
+  patients: { table: 'patients', columns: PATIENT_COPY_COLUMNS, types: PATIENT_COPY_TYPES },
+  facts: { table: 'patient_facts', columns: NEW_PATIENT_FACT_COLUMNS, types: NEW_PATIENT_FACT_TYPES },
+  lookups: {
+    table: 'patient_lookup',
+    columns: ['tenant_id', 'kind', 'digest', 'patient_id'],
+    types: ['uuid', 'text', 'int4', 'uuid'],
+  },
+  sources: {
+    table: 'patient_sources',
+    columns: [
+      'tenant_id',
+      'source_id',
+      'record_hmac',
+      'patient_id',
+      'external_hmac',
+      'batch_id',
+      'row_no',
+      'first_seen_at',
+      'last_seen_at',
+    ],
+    types: ['uuid', 'uuid', 'bytea', 'uuid', 'bytea', 'uuid', 'int4', 'timestamptz', 'timestamptz'],
+  },
+} as const satisfies Record<
+  (typeof COPY_TABLES)[number],
+  { table: keyof DB & string; columns: readonly string[]; types: readonly BinaryType[] }
+>;
+
 /** Per row, a [start, end) byte range in each table's text: row i, table k at i·RANGES_PER_ROW + 2k. */
 export const RANGES_PER_ROW = 2 * COPY_TABLES.length;
 
 /**
- * A chunk prepared: its rows, and the COPY data of its new patients rendered per table (patients
- * as binary tuples, the others as text).
+ * A chunk prepared: its rows, and the binary COPY tuples of its new patients rendered per table.
  * `ranges` holds each row's byte ranges (`RANGES_PER_ROW`; empty when the row has none). The buffers are transferred from a worker thread whole.
  */
 export interface PreparedChunk {
@@ -112,10 +143,8 @@ export const sourceKey = (
 export function prepareRows(ctx: PrepareContext, rows: readonly ImportRow[]): PreparedChunk {
   const keys = TenantKeys.fromMaterial(ctx.tenantId, ctx.keys);
   const t = ctx.tenantId;
-  // Patient rows, the widest (three ciphertexts), go as binary tuples; the rest as COPY text.
-  const patients = new BinaryTuples();
-  const [facts, lookups, sources] = [new LineBuffer(), new LineBuffer(), new LineBuffer()];
-  const out = [patients, facts, lookups, sources] as const;
+  const out = COPY_TABLES.map(() => new BinaryTuples());
+  const [patients, facts, lookups, sources] = out as [BinaryTuples, BinaryTuples, BinaryTuples, BinaryTuples];
   const ranges = new Int32Array(rows.length * RANGES_PER_ROW);
   const prepared = rows.map((row, i): PreparedRow => {
     const v = judge(row, ctx.rules);
@@ -139,13 +168,23 @@ export function prepareRows(ctx: PrepareContext, rows: readonly ImportRow[]): Pr
             PATIENT_COPY_TYPES,
             PATIENT_COPY_COLUMNS.map((c) => p[c]),
           ),
-        () => facts.add(copyLine(newPatientFacts(p))),
+        () => facts.add(NEW_PATIENT_FACT_TYPES, newPatientFacts(p)),
+        () => {
+          for (const l of sealed.lookups)
+            lookups.add(COPY_TARGETS.lookups.types, [t, l.kind, l.digest, l.patient_id]);
+        },
         () =>
-          lookups.add(sealed.lookups.map((l) => `${t}\t${l.kind}\t${l.digest}\t${l.patient_id}\n`).join('')),
-        () =>
-          sources.add(
-            copyLine([t, ctx.sourceId, record, p.id, external, ctx.batchId, row.rowNo, ctx.now, ctx.now]),
-          ),
+          sources.add(COPY_TARGETS.sources.types, [
+            t,
+            ctx.sourceId,
+            record,
+            p.id,
+            external,
+            ctx.batchId,
+            row.rowNo,
+            ctx.now,
+            ctx.now,
+          ]),
       ];
       for (const [k, write] of writes.entries()) {
         const at = i * RANGES_PER_ROW + 2 * k;

@@ -9,11 +9,9 @@ import {
   identityAad,
   lookupRows,
   type NewPatient,
-  PATIENT_COPY_COLUMNS,
 } from '../../patients/index.ts';
-import { NEW_PATIENT_FACT_COLUMNS } from '../../segments/index.ts';
 import type { ImportRules } from './person.ts';
-import { COPY_TABLES, type PreparedChunk, personOf, RANGES_PER_ROW } from './prepare.ts';
+import { COPY_TABLES, COPY_TARGETS, type PreparedChunk, personOf, RANGES_PER_ROW } from './prepare.ts';
 
 export interface ChunkCounts {
   rows: number;
@@ -97,12 +95,6 @@ export async function writeChunk(ctx: BatchContext, chunk: PreparedChunk): Promi
 
   const { ranges } = chunk;
   const selected = COPY_TABLES.map((t) => new LineSelection(chunk.copy[t]));
-  const [patients, facts, lookups, sources] = selected as [
-    LineSelection,
-    LineSelection,
-    LineSelection,
-    LineSelection,
-  ];
   const quarantine = new CopyWriter();
   const updates: Update[] = [];
   const consents: { patientId: string; kind: string; at: Date }[] = [];
@@ -163,25 +155,12 @@ export async function writeChunk(ctx: BatchContext, chunk: PreparedChunk): Promi
   // Every reference in these rows is to a patient created in this same load.
   await db.bulkLoad(
     async (copy, load) => {
-      await copy('patients', PATIENT_COPY_COLUMNS, { ...patients.finish(), format: 'binary' });
-      // Where the load skips the triggers that keep segment facts, new patients bring their own.
-      if (!load.triggers) await copy('patient_facts', NEW_PATIENT_FACT_COLUMNS, facts.finish());
-      await copy('patient_lookup', ['tenant_id', 'kind', 'digest', 'patient_id'], lookups.finish());
-      await copy(
-        'patient_sources',
-        [
-          'tenant_id',
-          'source_id',
-          'record_hmac',
-          'patient_id',
-          'external_hmac',
-          'batch_id',
-          'row_no',
-          'first_seen_at',
-          'last_seen_at',
-        ],
-        sources.finish(),
-      );
+      for (const [k, name] of COPY_TABLES.entries()) {
+        // Where the load skips the triggers that keep segment facts, new patients bring their own.
+        if (name === 'facts' && load.triggers) continue;
+        const { table, columns } = COPY_TARGETS[name];
+        await copy(table, columns, { ...selected[k]!.finish(), format: 'binary' });
+      }
       await copy(
         'import_quarantine',
         [
