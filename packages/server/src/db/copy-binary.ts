@@ -13,6 +13,8 @@ export const BINARY_TRAILER = Buffer.from([0xff, 0xff]);
 /** The column types the encoder knows; each must be the column's own type. */
 export type BinaryType = 'uuid' | 'bytea' | 'text' | 'int2' | 'int4' | 'bool' | 'timestamptz';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Microseconds from the Unix epoch to PostgreSQL's, 2000-01-01. */
 const PG_EPOCH_MS = 946_684_800_000;
 
@@ -20,6 +22,7 @@ const PG_EPOCH_MS = 946_684_800_000;
 export class BinaryTuples {
   #buf = Buffer.allocUnsafeSlow(1 << 20);
   #pos = 0;
+  readonly #uuids = new Map<string, Buffer>();
 
   /** Bytes written so far: a tuple's range is the length before and after its `add`. */
   get length(): number {
@@ -46,12 +49,11 @@ export class BinaryTuples {
     }
     switch (type) {
       case 'uuid': {
-        const hex = typeof v === 'string' ? v.replaceAll('-', '') : '';
+        const bytes = this.#uuid(v);
         this.#room(20);
-        this.#buf.writeInt32BE(16, this.#pos);
-        if (!/^[0-9a-f]{32}$/i.test(hex) || this.#buf.write(hex, this.#pos + 4, 'hex') !== 16)
-          throw new TypeError(`Not a uuid: ${String(v)}`);
-        this.#pos += 20;
+        this.#pos = this.#buf.writeInt32BE(16, this.#pos);
+        this.#buf.set(bytes, this.#pos);
+        this.#pos += 16;
         return;
       }
       case 'bytea': {
@@ -94,6 +96,21 @@ export class BinaryTuples {
         return;
       }
     }
+  }
+
+  /**
+   * A uuid's bytes. The same few recur in every row (tenant, source, batch, and a patient's
+   * id in each of its tables), so the last ones parsed are kept.
+   */
+  #uuid(v: CopyValue): Buffer {
+    if (typeof v !== 'string') throw new TypeError('A uuid must be a string');
+    let bytes = this.#uuids.get(v);
+    if (bytes) return bytes;
+    if (!UUID.test(v)) throw new TypeError(`Not a uuid: ${v}`);
+    bytes = Buffer.from(v.replaceAll('-', ''), 'hex');
+    if (this.#uuids.size >= 64) this.#uuids.clear();
+    this.#uuids.set(v, bytes);
+    return bytes;
   }
 
   #room(n: number): void {
