@@ -87,9 +87,9 @@ export class LineBuffer {
 }
 
 /**
- * Some lines of a rendered buffer as COPY text: consecutive lines stay one slice, so
- * taking every line of a chunk passes its buffer through whole. `rows` counts the
- * ranges taken.
+ * Some rows of a rendered buffer (COPY text lines or binary tuples) by their byte ranges:
+ * consecutive ranges stay one slice, so taking every row of a chunk passes its buffer
+ * through whole. `rows` counts the ranges taken.
  */
 export class LineSelection {
   readonly #source: Uint8Array;
@@ -102,7 +102,7 @@ export class LineSelection {
     this.#source = source;
   }
 
-  /** Takes the lines in [start, end) (a row may render several lines, or none). */
+  /** Takes the bytes in [start, end) (a row may render several lines or tuples, or none). */
   take(start: number, end: number): void {
     if (end === start) return;
     if (start !== this.#end) {
