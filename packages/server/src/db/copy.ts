@@ -56,37 +56,6 @@ export class CopyWriter {
 }
 
 /**
- * COPY lines rendered into one growing buffer, each line's byte range returned, so a
- * chunk rendered on another thread is transferred as one buffer and its lines picked
- * later without re-encoding.
- */
-export class LineBuffer {
-  #buf = Buffer.allocUnsafeSlow(1 << 20);
-  #pos = 0;
-
-  /** Bytes written so far: a line's range is the length before and after its `add`. */
-  get length(): number {
-    return this.#pos;
-  }
-
-  /** Appends text (whole lines, each ending in a newline). */
-  add(text: string): void {
-    const need = this.#pos + text.length * 3;
-    if (need > this.#buf.length) {
-      const grown = Buffer.allocUnsafeSlow(Math.max(this.#buf.length * 2, need));
-      this.#buf.copy(grown, 0, 0, this.#pos);
-      this.#buf = grown;
-    }
-    this.#pos += this.#buf.write(text, this.#pos, 'utf8');
-  }
-
-  /** The lines so far; its ArrayBuffer is this buffer's own, so it can be transferred. */
-  finish(): Uint8Array<ArrayBuffer> {
-    return new Uint8Array(this.#buf.buffer as ArrayBuffer, this.#buf.byteOffset, this.#pos);
-  }
-}
-
-/**
  * Some rows of a rendered buffer (COPY text lines or binary tuples) by their byte ranges:
  * consecutive ranges stay one slice, so taking every row of a chunk passes its buffer
  * through whole. `rows` counts the ranges taken.

@@ -1,5 +1,5 @@
 export { BATCH_ROWS, chunks, valuesList } from './batches.ts';
-export { type CopyValue, CopyWriter, LineBuffer, LineSelection } from './copy.ts';
+export { type CopyValue, CopyWriter, LineSelection } from './copy.ts';
 export { BinaryTuples, type BinaryType } from './copy-binary.ts';
 export type {
   BulkLoad,
