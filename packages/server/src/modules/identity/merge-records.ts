@@ -1,4 +1,5 @@
-import type { Tx } from '../../db/index.ts';
+import type { Selectable } from 'kysely';
+import type { PatientsTable, Tx } from '../../db/index.ts';
 import { AppError } from '../../kernel/index.ts';
 import { openJson, type TenantKeys } from '../crypto/index.ts';
 import { contactAad, identityAad, type PatientContact, type PatientIdentity } from '../patients/index.ts';
@@ -15,48 +16,42 @@ export interface Moves {
   readonly consent: ConsentChange[];
 }
 
-export type PatientRow = {
-  id: string;
-  status: 'active' | 'merged' | 'erased';
-  merged_into: string | null;
-  key_version: number | null;
-  key_wrapped: Buffer | null;
-  identity_enc: Buffer | null;
-  contact_enc: Buffer | null;
-  sex: 'female' | 'male' | null;
-  birth_year: number | null;
-  birth_md: number | null;
-  city: string | null;
-  has_email: boolean;
-  has_phone: boolean;
-  updated_at: Date;
-};
+/** What a merge reads of each patient it locks. */
+const LOCKED_COLUMNS = [
+  'id',
+  'status',
+  'merged_into',
+  'key_version',
+  'key_wrapped',
+  'identity_enc',
+  'contact_enc',
+  'sex',
+  'birth_year',
+  'birth_md',
+  'city',
+  'has_email',
+  'has_phone',
+  'updated_at',
+] as const;
+
+export type PatientRow = Pick<Selectable<PatientsTable>, (typeof LOCKED_COLUMNS)[number]>;
+
+/** The clear columns a merge may overwrite on the survivor, kept to restore them on undo. */
+export type PatientProfileColumns = Pick<
+  PatientRow,
+  'sex' | 'birth_year' | 'birth_md' | 'city' | 'has_email' | 'has_phone'
+>;
 
 export const lockPatients = async (tx: Tx, ids: readonly string[]): Promise<Map<string, PatientRow>> => {
   // Always in id order, so two merges touching the same patients cannot deadlock.
   const rows = await tx
     .selectFrom('patients')
-    .select([
-      'id',
-      'status',
-      'merged_into',
-      'key_version',
-      'key_wrapped',
-      'identity_enc',
-      'contact_enc',
-      'sex',
-      'birth_year',
-      'birth_md',
-      'city',
-      'has_email',
-      'has_phone',
-      'updated_at',
-    ])
+    .select(LOCKED_COLUMNS)
     .where('id', 'in', [...ids].sort())
     .orderBy('id')
     .forUpdate()
     .execute();
-  return new Map(rows.map((r) => [r.id, r as PatientRow]));
+  return new Map(rows.map((r) => [r.id, r]));
 };
 
 export const openPatient = (keys: TenantKeys, p: PatientRow) => {

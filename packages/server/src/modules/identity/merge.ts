@@ -19,6 +19,7 @@ import {
   type Moves,
   movedTables,
   openPatient,
+  type PatientProfileColumns,
   type PatientRow,
 } from './merge-records.ts';
 
@@ -305,7 +306,7 @@ export async function mergePatientsBatch(
             city: st.previous.city,
             has_email: st.previous.has_email,
             has_phone: st.previous.has_phone,
-          }),
+          } satisfies PatientProfileColumns),
           moves: JSON.stringify({
             ...moves.get(st.mergedId)!,
             consent: consent.get(st.mergeId) ?? [],

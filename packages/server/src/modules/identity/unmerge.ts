@@ -6,7 +6,13 @@ import { reindexPatient } from '../patients/index.ts';
 import { requireClasses } from '../policy/index.ts';
 import { MERGE_CLASSES, rejectPair } from './merge.ts';
 import type { ConsentChange } from './merge-consents.ts';
-import { lockPatients, type Moves, movedTables, openPatient } from './merge-records.ts';
+import {
+  lockPatients,
+  type Moves,
+  movedTables,
+  openPatient,
+  type PatientProfileColumns,
+} from './merge-records.ts';
 
 /** Moves what a merge moved from `from` back to `to`; rows re-pointed since are left alone. */
 const moveRecordsBack = async (tx: Tx, moves: Moves, from: string, to: string): Promise<void> => {
@@ -89,14 +95,7 @@ export async function unmergePatients(
   if (later) throw new AppError('CONFLICT', 'Undo the later merges into this patient first.');
   const now = clock.now();
   const moves = merge.moves as unknown as Moves;
-  const profile = merge.previous_profile as {
-    sex: 'female' | 'male' | null;
-    birth_year: number | null;
-    birth_md: number | null;
-    city: string | null;
-    has_email: boolean;
-    has_phone: boolean;
-  };
+  const profile = merge.previous_profile as PatientProfileColumns;
   await tx
     .updateTable('patients')
     .set({
