@@ -2,8 +2,8 @@ import type { Jurisdiction, Language, Purpose } from '@careloop/contracts';
 import type { Tx } from '../../db/index.ts';
 import { AppError, actorId, type Clock, isUuid, newId, type Scope } from '../../kernel/index.ts';
 import { appendAudit, auditContextOf } from '../audit/index.ts';
-import { PURPOSE_CLASSES } from '../policy/index.ts';
-import { CONTENT_AUTHOR_ROLES, invalid, requireRole } from './access.ts';
+import { PURPOSE_CLASSES, requireRole } from '../policy/index.ts';
+import { CONTENT_AUTHOR_ROLES, invalid } from './access.ts';
 import { blockProblems, type DraftBlock, type TemplateDraft, tokenDetails } from './draft.ts';
 import { type LintReport, lintTemplate } from './lint.ts';
 import {

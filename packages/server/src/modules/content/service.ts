@@ -3,15 +3,9 @@ import { AppError, isUuid, type Scope } from '../../kernel/index.ts';
 import { appendAudit, auditContextOf, guarded } from '../audit/index.ts';
 import type { ModuleDeps } from '../deps.ts';
 import { unsealPatient } from '../patients/index.ts';
-import { PURPOSE_CLASSES, requireClasses } from '../policy/index.ts';
+import { PURPOSE_CLASSES, requireClasses, requireRole } from '../policy/index.ts';
 import { staffNames } from '../staff/index.ts';
-import {
-  CONTENT_APPROVER_ROLES,
-  CONTENT_AUTHOR_ROLES,
-  CONTENT_READER_ROLES,
-  invalid,
-  requireRole,
-} from './access.ts';
+import { CONTENT_APPROVER_ROLES, CONTENT_AUTHOR_ROLES, CONTENT_READER_ROLES, invalid } from './access.ts';
 import { moveVersion } from './approval.ts';
 import {
   checkDraft,

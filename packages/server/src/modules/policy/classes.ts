@@ -259,6 +259,7 @@ export const PATIENT_TABLE_CLASSES = {
     next_attempt_at: 'engagement',
     provider: 'engagement',
     provider_message_id: 'key',
+    sender_domain: 'key',
     last_error: 'engagement',
     decision: 'engagement',
     created_at: 'engagement',

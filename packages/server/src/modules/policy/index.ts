@@ -19,4 +19,4 @@ export {
   ROLE_GRANTS,
   ROLE_INDIVIDUAL_CLASSES,
 } from './policy.ts';
-export { classesFor, failClosed, requireClasses } from './scope.ts';
+export { classesFor, failClosed, requireClasses, requireRole } from './scope.ts';

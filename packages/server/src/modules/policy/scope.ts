@@ -1,4 +1,4 @@
-import { type Action, type DataClass, PURPOSES } from '@careloop/contracts';
+import { type Action, type DataClass, PURPOSES, type Role } from '@careloop/contracts';
 import { AppError, type Scope } from '../../kernel/index.ts';
 import { decide, PURPOSE_CLASSES } from './policy.ts';
 
@@ -59,6 +59,16 @@ export function requireClasses(scope: Scope, action: Action, needed: readonly Da
       `purpose ${scope.purpose} does not allow ${action} of ${c} data`,
     );
   }
+}
+
+/**
+ * Refuses a staff member whose role is not among `roles`, and any patient. Careloop's own jobs
+ * pass: their purpose still bounds the data they touch.
+ */
+export function requireRole(scope: Scope, roles: readonly Role[]): void {
+  if (scope.actor.kind === 'patient') throw new AppError('ROLE_NOT_PERMITTED');
+  if (scope.actor.kind === 'staff' && !roles.includes(scope.actor.role))
+    throw new AppError('ROLE_NOT_PERMITTED');
 }
 
 /** Runs a permission or consent evaluation; any exception inside it is a denial, never a pass (R45). */

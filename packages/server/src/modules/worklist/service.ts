@@ -7,7 +7,7 @@ import { recordConsent } from '../consent/index.ts';
 import { openJson, type TenantKeys } from '../crypto/index.ts';
 import type { ModuleDeps } from '../deps.ts';
 import { maskPhone, unsealPatient } from '../patients/index.ts';
-import { requireClasses } from '../policy/index.ts';
+import { requireClasses, requireRole } from '../policy/index.ts';
 import { type FreeSlotFilter, type FreeSlots, findFreeSlots, takeSlot } from '../schedule/index.ts';
 import {
   CALL_OUTCOMES,
@@ -51,12 +51,6 @@ export interface OutcomeInput {
   /** booked: the free slot the operator booked; the appointment is made here, first come first served. */
   readonly slotId?: string;
 }
-
-const requireRole = (scope: Scope): void => {
-  if (scope.actor.kind === 'patient') throw new AppError('ROLE_NOT_PERMITTED');
-  if (scope.actor.kind === 'staff' && !WORKLIST_ROLES.includes(scope.actor.role))
-    throw new AppError('ROLE_NOT_PERMITTED');
-};
 
 /** The task's own purpose governs what the operator may see of the patient. */
 const taskScope = (scope: Scope, purpose: string): Scope => ({ ...scope, purpose: purpose as Purpose });
@@ -109,7 +103,7 @@ export class WorklistService {
 
   /** Tasks for an operator: the open queue due now, or (mine) the ones they hold, soonest first. */
   async list(scope: Scope, filter: { mine?: boolean; limit?: number } = {}): Promise<CallTaskView[]> {
-    requireRole(scope);
+    requireRole(scope, WORKLIST_ROLES);
     const { db, clock, vault } = this.#deps;
     return guarded(db, clock, scope, { action: 'call_task.listed' }, async (tx) => {
       const me = actorId(scope.actor);
@@ -232,7 +226,7 @@ export class WorklistService {
 
   /** Takes an open task; one operator at a time. */
   async claim(scope: Scope, taskId: string): Promise<CallTaskView> {
-    requireRole(scope);
+    requireRole(scope, WORKLIST_ROLES);
     const { db, clock, vault } = this.#deps;
     return guarded(
       db,
@@ -271,7 +265,7 @@ export class WorklistService {
 
   /** The full number, for the operator holding the task, under the task's purpose; audited (R31). */
   async revealPhone(scope: Scope, taskId: string): Promise<{ phone: string }> {
-    requireRole(scope);
+    requireRole(scope, WORKLIST_ROLES);
     const { db, clock, vault } = this.#deps;
     return guarded(
       db,
@@ -317,7 +311,7 @@ export class WorklistService {
    * the patient is read, so nothing is audited beyond a refusal.
    */
   async freeSlots(scope: Scope, taskId: string, filter: FreeSlotFilter): Promise<FreeSlots> {
-    requireRole(scope);
+    requireRole(scope, WORKLIST_ROLES);
     const { db, clock } = this.#deps;
     return guarded(
       db,
@@ -333,7 +327,7 @@ export class WorklistService {
 
   /** Records what the call achieved and applies its effects to the patient in the same transaction. */
   async recordOutcome(scope: Scope, taskId: string, input: OutcomeInput): Promise<CallTaskView> {
-    requireRole(scope);
+    requireRole(scope, WORKLIST_ROLES);
     if (!CALL_OUTCOMES.includes(input.outcome)) throw new AppError('VALIDATION_FAILED', 'Unknown outcome.');
     const { db, clock, vault } = this.#deps;
     return guarded(
