@@ -11,6 +11,7 @@ import { lookupService, runWithKills } from '../packages/server/test/delivery/cr
 import { bulkPatients, startSmtp } from '../packages/server/test/delivery/support.ts';
 import {
   createTestTenant,
+  registerProcessors,
   systemScope,
   TEST_MASTER_KEY,
   testConfig,
@@ -22,6 +23,7 @@ const kills = arg('kills', 100);
 const url = process.env.DATABASE_URL ?? (await freshDatabase('careloop_wt_delivery_crash'));
 const careloop = await startCareloop(testConfig({ databaseUrl: url }), { migrate: true, clock: systemClock });
 const { tenantId } = await createTestTenant(careloop);
+await registerProcessors(careloop, tenantId, ['smtp:127.0.0.1']);
 await careloop.db.system((tx) =>
   sql`UPDATE tenants SET settings = '{"delivery":{"quietStartHour":0,"quietEndHour":0}}' WHERE tenant_id = ${tenantId}`.execute(
     tx,

@@ -16,7 +16,12 @@ import {
   smtpChannel,
 } from '../packages/server/src/modules/delivery/index.ts';
 import { bulkPatients, TEMPLATES } from '../packages/server/test/delivery/support.ts';
-import { createTestTenant, systemScope, testConfig } from '../packages/server/test/support/careloop.ts';
+import {
+  createTestTenant,
+  registerProcessors,
+  systemScope,
+  testConfig,
+} from '../packages/server/test/support/careloop.ts';
 import { arg, freshDatabase, rss } from './support.ts';
 
 /** A minimal SMTP sink in a child process; prints its port. */
@@ -37,6 +42,7 @@ const smtpMessages = arg('smtp', 5_000);
 const url = process.env.DATABASE_URL ?? (await freshDatabase('careloop_bench_delivery'));
 const careloop = await startCareloop(testConfig({ databaseUrl: url }), { migrate: true, clock: systemClock });
 const { tenantId } = await createTestTenant(careloop);
+await registerProcessors(careloop, tenantId, ['smtp:127.0.0.1']);
 await careloop.db.system((tx) =>
   sql`UPDATE tenants SET settings = '{"delivery":{"quietStartHour":0,"quietEndHour":0}}' WHERE tenant_id = ${tenantId}`.execute(
     tx,

@@ -20,6 +20,13 @@ export const DATA_CLASSES = [
 ] as const;
 export type DataClass = (typeof DATA_CLASSES)[number];
 
+/** What an outside party on the processor register does for the clinic (R58). */
+export const PROCESSOR_SERVICES = ['email', 'sms', 'messenger', 'call_centre', 'hosting', 'other'] as const;
+export type ProcessorServiceKind = (typeof PROCESSOR_SERVICES)[number];
+/** Its legal role: a processor the clinic engages, or a sub-processor one of them engages. */
+export const PROCESSOR_ROLES = ['processor', 'sub_processor'] as const;
+export type ProcessorRole = (typeof PROCESSOR_ROLES)[number];
+
 /** Every read, segment, message and export runs under exactly one purpose (DESIGN §2). */
 export const PURPOSES = [
   'care.appointment',

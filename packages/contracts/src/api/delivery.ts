@@ -64,6 +64,31 @@ export const InboundMessageBody = Type.Object(
 
 export const WebhookAck = Type.Object({ ok: Type.Boolean(), duplicate: Type.Boolean() });
 
+/** A sending domain under the complaint-rate breaker (R20). */
+export const SendingDomainView = Type.Object({
+  domain: Type.String(),
+  state: Type.Enum(['ok', 'alert', 'paused']),
+  /** E-mails sent and complaints received in the last 24 hours (or since it was resumed). */
+  sent: Type.Integer(),
+  complaints: Type.Integer(),
+  rate: Type.Number(),
+  measuredAt: Instant,
+  changedAt: Instant,
+  resumedAt: NullableInstant,
+  resumedBy: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const SendingDomainsView = Type.Object({
+  domains: Type.Array(SendingDomainView),
+  /** The thresholds, so the screen explains them as the server applies them. */
+  alertRate: Type.Number(),
+  pauseRate: Type.Number(),
+});
+
+export const SendingDomainParams = Type.Object({
+  domain: Type.String({ pattern: '^[a-z0-9.-]{1,253}$' }),
+});
+
 export const INBOUND_RESOLUTION_VALUES = ['withdrawal', 'no_action'] as const;
 const Nullable = <T extends Type.TSchema>(t: T) => Type.Union([t, Type.Null()]);
 

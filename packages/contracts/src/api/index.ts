@@ -8,6 +8,7 @@ export * from './delivery.ts';
 export * from './identity.ts';
 export * from './imports.ts';
 export * from './patients.ts';
+export * from './processors.ts';
 export * from './rights.ts';
 export * from './segments.ts';
 export * from './system.ts';

@@ -1,3 +1,4 @@
+import type { DataClass } from '@careloop/contracts';
 import type { ColumnType, Generated } from 'kysely';
 
 /** Kysely's view of the tables. Keep in step with migrations/. */
@@ -671,6 +672,8 @@ export interface DB {
   call_tasks: CallTasksTable;
   patient_outreach_holds: PatientOutreachHoldsTable;
   inbound_messages: InboundMessagesTable;
+  processors: ProcessorsTable;
+  sending_domains: SendingDomainsTable;
 }
 
 export interface IdentityRunsTable {
@@ -754,6 +757,8 @@ export interface OutboxMessagesTable {
   next_attempt_at: Timestamp;
   provider: string | null;
   provider_message_id: string | null;
+  /** The domain an e-mail was sent from (R20): its complaints count against it. */
+  sender_domain: Generated<string | null>;
   last_error: string | null;
   decision: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   created_at: Timestamp;
@@ -809,4 +814,35 @@ export interface InboundMessagesTable {
   resolution: 'withdrawal' | 'no_action' | null;
   resolved_by: string | null;
   resolved_at: Timestamp | null;
+}
+
+/** One version of a processor register entry (R58); only ever retired, never edited. */
+export interface ProcessorsTable {
+  tenant_id: string;
+  provider: string;
+  version: number;
+  legal_name: string;
+  service: 'email' | 'sms' | 'messenger' | 'call_centre' | 'hosting' | 'other';
+  role: 'processor' | 'sub_processor';
+  country: string;
+  contract_ref: string;
+  data_classes: DataClass[];
+  transfer_ref: string | null;
+  registered_at: Timestamp;
+  registered_by: string;
+  retired_at: Timestamp | null;
+  retired_by: string | null;
+}
+
+/** A clinic's sending domain under the complaint-rate breaker (R20): its last measurement and state. */
+export interface SendingDomainsTable {
+  tenant_id: string;
+  domain: string;
+  state: 'ok' | 'alert' | 'paused';
+  sent: number;
+  complaints: number;
+  measured_at: Timestamp;
+  changed_at: Timestamp;
+  resumed_at: Timestamp | null;
+  resumed_by: string | null;
 }

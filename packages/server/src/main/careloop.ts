@@ -16,6 +16,7 @@ import { IdentityService } from '../modules/identity/index.ts';
 import { ImportService } from '../modules/imports/index.ts';
 import { PatientService } from '../modules/patients/index.ts';
 import { PreferenceService } from '../modules/preferences/index.ts';
+import { ProcessorService } from '../modules/processors/index.ts';
 import { RightsService } from '../modules/rights/index.ts';
 import { SegmentService } from '../modules/segments/index.ts';
 import { StaffService, StaffSessions } from '../modules/staff/index.ts';
@@ -47,6 +48,8 @@ export interface Careloop {
   readonly content: ContentService;
   readonly campaigns: CampaignService;
   readonly delivery: DeliveryService;
+  /** The processor register (R58): who outside the clinic may receive what. */
+  readonly processors: ProcessorService;
   readonly analytics: AnalyticsService;
   readonly worklist: WorklistService;
   readiness(): Promise<Readiness>;
@@ -136,6 +139,7 @@ export async function startCareloop(config: Config, opts: StartOptions = {}): Pr
         },
       }),
       delivery: new DeliveryService(deps),
+      processors: new ProcessorService(deps),
       analytics: new AnalyticsService(deps),
       worklist: new WorklistService(deps),
       readiness: () => readiness(db),

@@ -1,3 +1,4 @@
+import type { Channel } from '@careloop/contracts';
 import type { DeliveryConfig } from '../config/index.ts';
 import { storedContentRenderer } from '../modules/content/index.ts';
 import {
@@ -5,9 +6,14 @@ import {
   DeliveryWorker,
   httpChannel,
   smtpChannel,
+  smtpProviderName,
+  WORKLIST_PROVIDER,
   worklistChannel,
 } from '../modules/delivery/index.ts';
 import type { Careloop } from './careloop.ts';
+
+/** Provider names of the configured HTTP channels (webhook paths, register entries). */
+const PROVIDER = { sms: 'sms', messenger: 'messenger' } as const;
 
 /**
  * The channel adapters the configuration enables, for the delivery worker. Receipts come back to
@@ -23,7 +29,7 @@ export function channelsFromConfig(
   if (cfg?.sms) {
     out.push(
       httpChannel('sms', {
-        name: 'sms',
+        name: PROVIDER.sms,
         url: cfg.sms.url,
         idempotent: cfg.sms.idempotent,
         ...(cfg.sms.authorization ? { authorization: cfg.sms.authorization } : {}),
@@ -35,7 +41,7 @@ export function channelsFromConfig(
   if (cfg?.messenger) {
     out.push(
       httpChannel('messenger', {
-        name: 'messenger',
+        name: PROVIDER.messenger,
         url: cfg.messenger.url,
         idempotent: false,
         ...(cfg.messenger.authorization ? { authorization: cfg.messenger.authorization } : {}),
@@ -43,6 +49,22 @@ export function channelsFromConfig(
     );
   }
   return out;
+}
+
+/** The providers the configuration makes the worker call, for the processor register's screen (R58). */
+export function configuredProviders(
+  cfg: DeliveryConfig | undefined,
+): { provider: string; channel: Channel; external: boolean }[] {
+  return [
+    ...(cfg?.smtp
+      ? [{ provider: smtpProviderName(cfg.smtp.host), channel: 'email' as const, external: true }]
+      : []),
+    ...(cfg?.sms ? [{ provider: PROVIDER.sms, channel: 'sms' as const, external: true }] : []),
+    ...(cfg?.messenger
+      ? [{ provider: PROVIDER.messenger, channel: 'messenger' as const, external: true }]
+      : []),
+    { provider: WORKLIST_PROVIDER, channel: 'call', external: false },
+  ];
 }
 
 /**

@@ -12,6 +12,8 @@ export const JOBS: readonly Job[] = [
   { name: 'consent-expiry', everyMs: 5 * 60_000, run: (c) => c.consents.expireAll() },
   // Active recurring campaigns run once per clinic day; a rerun of the same day adds nothing (R25).
   { name: 'campaigns', everyMs: 15 * 60_000, run: (c) => c.campaigns.runDue() },
+  // Complaint rates are rolling (R20): an alert clears once the complaints behind it age out.
+  { name: 'sending-domains', everyMs: 10 * 60_000, run: (c) => c.delivery.remeasureDomains() },
   // The embedded engine never vacuums by itself.
   {
     name: 'vacuum',

@@ -10,7 +10,7 @@ import {
   smtpChannel,
 } from '../../src/modules/delivery/index.ts';
 import { startGateway, startSmtp } from '../delivery/support.ts';
-import { testCareloop } from '../support/careloop.ts';
+import { registerProcessors, testCareloop } from '../support/careloop.ts';
 import { type Clinic, demoClinic } from './support.ts';
 
 /** Renders the approved version a message names, from the clinic's content library. */
@@ -24,7 +24,7 @@ const libraryRenderer: MessageRenderer = {
       approved,
       { channel: input.channel, language: input.language, values: input.values },
     );
-    return r.ok ? { ok: true, message: r.message } : r;
+    return r.ok ? { ok: true, message: r.message, disclosed: r.disclosed } : r;
   },
 };
 
@@ -92,6 +92,7 @@ describe('end to end: the recall playbook on a demo clinic', () => {
         captureMethod: 'phone_call',
       });
 
+    await registerProcessors(careloop, clinic.tenantId, ['smtp:127.0.0.1', 'gw']);
     const worker = new DeliveryWorker(careloop, {
       adapters: [
         smtpChannel({

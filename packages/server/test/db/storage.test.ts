@@ -39,6 +39,8 @@ const FROZEN_MIGRATIONS: Record<string, string> = {
   '2026-12-03T0900_record_keys': 'de5667e9a03c9c0f88d7548d5a23f8e2d8b625ad8341687c9616a9660e8bc092',
   '2026-12-03T1700_import_indexes': '1ef239b29aea1da6cace999a9970067a8cdf70fc9d4d1c1dec847afc4cf6c2be',
   '2026-12-04T1900_lookup_probe': '8f6a0da9f11bf644af12bacc61f1f20af75bd3c8c8e30f804d71d61a4ea7fcc1',
+  '2026-12-04T2200_processors': 'fe98a87b2d9090f763d08592039095fbae11ca905cf700a6335e3c9756466b98',
+  '2026-12-04T2300_sending_domains': '3bce3721b9bc821a080d92bebdd7b9acfa9d1e9c1453f9e681fc2ef4501ad018',
 };
 
 describe(`storage contract (${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded'})`, () => {

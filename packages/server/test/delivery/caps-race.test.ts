@@ -9,7 +9,7 @@ import {
   type OutboxItem,
   smtpChannel,
 } from '../../src/modules/delivery/index.ts';
-import { createTestTenant, systemScope, testCareloop } from '../support/careloop.ts';
+import { createTestTenant, registerProcessors, systemScope, testCareloop } from '../support/careloop.ts';
 import { bulkPatients, startSmtp, TEMPLATES } from './support.ts';
 
 const clock = new ManualClock('2026-11-23T09:00:00Z'); // a Monday, 12:00 in Moscow
@@ -39,6 +39,7 @@ const workerDb = (): Database => {
 describe(`contact-pressure race (${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded'})`, () => {
   it('R24, R53: 20 campaigns racing for the same patients with 4 workers never exceed the daily or weekly cap', async () => {
     const { tenantId } = await createTestTenant(careloop);
+    await registerProcessors(careloop, tenantId, ['smtp:127.0.0.1']);
     const patients = await bulkPatients(careloop, tenantId, 25);
     const renderer = catalogueRenderer(Object.values(TEMPLATES));
     const workers = Array.from(

@@ -30,7 +30,7 @@ const patient = (over: Partial<PatientFacts> = {}): PatientFacts => ({
   ...over,
 });
 const at = new Date('2026-11-23T09:00:00Z');
-const all = () => true;
+const all = () => null;
 
 describe('delivery core', () => {
   it('R51: the idempotency key depends on every part of the message identity and nothing else', () => {

@@ -9,6 +9,7 @@ import { type Careloop, startCareloop } from '../../src/main/careloop.ts';
 import { enqueueMessages, type OutboxItem } from '../../src/modules/delivery/index.ts';
 import {
   createTestTenant,
+  registerProcessors,
   systemScope,
   TEST_MASTER_KEY,
   testCareloop,
@@ -57,6 +58,7 @@ describe(`crash test (${pg ? 'PostgreSQL' : 'embedded'})`, () => {
     cleanup.push(lookup.close);
     let { careloop, spec, reopen } = await open();
     const { tenantId } = await createTestTenant(careloop);
+    await registerProcessors(careloop, tenantId, ['smtp:127.0.0.1']);
     // Quiet hours off, so the wall-clock time of the run does not matter.
     await careloop.db.system((tx) =>
       sql`UPDATE tenants SET settings = '{"delivery":{"quietStartHour":0,"quietEndHour":0}}' WHERE tenant_id = ${tenantId}`.execute(

@@ -15,6 +15,7 @@ import {
 } from '../../src/modules/delivery/index.ts';
 import {
   createTestTenant,
+  registerProcessors,
   registerTestPatient,
   staffScope,
   systemScope,
@@ -43,6 +44,7 @@ afterAll(async () => {
 beforeEach(async () => {
   clock.set('2026-11-23T09:00:00Z');
   tenantId = (await createTestTenant(careloop)).tenantId;
+  await registerProcessors(careloop, tenantId, ['smtp:127.0.0.1', 'gw']);
   const owner = staffScope(tenantId, 'owner', 'registry.operations');
   for (const t of DEFAULT_TEMPLATES) {
     const d = await careloop.consents.draft(owner, t);
@@ -381,6 +383,75 @@ describe(`delivery (${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded'})`, (
     const byPatient = new Map((await rows()).map((r) => [r.patient_id, r.channel]));
     expect(byPatient.get(prefersSms as string)).toBe('sms');
     expect(byPatient.get(emailOnly as string)).toBe('email');
+  });
+
+  it('R58: no provider off the processor register is called; an entry must cover every data class the message discloses; retiring it stops sends', async () => {
+    const owner = staffScope(tenantId, 'owner', 'registry.operations');
+    await careloop.processors.retire(owner, 'smtp:127.0.0.1');
+    const [p, prefersEmail] = await bulkPatients(careloop, tenantId, 2);
+    const round = async (key: string, patient = p as string, channel: OutboxItem['channel'] = 'email') => {
+      await enqueue([offer(patient, { occurrenceKey: key, channel })]);
+      const w = worker([email(), sms()]);
+      await w.drain();
+      await w.stop();
+      return (await rows()).find((r) => r.occurrence_key === key && r.patient_id === patient);
+    };
+    const mailsTo = (patient: string) =>
+      smtp.received.filter((m) => m.to.startsWith(`p0.${patient.slice(-8)}`));
+
+    // Unregistered: skipped with its reason, audited, and the relay never saw it.
+    const unregistered = await round('r58:1');
+    expect([unregistered?.state, unregistered?.skip_reason]).toEqual(['skipped', 'processor_unregistered']);
+    expect(mailsTo(p as string)).toHaveLength(0);
+    const skipAudit = await careloop.db.tenant(tenantId, (tx) =>
+      tx
+        .selectFrom('audit_log')
+        .select(['action', 'details'])
+        .where('subject_id', '=', unregistered?.id as string)
+        .execute(),
+    );
+    expect(skipAudit).toEqual([{ action: 'delivery.skip', details: { reason: 'processor_unregistered' } }]);
+    // A preferred channel whose provider is off the register falls back to a registered one.
+    const fallback = await round('r58:2', prefersEmail as string, 'preferred');
+    expect([fallback?.state, fallback?.channel]).toEqual(['sent', 'sms']);
+
+    // Registered for the address only: the offer's salutation discloses name and sex.
+    await careloop.processors.register(owner, {
+      provider: 'smtp:127.0.0.1',
+      legalName: 'ООО «Почтовый сервис»',
+      service: 'email',
+      role: 'processor',
+      country: 'RU',
+      contractRef: 'Договор поручения № 7 от 01.11.2026',
+      dataClasses: ['contact'],
+    });
+    const narrow = await round('r58:3');
+    expect([narrow?.state, narrow?.skip_reason]).toEqual(['skipped', 'processor_not_covered']);
+    expect(narrow?.decision).toMatchObject({ missing: ['identity', 'demographic'] });
+    expect(mailsTo(p as string)).toHaveLength(0);
+
+    // The owner widens the entry: a new version; the message names the version that covered it. The
+    // unsent message gave its unit of today's budget back (R24), so this one is within the cap.
+    const v3 = await careloop.processors.register(owner, {
+      provider: 'smtp:127.0.0.1',
+      legalName: 'ООО «Почтовый сервис»',
+      service: 'email',
+      role: 'processor',
+      country: 'RU',
+      contractRef: 'Договор поручения № 7 от 01.11.2026, доп. соглашение № 1',
+      dataClasses: ['contact', 'identity', 'demographic'],
+    });
+    expect(v3.version).toBe(3);
+    const sent = await round('r58:4');
+    expect([sent?.state, sent?.skip_reason]).toEqual(['sent', null]);
+    expect(sent?.decision).toMatchObject({ processorVersion: 3, provider: 'smtp:127.0.0.1' });
+    expect(mailsTo(p as string)).toHaveLength(1);
+
+    // Retired: nothing more goes through it.
+    await careloop.processors.retire(owner, 'smtp:127.0.0.1');
+    const retired = await round('r58:5');
+    expect(retired?.skip_reason).toBe('processor_unregistered');
+    expect(mailsTo(p as string)).toHaveLength(1);
   });
 
   it('SMS gateway: receipt webhooks are idempotent (R54); STOP/СТОП withdraws SMS advertising consent through the ledger (R8)', async () => {

@@ -16,6 +16,7 @@ import {
 import { appWithLog, signIn } from '../http/support.ts';
 import {
   createTestTenant,
+  registerProcessors,
   registerTestPatient,
   staffScope,
   systemScope,
@@ -42,6 +43,7 @@ beforeAll(async () => {
   ({ app, log } = await appWithLog(careloop));
   gateway = await startGateway();
   t = await createTestTenant(careloop, ['owner', 'front_desk', 'marketer', 'doctor', 'auditor']);
+  await registerProcessors(careloop, t.tenantId, ['gw']);
   for (const role of ['owner', 'front_desk', 'marketer', 'doctor'] as const)
     s[role] = await signIn(app, t.users[role].email, t.users[role].password);
   const owner = staffScope(t.tenantId, 'owner', 'registry.operations', t.users.owner.id);

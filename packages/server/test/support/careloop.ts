@@ -55,6 +55,38 @@ export async function createTestTenant(
   return { tenantId: tenant.id, slug, users };
 }
 
+/**
+ * Puts test channel providers on the tenant's processor register (R58), as the clinic's owner
+ * would; without an entry the delivery worker sends nothing through them.
+ */
+export async function registerProcessors(
+  careloop: Careloop,
+  tenantId: string,
+  providers: readonly string[],
+  dataClasses: readonly import('@careloop/contracts').DataClass[] = [
+    'contact',
+    'identity',
+    'demographic',
+    'visit_timing',
+    'visit_clinical',
+  ],
+): Promise<void> {
+  for (const provider of providers) {
+    await careloop.processors.register(
+      { tenantId, actor: systemActor('test'), purpose: 'registry.operations' },
+      {
+        provider,
+        legalName: `Test provider ${provider}`,
+        service: 'other',
+        role: 'processor',
+        country: 'RU',
+        contractRef: `DPA-test-${provider}`,
+        dataClasses,
+      },
+    );
+  }
+}
+
 /** A scope for test set-up work, as Careloop itself. */
 export const systemScope = (
   tenantId: string,

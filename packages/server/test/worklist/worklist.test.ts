@@ -18,6 +18,7 @@ import { createCallTasks, heldFromMarketing } from '../../src/modules/worklist/i
 import { appWithLog, signIn } from '../http/support.ts';
 import {
   createTestTenant,
+  registerProcessors,
   registerTestPatient,
   staffScope,
   systemScope,
@@ -37,6 +38,7 @@ beforeAll(async () => {
   careloop = await testCareloop({ clock });
   ({ app } = await appWithLog(careloop));
   t = await createTestTenant(careloop, ['owner', 'marketer', 'front_desk', 'analyst']);
+  await registerProcessors(careloop, t.tenantId, ['recorder']);
   const owner = staffScope(t.tenantId, 'owner', 'registry.operations', t.users.owner.id);
   for (const d of DEFAULT_TEMPLATES) {
     const doc = await careloop.consents.draft(owner, d);
@@ -125,6 +127,7 @@ async function deliver(items: OutboxItem[], scope: Scope) {
   const sms: ChannelAdapter = {
     channel: 'sms',
     provider: 'recorder',
+    external: true,
     idempotent: true,
     async send(m) {
       sent.push(m);

@@ -2,11 +2,13 @@ import { auditScreens } from '../features/audit/index.ts';
 import { campaignScreens } from '../features/campaigns/index.ts';
 import { consentScreens } from '../features/consents/index.ts';
 import { contentScreens } from '../features/content/index.ts';
+import { deliverabilityScreens } from '../features/deliverability/index.ts';
 import { duplicateScreens } from '../features/duplicates/index.ts';
 import { homeScreens } from '../features/home/index.ts';
 import { importScreens } from '../features/imports/index.ts';
 import { inboundScreens } from '../features/inbound/index.ts';
 import { patientScreens } from '../features/patients/index.ts';
+import { processorScreens } from '../features/processors/index.ts';
 import { rightsScreens } from '../features/rights/index.ts';
 import { segmentScreens } from '../features/segments/index.ts';
 import { worklistScreens } from '../features/worklist/index.ts';
@@ -27,7 +29,9 @@ export const SCREENS: readonly Screen[] = [
   ...duplicateScreens,
   ...worklistScreens,
   ...inboundScreens,
+  ...processorScreens,
   ...campaignScreens,
+  ...deliverabilityScreens,
   ...contentScreens,
   ...segmentScreens,
 ];

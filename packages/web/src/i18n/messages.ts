@@ -5,11 +5,13 @@ import { campaignMessages } from '../features/campaigns/messages.ts';
 import { kindMessages } from '../features/consents/kind-messages.ts';
 import { consentDocMessages } from '../features/consents/messages.ts';
 import { contentMessages } from '../features/content/messages.ts';
+import { deliverabilityMessages } from '../features/deliverability/messages.ts';
 import { duplicateMessages } from '../features/duplicates/messages.ts';
 import { homeMessages } from '../features/home/messages.ts';
 import { importFieldMessages, importMessages } from '../features/imports/messages.ts';
 import { inboundMessages } from '../features/inbound/messages.ts';
 import { patientMessages } from '../features/patients/messages.ts';
+import { processorMessages } from '../features/processors/messages.ts';
 import { rightsMessages } from '../features/rights/messages.ts';
 import { segmentMessages } from '../features/segments/messages.ts';
 import { worklistMessages } from '../features/worklist/messages.ts';
@@ -35,7 +37,9 @@ const ALL = [
   duplicateMessages,
   worklistMessages,
   inboundMessages,
+  processorMessages,
   campaignMessages,
+  deliverabilityMessages,
   contentMessages,
   segmentMessages,
 ] as const;

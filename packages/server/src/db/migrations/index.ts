@@ -17,6 +17,8 @@ import * as inboundReview from './2026-12-02T2100_inbound_review.ts';
 import * as recordKeys from './2026-12-03T0900_record_keys.ts';
 import * as importIndexes from './2026-12-03T1700_import_indexes.ts';
 import * as lookupProbe from './2026-12-04T1900_lookup_probe.ts';
+import * as processors from './2026-12-04T2200_processors.ts';
+import * as sendingDomains from './2026-12-04T2300_sending_domains.ts';
 
 /** Every migration, by its frozen, date-based name. Append only. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +40,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T0900_record_keys': recordKeys,
   '2026-12-03T1700_import_indexes': importIndexes,
   '2026-12-04T1900_lookup_probe': lookupProbe,
+  '2026-12-04T2200_processors': processors,
+  '2026-12-04T2300_sending_domains': sendingDomains,
 };

@@ -26,6 +26,7 @@ import { deliveryRoutes } from './routes/delivery.ts';
 import { identityRoutes } from './routes/identity.ts';
 import { importRoutes } from './routes/imports.ts';
 import { patientRoutes } from './routes/patients.ts';
+import { processorRoutes } from './routes/processors.ts';
 import { rightsRoutes } from './routes/rights.ts';
 import { segmentRoutes } from './routes/segments.ts';
 import { systemRoutes } from './routes/system.ts';
@@ -42,6 +43,7 @@ const ROUTES: readonly Routes[] = [
   rightsRoutes,
   importRoutes,
   deliveryRoutes,
+  processorRoutes,
   contentRoutes,
   worklistRoutes,
   segmentRoutes,

@@ -1,4 +1,4 @@
-import type { Language } from '@careloop/contracts';
+import type { DataClass, Language } from '@careloop/contracts';
 import type { Tx } from '../../db/index.ts';
 import type { Scope } from '../../kernel/index.ts';
 import { classesFor } from '../policy/index.ts';
@@ -38,7 +38,13 @@ export function renderApproved(
   approved: ApprovedTemplate | undefined,
   req: { readonly channel: ContentChannel; readonly language: Language; readonly values: ValueBag },
 ):
-  | { ok: true; message: RenderedMessage; templateId: string; version: number }
+  | {
+      ok: true;
+      message: RenderedMessage;
+      disclosed: readonly DataClass[];
+      templateId: string;
+      version: number;
+    }
   | { ok: false; errors: readonly RenderError[] } {
   if (!approved) return { ok: false, errors: [{ code: 'NOT_SENDABLE', state: 'draft' }] };
   const r = render({
@@ -54,6 +60,7 @@ export function renderApproved(
     ? {
         ok: true,
         message: r.message,
+        disclosed: r.disclosed,
         templateId: approved.version.templateId,
         version: approved.version.version,
       }

@@ -66,7 +66,12 @@ export type RenderedMessage =
   | { readonly channel: 'messenger'; readonly messenger: { readonly text: string } };
 
 export type RenderResult =
-  | { readonly ok: true; readonly message: RenderedMessage }
+  | {
+      readonly ok: true;
+      readonly message: RenderedMessage;
+      /** The data classes its filled-in tokens reveal: what the channel's processor receives (R58). */
+      readonly disclosed: readonly DataClass[];
+    }
   | { readonly ok: false; readonly errors: readonly RenderError[] };
 
 export interface RenderRequest {
@@ -336,5 +341,14 @@ export const render = (req: RenderRequest): RenderResult => {
     }
     if (errors.length) return { ok: false, errors };
   }
-  return { ok: true, message };
+  return { ok: true, message, disclosed: disclosedClasses(variant, template) };
+};
+
+/** The classes of every token a variant fills in, in order of first use. */
+const disclosedClasses = (v: Variant, template: ResolvedTemplate): DataClass[] => {
+  const out = new Set<DataClass>();
+  for (const f of variantFields(template, v).fields)
+    for (const s of parseTemplate(f.source).segments)
+      if (s.kind === 'token' && isTokenName(s.name)) for (const c of tokenSpec(s.name).classes) out.add(c);
+  return [...out];
 };

@@ -1,4 +1,4 @@
-import { CHANNELS, type Channel, type Language, type Purpose } from '@careloop/contracts';
+import { CHANNELS, type Channel, type DataClass, type Language, type Purpose } from '@careloop/contracts';
 import { sql } from 'kysely';
 import type { Tx } from '../../db/index.ts';
 import { type Clock, systemActor } from '../../kernel/index.ts';
@@ -7,16 +7,20 @@ import type { ContentChannel, RenderedMessage, ValueBag } from '../content/index
 import type { TenantKeys } from '../crypto/index.ts';
 import { type PatientContact, type PatientIdentity, unsealPatient } from '../patients/index.ts';
 import { issueLinks } from '../preferences/index.ts';
+import { coverage, currentProcessors } from '../processors/index.ts';
+import { chargeBudgets, refundBudgets } from './budget.ts';
+import { DOMAIN_PAUSE_RECHECK_MS } from './complaints.ts';
 import { type Decision, decideChannel, type PatientFacts, quietUntil } from './decide.ts';
+import { pausedDomains } from './domains.ts';
 import {
   BUDGETED_PURPOSES,
   type DeliveryPolicy,
   MARKETING_PURPOSES,
   policyFrom,
   type RequestedChannel,
+  type SkipReason,
 } from './model.ts';
 import type { CallTask, MessageRenderer, OutboundMessage } from './ports.ts';
-import { currentPressure, type PressureRow, spend } from './pressure.ts';
 
 /** How long a preference-page link in a message stays usable. */
 const PREFERENCE_LINK_DAYS = 180;
@@ -27,8 +31,11 @@ export interface ClaimEnv {
   readonly renderer: MessageRenderer;
   readonly publicUrl: string;
   readonly batchSize: number;
-  /** Provider of each channel this worker can send on. */
-  readonly providers: ReadonlyMap<Channel, string>;
+  /** Provider of each channel this worker can send on; `external` ones must be on the register (R58). */
+  readonly providers: ReadonlyMap<
+    Channel,
+    { readonly name: string; readonly external: boolean; readonly domain?: string }
+  >;
   /** Until when a channel's circuit is open (a provider outage defers, R55). */
   readonly circuitOpenUntil: (c: Channel) => Date | null;
 }
@@ -79,6 +86,8 @@ type Update = {
   state: 'sending' | 'skipped' | 'queued';
   channel: Channel | null;
   provider: string | null;
+  /** The domain an e-mail goes out from (R20); null for everything else. */
+  sender_domain?: string | null;
   skip_reason: string | null;
   next_attempt_at: Date | null;
   attempts: number;
@@ -128,7 +137,9 @@ export async function claimBatch(
     .executeTakeFirstOrThrow();
   const policy = policyFrom(tenant.settings, tenant.time_zone);
   const patientIds = [...new Set(rows.map((r) => r.patient_id))];
-  const [patients, consents, suppressions, holds] = await Promise.all([
+  const [register, paused, patients, consents, suppressions, holds] = await Promise.all([
+    currentProcessors(tx, tenantId),
+    pausedDomains(tx, tenantId),
     tx
       .selectFrom('patients')
       .select([
@@ -202,9 +213,22 @@ export async function claimBatch(
     };
   };
 
-  const available = (c: Channel) => env.providers.has(c);
+  /**
+   * Whether a provider's register entry covers the data it would receive (R58): always the contact
+   * it sends to, and whatever the rendered message's tokens disclose. Internal channels need none.
+   */
+  const covered = (c: Channel, disclosed: readonly DataClass[]) => {
+    const p = env.providers.get(c);
+    if (!p) return { ok: false as const, reason: 'no_adapter' as const, missing: [] };
+    return p.external ? coverage(register.get(p.name), ['contact', ...disclosed]) : { ok: true as const };
+  };
+  const refusal = (c: Channel): SkipReason | null => {
+    const r = covered(c, []);
+    return r.ok ? null : r.reason;
+  };
   const updates: Update[] = [];
-  const toSend: { row: Row; channel: Channel; decision: Record<string, unknown> }[] = [];
+  /** `chargedNow`: this claim spent a unit of the patient's budget on it (refunded if it is not sent). */
+  const toSend: { row: Row; channel: Channel; decision: Record<string, unknown>; chargedNow?: true }[] = [];
   const budgeted = new Map<string, { row: Row; channel: Channel; consentEvents: readonly string[] }[]>();
 
   for (const row of rows) {
@@ -219,7 +243,7 @@ export async function claimBatch(
             expiresAt: row.expires_at ? new Date(row.expires_at) : null,
           },
           now,
-          available,
+          refusal,
         )
       : { kind: 'skip', reason: 'patient_erased' };
     if (d.kind === 'skip') {
@@ -236,13 +260,23 @@ export async function claimBatch(
       continue;
     }
     if (d.kind === 'defer') continue; // decideChannel never defers; quiet hours and circuits are below
-    const quiet = quietUntil(now, tz, policy, row.purpose);
-    const circuit = env.circuitOpenUntil(d.channel);
-    if (quiet || circuit) {
-      const until =
-        quiet && circuit
-          ? new Date(Math.max(quiet.getTime(), circuit.getTime()))
-          : ((quiet ?? circuit) as Date);
+    // Held for later, each for its reason: quiet hours (R22), a provider outage (R55), a sending
+    // domain paused for complaints (R20, advertising only). The latest of them wins.
+    const domain = env.providers.get(d.channel)?.domain;
+    const waits = (
+      [
+        ['quiet_hours', quietUntil(now, tz, policy, row.purpose)],
+        ['circuit_open', env.circuitOpenUntil(d.channel)],
+        [
+          'domain_paused',
+          domain && paused.has(domain) && MARKETING_PURPOSES.has(row.purpose)
+            ? new Date(now.getTime() + DOMAIN_PAUSE_RECHECK_MS)
+            : null,
+        ],
+      ] as const
+    ).filter((w): w is readonly [(typeof w)[0], Date] => w[1] !== null);
+    if (waits.length > 0) {
+      const until = new Date(Math.max(...waits.map((w) => w[1].getTime())));
       updates.push({
         id: row.id,
         state: 'queued',
@@ -253,7 +287,7 @@ export async function claimBatch(
         attempts: row.attempts,
         decision: {
           ...(row.decision ?? {}),
-          deferred: quiet ? 'quiet_hours' : 'circuit_open',
+          deferred: waits[0]?.[0],
           until: until.toISOString(),
         },
       });
@@ -278,75 +312,39 @@ export async function claimBatch(
     });
   }
 
-  if (budgeted.size > 0) {
-    const ids = [...budgeted.keys()].sort();
-    // Counter rows are created, then locked in one order, so racing workers queue up instead of deadlocking.
-    await sql`
-      INSERT INTO contact_pressure (tenant_id, patient_id, day, day_count, week_start, week_count)
-      SELECT ${tenantId}, id, '1970-01-01', 0, '1970-01-01', 0 FROM unnest(${ids}::uuid[]) AS t(id) ORDER BY id
-      ON CONFLICT (tenant_id, patient_id) DO NOTHING`.execute(tx);
-    const locked = await sql<{
-      patient_id: string;
-      day: string;
-      day_count: number;
-      week_start: string;
-      week_count: number;
-    }>`
-      SELECT patient_id, day::text AS day, day_count, week_start::text AS week_start, week_count FROM contact_pressure
-      WHERE tenant_id = ${tenantId} AND patient_id = ANY(${ids}::uuid[]) ORDER BY patient_id FOR UPDATE`.execute(
-      tx,
-    );
-    const written: { id: string; day: string; dayCount: number; weekStart: string; weekCount: number }[] = [];
-    for (const r of locked.rows) {
-      const tz = unsealed.get(r.patient_id)?.row.time_zone ?? policy.defaultTimeZone;
-      let counters: PressureRow = currentPressure(
-        { day: r.day, dayCount: r.day_count, weekStart: r.week_start, weekCount: r.week_count },
-        now,
-        tz,
-      );
-      for (const m of budgeted.get(r.patient_id) ?? []) {
-        const next = spend(counters, policy);
-        const caps = {
-          dailyCap: policy.dailyCap,
-          weeklyCap: policy.weeklyCap,
-          day: counters.day,
-          dayCount: counters.dayCount,
-          weekCount: counters.weekCount,
-        };
-        if (!next) {
-          updates.push({
-            id: m.row.id,
-            state: 'skipped',
-            channel: m.channel,
-            provider: null,
-            skip_reason: 'frequency_cap',
-            next_attempt_at: null,
-            attempts: m.row.attempts,
-            decision: { stage: 'claim', at: now.toISOString(), reason: 'frequency_cap', caps },
-          });
-          continue;
-        }
-        counters = next;
-        toSend.push({
-          row: m.row,
-          channel: m.channel,
-          decision: {
-            stage: 'claim',
-            at: now.toISOString(),
-            consentEvents: m.consentEvents,
-            charged: true,
-            caps,
-          },
-        });
-      }
-      written.push({ id: r.patient_id, ...counters });
-    }
-    await sql`
-      UPDATE contact_pressure c SET day = w.day, day_count = w.day_count, week_start = w.week_start, week_count = w.week_count, last_sent_at = ${now}
-      FROM unnest(${written.map((w) => w.id)}::uuid[], ${written.map((w) => w.day)}::date[], ${written.map((w) => w.dayCount)}::int[],
-                  ${written.map((w) => w.weekStart)}::date[], ${written.map((w) => w.weekCount)}::int[])
-        AS w(id, day, day_count, week_start, week_count)
-      WHERE c.tenant_id = ${tenantId} AND c.patient_id = w.id`.execute(tx);
+  const budget = await chargeBudgets(
+    tx,
+    tenantId,
+    now,
+    policy,
+    (patientId) => unsealed.get(patientId)?.row.time_zone ?? policy.defaultTimeZone,
+    budgeted,
+  );
+  for (const { item: m, caps } of budget.capped) {
+    updates.push({
+      id: m.row.id,
+      state: 'skipped',
+      channel: m.channel,
+      provider: null,
+      skip_reason: 'frequency_cap',
+      next_attempt_at: null,
+      attempts: m.row.attempts,
+      decision: { stage: 'claim', at: now.toISOString(), reason: 'frequency_cap', caps },
+    });
+  }
+  for (const { item: m, caps } of budget.granted) {
+    toSend.push({
+      chargedNow: true,
+      row: m.row,
+      channel: m.channel,
+      decision: {
+        stage: 'claim',
+        at: now.toISOString(),
+        consentEvents: m.consentEvents,
+        charged: true,
+        caps,
+      },
+    });
   }
 
   // Render what is going out; a render failure is a skip with its reason, never a partial message.
@@ -378,21 +376,27 @@ export async function claimBatch(
   const prefsOf = new Map(
     needPrefs.map((s, i) => [s.row.id, `${env.publicUrl}/p/${tokens[needLink.length + i]}`]),
   );
+  /** Budget units spent in this claim on messages that are not sent after all: given back below. */
+  const refunds = new Map<string, number>();
+  const skip = (s: (typeof toSend)[number], reason: SkipReason, detail: Record<string, unknown> = {}) => {
+    if (s.chargedNow) refunds.set(s.row.patient_id, (refunds.get(s.row.patient_id) ?? 0) + 1);
+    updates.push({
+      id: s.row.id,
+      state: 'skipped',
+      channel: s.channel,
+      provider: null,
+      skip_reason: reason,
+      next_attempt_at: null,
+      attempts: s.row.attempts,
+      decision: { ...s.decision, ...(s.chargedNow ? { charged: false } : {}), reason, ...detail },
+    });
+  };
   for (const s of toSend) {
     const u = unsealed.get(s.row.patient_id);
     const to = addressOf(s.channel, u?.contact, s.row.patient_id);
-    const provider = env.providers.get(s.channel) as string;
+    const provider = env.providers.get(s.channel)?.name as string;
     if (!u || !to) {
-      updates.push({
-        id: s.row.id,
-        state: 'skipped',
-        channel: s.channel,
-        provider: null,
-        skip_reason: 'no_contact',
-        next_attempt_at: null,
-        attempts: s.row.attempts,
-        decision: { ...s.decision, reason: 'no_contact' },
-      });
+      skip(s, 'no_contact');
       continue;
     }
     const context = s.row.context as Omit<ValueBag, 'patient'>;
@@ -424,16 +428,12 @@ export async function claimBatch(
         values,
       });
       if (!result.ok) {
-        updates.push({
-          id: s.row.id,
-          state: 'skipped',
-          channel: s.channel,
-          provider: null,
-          skip_reason: 'render_failed',
-          next_attempt_at: null,
-          attempts: s.row.attempts,
-          decision: { ...s.decision, reason: 'render_failed', errors: result.errors.map((e) => e.code) },
-        });
+        skip(s, 'render_failed', { errors: result.errors.map((e) => e.code) });
+        continue;
+      }
+      const cover = covered(s.channel, result.disclosed);
+      if (!cover.ok) {
+        skip(s, cover.reason, { provider, missing: cover.missing });
         continue;
       }
       rendered =
@@ -448,29 +448,24 @@ export async function claimBatch(
           : result.message;
     } catch (e) {
       // Fail closed (R45): an exception while rendering sends nothing.
-      updates.push({
-        id: s.row.id,
-        state: 'skipped',
-        channel: s.channel,
-        provider: null,
-        skip_reason: 'render_failed',
-        next_attempt_at: null,
-        attempts: s.row.attempts,
-        decision: { ...s.decision, reason: 'render_failed', errors: [(e as Error).name] },
-      });
+      skip(s, 'render_failed', { errors: [(e as Error).name] });
       continue;
     }
+    const entry = register.get(provider);
     const decision = {
       ...s.decision,
       template: { id: s.row.template_id, version: s.row.template_version },
       channel: s.channel,
       provider,
+      // The register entry that covered this transfer (R58), as it stood when the message went out.
+      ...(entry ? { processorVersion: entry.version } : {}),
     };
     updates.push({
       id: s.row.id,
       state: 'sending',
       channel: s.channel,
       provider,
+      sender_domain: env.providers.get(s.channel)?.domain ?? null,
       skip_reason: null,
       next_attempt_at: null,
       attempts: s.row.attempts + 1,
@@ -493,17 +488,21 @@ export async function claimBatch(
     });
   }
 
+  await refundBudgets(tx, tenantId, refunds);
+
   await sql`
     UPDATE outbox_messages o SET
       state = u.state, channel = coalesce(u.channel, o.channel), provider = coalesce(u.provider, o.provider),
+      sender_domain = coalesce(u.sender_domain, o.sender_domain),
       skip_reason = u.skip_reason, attempts = u.attempts, decision = u.decision,
       next_attempt_at = coalesce(u.next_attempt_at, o.next_attempt_at),
       sending_at = CASE WHEN u.state = 'sending' THEN ${now}::timestamptz ELSE o.sending_at END,
       updated_at = ${now}
     FROM unnest(${updates.map((u) => u.id)}::uuid[], ${updates.map((u) => u.state)}::text[], ${updates.map((u) => u.channel)}::text[],
                 ${updates.map((u) => u.provider)}::text[], ${updates.map((u) => u.skip_reason)}::text[], ${updates.map((u) => u.attempts)}::int[],
-                ${updates.map((u) => JSON.stringify(u.decision))}::jsonb[], ${updates.map((u) => u.next_attempt_at)}::timestamptz[])
-      AS u(id, state, channel, provider, skip_reason, attempts, decision, next_attempt_at)
+                ${updates.map((u) => JSON.stringify(u.decision))}::jsonb[], ${updates.map((u) => u.next_attempt_at)}::timestamptz[],
+                ${updates.map((u) => u.sender_domain ?? null)}::text[])
+      AS u(id, state, channel, provider, skip_reason, attempts, decision, next_attempt_at, sender_domain)
     WHERE o.tenant_id = ${tenantId} AND o.id = u.id`.execute(tx);
 
   const audit: AuditEvent[] = updates.map((u) => ({

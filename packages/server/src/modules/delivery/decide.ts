@@ -54,9 +54,10 @@ function checkChannel(
   m: MessageFacts,
   c: Channel,
   at: Date,
-  available: (c: Channel) => boolean,
+  refusal: (c: Channel) => SkipReason | null,
 ): ChannelCheck {
-  if (!available(c)) return { ok: false, reason: 'no_adapter' };
+  const refused = refusal(c);
+  if (refused) return { ok: false, reason: refused };
   if (!hasAddress(p, c)) return { ok: false, reason: 'no_contact' };
   const marketing = MARKETING.has(m.purpose);
   const sup = p.suppressions.find((s) => s.channel === c && (s.scope === 'all' || marketing));
@@ -74,18 +75,22 @@ function checkChannel(
   return { ok: true, consentEvents: p.consents.filter((k) => used.has(k.kind)).map((k) => k.eventId) };
 }
 
-/** Consent, suppression, patient state, channel resolution and the send window (R7, R53, R56). */
+/**
+ * Consent, suppression, patient state, channel resolution and the send window (R7, R53, R56).
+ * `refusal` says why a channel cannot be used at all here (no adapter, a provider off the processor
+ * register, R58), so the preferred channel falls back to one that can.
+ */
 export function decideChannel(
   p: PatientFacts,
   m: MessageFacts,
   at: Date,
-  available: (c: Channel) => boolean,
+  refusal: (c: Channel) => SkipReason | null,
 ): Decision {
   if (p.status === 'erased') return { kind: 'skip', reason: 'patient_erased' };
   if (p.status === 'merged') return { kind: 'skip', reason: 'patient_merged' };
   if (m.expiresAt && m.expiresAt <= at) return { kind: 'skip', reason: 'window_passed' };
   if (m.channelRequested !== 'preferred') {
-    const r = checkChannel(p, m, m.channelRequested, at, available);
+    const r = checkChannel(p, m, m.channelRequested, at, refusal);
     return r.ok
       ? { kind: 'send', channel: m.channelRequested, consentEvents: r.consentEvents }
       : { kind: 'skip', reason: r.reason, ...(r.detail ? { detail: r.detail } : {}) };
@@ -97,7 +102,7 @@ export function decideChannel(
   for (const c of candidates) {
     // Calls are a channel only when asked for by name or preferred: nobody is phoned as a fallback.
     if (c === 'call' && p.preferredChannel !== 'call') continue;
-    const r = checkChannel(p, m, c, at, available);
+    const r = checkChannel(p, m, c, at, refusal);
     if (r.ok) return { kind: 'send', channel: c, consentEvents: r.consentEvents };
     refusals[c] = r.reason;
   }

@@ -6,9 +6,25 @@
  */
 export { type HttpGatewaySettings, httpChannel } from './channels/http.ts';
 export { composeMail, type MailParts } from './channels/mime.ts';
-export { type MailTransport, messageIdHeader, type SmtpSettings, smtpChannel } from './channels/smtp.ts';
-export { worklistChannel } from './channels/worklist.ts';
+export {
+  type MailTransport,
+  messageIdHeader,
+  type SmtpSettings,
+  smtpChannel,
+  smtpProviderName,
+} from './channels/smtp.ts';
+export { WORKLIST_PROVIDER, worklistChannel } from './channels/worklist.ts';
+export {
+  COMPLAINT_ALERT_RATE,
+  COMPLAINT_PAUSE_RATE,
+  COMPLAINT_WINDOW_MS,
+  complaintRate,
+  type DomainState,
+  nextDomainState,
+  senderDomain,
+} from './complaints.ts';
 export { type Decision, decideChannel, type PatientFacts, quietUntil } from './decide.ts';
+export { type DomainHealth, measureDomain } from './domains.ts';
 export { type EnqueueOptions, type EnqueueResult, enqueueMessages } from './enqueue.ts';
 export {
   INBOUND_DUE_WORKING_DAYS,

@@ -58,6 +58,10 @@ export const SKIP_REASONS = [
   'window_passed',
   'render_failed',
   'no_adapter',
+  /** The channel's provider is not on the processor register (R58). */
+  'processor_unregistered',
+  /** Its register entry does not cover a data class the message discloses (R58). */
+  'processor_not_covered',
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 

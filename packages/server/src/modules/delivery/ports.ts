@@ -40,6 +40,14 @@ export interface ChannelAdapter {
   readonly channel: Channel;
   /** Provider name, kept on the message for receipts and reconciliation. */
   readonly provider: string;
+  /**
+   * True when the provider is an outside party that receives patients' data: it must be on the
+   * tenant's processor register before anything is sent through it (R58). Only Careloop's own
+   * call-centre worklist is not.
+   */
+  readonly external: boolean;
+  /** The domain e-mail goes out from: its complaint rate can pause advertising on it (R20). */
+  readonly sendingDomain?: string;
   /** True when the provider deduplicates by our idempotency key: resending after a crash is safe. */
   readonly idempotent: boolean;
   send(message: OutboundMessage): Promise<SendOutcome>;

@@ -1,8 +1,11 @@
-import type { Channel } from '@careloop/contracts';
+import type { Channel, Role } from '@careloop/contracts';
 import type { Database } from '../../db/index.ts';
 import type { Scope } from '../../kernel/index.ts';
 import { guarded } from '../audit/index.ts';
 import type { ModuleDeps } from '../deps.ts';
+import { requireRole } from '../policy/index.ts';
+import { listTenants } from '../tenants/index.ts';
+import { type DomainHealth, listDomains, remeasureDomains, resumeDomain } from './domains.ts';
 import { type EnqueueResult, enqueueMessages } from './enqueue.ts';
 import {
   type InboundDetail,
@@ -15,6 +18,9 @@ import {
 import type { OutboxItem } from './model.ts';
 import { type CampaignStats, campaignStats, type MessageHistoryItem, messageHistory } from './reads.ts';
 import { applyInbound, applyReceipt, type InboundMessage, type Receipt } from './webhooks.ts';
+
+/** Who sees the sending domains' standing (R20); only the owner resumes a paused one. */
+const DOMAIN_READERS: readonly Role[] = ['owner', 'marketer', 'auditor'];
 
 /** Delivery as the API and jobs use it; campaigns call `enqueueMessages` inside their own transaction. */
 export class DeliveryService {
@@ -112,5 +118,44 @@ export class DeliveryService {
       { action: 'inbound.resolved', subjectType: 'inbound_message', subjectId: id },
       async (tx) => resolveInbound(tx, await vault.forTenant(tx, scope.tenantId), clock, scope, id, input),
     );
+  }
+
+  /** The clinic's sending domains under the complaint-rate breaker (R20). */
+  domains(scope: Scope): Promise<DomainHealth[]> {
+    const { db, clock } = this.#deps;
+    return guarded(
+      db,
+      clock,
+      scope,
+      { action: 'delivery.domains_read', subjectType: 'sending_domain' },
+      (tx) => {
+        requireRole(scope, DOMAIN_READERS);
+        return listDomains(tx, scope.tenantId);
+      },
+    );
+  }
+
+  /** The owner resumes advertising from a paused domain once the cause is dealt with (R20). */
+  resumeDomain(scope: Scope, domain: string): Promise<DomainHealth> {
+    const { db, clock } = this.#deps;
+    return guarded(
+      db,
+      clock,
+      scope,
+      { action: 'delivery.domain_resumed', subjectType: 'sending_domain' },
+      (tx) => {
+        requireRole(scope, ['owner']);
+        return resumeDomain(tx, clock, scope, domain);
+      },
+    );
+  }
+
+  /** The breaker's job: every clinic's known domains measured again, so alerts clear as complaints age out. */
+  async remeasureDomains(): Promise<number> {
+    const { db, clock } = this.#deps;
+    let n = 0;
+    for (const t of await listTenants(db))
+      n += (await db.tenant(t.id, (tx) => remeasureDomains(tx, clock, t.id))).length;
+    return n;
   }
 }

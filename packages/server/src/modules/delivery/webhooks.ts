@@ -7,6 +7,7 @@ import { loadApproved } from '../content/index.ts';
 import type { TenantKeys } from '../crypto/index.ts';
 import { canonicalLookup, lookupMatches, unsealPatient } from '../patients/index.ts';
 import { getTenant } from '../tenants/index.ts';
+import { measureDomain } from './domains.ts';
 import { enqueueMessages } from './enqueue.ts';
 import { queueInbound } from './inbound.ts';
 import { withdrawAdvertising } from './withdrawal.ts';
@@ -74,7 +75,7 @@ const firstTime = async (
 /**
  * A delivery receipt (R54): delivered or failed moves the message on (a receipt also settles a
  * message left in `sending`, R52); a hard bounce suppresses the address for every purpose, a
- * complaint for marketing.
+ * complaint for marketing and counts against the domain the e-mail came from (R20).
  */
 export async function applyReceipt(
   tx: Tx,
@@ -90,7 +91,7 @@ export async function applyReceipt(
       : null;
   const msg = await tx
     .selectFrom('outbox_messages')
-    .select(['id', 'patient_id', 'channel', 'state'])
+    .select(['id', 'patient_id', 'channel', 'state', 'sender_domain'])
     .where('provider', '=', provider)
     .where((eb) =>
       ref ? eb('idem_key', '=', ref) : eb('provider_message_id', '=', receipt.providerMessageId ?? '\u0000'),
@@ -137,6 +138,10 @@ export async function applyReceipt(
       .onConflict((oc) => oc.doNothing())
       .execute();
   }
+  // Each complaint re-measures its sending domain at once: the breaker trips on the complaint that
+  // crosses the line, not at the next scheduled measurement (R20).
+  if (receipt.status === 'complained' && msg.sender_domain)
+    await measureDomain(tx, clock, tenantId, msg.sender_domain);
   await appendAudit(
     tx,
     clock,

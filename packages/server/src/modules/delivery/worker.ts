@@ -4,7 +4,7 @@ import type { Database, Tx } from '../../db/index.ts';
 import { type Clock, systemActor } from '../../kernel/index.ts';
 import { appendAudit } from '../audit/index.ts';
 import type { Vault } from '../crypto/index.ts';
-import { type ClaimedMessage, claimBatch } from './claim.ts';
+import { type ClaimEnv, type ClaimedMessage, claimBatch } from './claim.ts';
 import type { ChannelAdapter, MessageRenderer, SendOutcome } from './ports.ts';
 
 export interface WorkerOptions {
@@ -130,7 +130,7 @@ export class DeliveryWorker {
   readonly #byProvider: Map<string, ChannelAdapter>;
   readonly #opts: Required<Omit<WorkerOptions, 'tenantIds' | 'adapters'>> & { tenantIds?: readonly string[] };
   readonly #breakers: Breakers;
-  readonly #providers: ReadonlyMap<Channel, string>;
+  readonly #providers: ClaimEnv['providers'];
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<void> | null = null;
   #stopping = false;
@@ -141,7 +141,12 @@ export class DeliveryWorker {
     this.#clock = deps.clock;
     this.#adapters = new Map(opts.adapters.map((a) => [a.channel, a]));
     this.#byProvider = new Map(opts.adapters.map((a) => [a.provider, a]));
-    this.#providers = new Map(opts.adapters.map((a) => [a.channel, a.provider]));
+    this.#providers = new Map(
+      opts.adapters.map((a) => [
+        a.channel,
+        { name: a.provider, external: a.external, ...(a.sendingDomain ? { domain: a.sendingDomain } : {}) },
+      ]),
+    );
     this.#opts = {
       renderer: opts.renderer,
       publicUrl: opts.publicUrl.replace(/\/$/, ''),

@@ -1,3 +1,4 @@
+import type { ProcessorInput } from '../processors/index.ts';
 /**
  * The demo network's catalogue: two branches in different time zones, fifteen
  * specialties and a price list of consultations, diagnostics, lab panels and
@@ -296,3 +297,14 @@ export const ADD_ONS: readonly (readonly [string, string, number])[] = [
   ['ophthalmology', 'eye.exam', 0.5],
   ['ent', 'ent.audio', 0.15],
 ];
+
+/** The demo clinic's processor register entry (R58): the SMS gateway a clinic sets up first. */
+export const DEMO_PROCESSOR: ProcessorInput = {
+  provider: 'sms',
+  legalName: 'ООО «Демо-СМС» (вымышленная организация)',
+  service: 'sms',
+  role: 'processor',
+  country: 'RU',
+  contractRef: 'Договор поручения № Д-1 от 01.11.2026 (демо)',
+  dataClasses: ['contact', 'identity', 'demographic', 'visit_timing'],
+};

@@ -9,11 +9,12 @@ import { bodyHash, DEFAULT_TEMPLATES } from '../consent/index.ts';
 import { seedPlaybookContent } from '../content/index.ts';
 import type { Vault } from '../crypto/index.ts';
 import { PATIENT_COPY_COLUMNS } from '../patients/index.ts';
+import { registerProcessor } from '../processors/index.ts';
 import { rebuildFacts } from '../segments/index.ts';
 import { createStaffUser } from '../staff/index.ts';
 import { createTenant } from '../tenants/index.ts';
 import { type BatchContext, type BatchJob, type BatchText, generateBatch } from './batch.ts';
-import { BRANCHES, SERVICES, SPECIALTIES } from './catalog.ts';
+import { BRANCHES, DEMO_PROCESSOR, SERVICES, SPECIALTIES } from './catalog.ts';
 import type { ClinicIds } from './history.ts';
 import { makePerson } from './people.ts';
 import { Random } from './random.ts';
@@ -320,6 +321,8 @@ export async function generateDemo(
       purpose: 'marketing.general',
     });
     await seedPlaybookContent(tx, clock, as('marketer'), as('owner'));
+    // The processor register (R58), with a fictitious SMS gateway.
+    await registerProcessor(tx, clock, { ...as('owner'), purpose: 'registry.operations' }, DEMO_PROCESSOR);
     const ids: ClinicIds = { branches, specialtyIds, serviceIds, doctors: byCode };
     return { ids, doctors, docs };
   });

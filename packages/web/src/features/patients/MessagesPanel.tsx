@@ -17,6 +17,8 @@ const SKIP_REASONS = new Set([
   'window_passed',
   'render_failed',
   'no_adapter',
+  'processor_unregistered',
+  'processor_not_covered',
 ]);
 
 /** The patient's messages: channel, purpose, state, skip reason in words, time (R56). */

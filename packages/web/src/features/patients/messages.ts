@@ -132,6 +132,8 @@ export const patientMessages = defineMessages({
     'patients.msg.skip.window_passed': 'окно отправки прошло',
     'patients.msg.skip.render_failed': 'не удалось подготовить текст',
     'patients.msg.skip.no_adapter': 'канал не настроен в клинике',
+    'patients.msg.skip.processor_unregistered': 'поставщика канала нет в перечне обработчиков',
+    'patients.msg.skip.processor_not_covered': 'поставщику канала не поручены данные этого сообщения',
   },
   en: {
     'patients.title': 'Patients',
@@ -265,5 +267,8 @@ export const patientMessages = defineMessages({
     'patients.msg.skip.window_passed': 'the send window had passed',
     'patients.msg.skip.render_failed': 'the text could not be prepared',
     'patients.msg.skip.no_adapter': 'the channel is not set up at the clinic',
+    'patients.msg.skip.processor_unregistered': 'the channel’s provider is not on the processor register',
+    'patients.msg.skip.processor_not_covered':
+      'the channel’s provider is not entrusted with this message’s data',
   },
 });

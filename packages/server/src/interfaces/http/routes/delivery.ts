@@ -11,11 +11,15 @@ import {
   InboundResolveRequest,
   InboundResolveResult,
   MessageHistoryItemView,
+  SendingDomainParams,
+  SendingDomainsView,
+  SendingDomainView,
   WebhookAck,
 } from '@careloop/contracts';
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { AppError } from '../../../kernel/index.ts';
+import { COMPLAINT_ALERT_RATE, COMPLAINT_PAUSE_RATE } from '../../../modules/delivery/index.ts';
 import { errorResponses } from '../openapi.ts';
 import { requireStaff, staffScope } from '../session.ts';
 import type { Routes } from '../types.ts';
@@ -143,6 +147,41 @@ export const deliveryRoutes: Routes = (app, { careloop }) => {
           req.params.id,
         ),
       ),
+  );
+
+  app.get(
+    '/api/sending-domains',
+    {
+      schema: {
+        tags,
+        summary:
+          'Sending domains under the complaint-rate breaker: 24-hour complaint rate, alert from 0.1 %, advertising paused from 0.3 % (R20)',
+        response: { 200: SendingDomainsView, ...errorResponses(401, 403) },
+      },
+      preHandler: requireStaff(),
+    },
+    async (req) =>
+      wire({
+        domains: await careloop.delivery.domains(staffScope(req, 'registry.operations')),
+        alertRate: COMPLAINT_ALERT_RATE,
+        pauseRate: COMPLAINT_PAUSE_RATE,
+      }),
+  );
+
+  app.post(
+    '/api/sending-domains/:domain/resume',
+    {
+      schema: {
+        tags,
+        summary:
+          'Resume advertising from a paused domain once the cause is dealt with; complaints before now stop counting (owner)',
+        params: SendingDomainParams,
+        response: { 200: SendingDomainView, ...errorResponses(401, 403, 404) },
+      },
+      preHandler: requireStaff(),
+    },
+    async (req) =>
+      wire(await careloop.delivery.resumeDomain(staffScope(req, 'registry.operations'), req.params.domain)),
   );
 
   app.get(

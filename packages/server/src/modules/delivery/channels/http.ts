@@ -71,6 +71,7 @@ export function httpChannel(
   return {
     channel,
     provider: s.name,
+    external: true,
     idempotent: s.idempotent,
     async send(m) {
       const text = textOf(m);

@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer';
+import { senderDomain } from '../complaints.ts';
 import type { ChannelAdapter, LookupResult, OutboundMessage, SendOutcome } from '../ports.ts';
 import { composeMail } from './mime.ts';
 
@@ -28,6 +29,9 @@ export interface MailTransport {
   close(): void;
 }
 
+/** The provider name of an SMTP relay: its webhook path and its processor register entry (R58). */
+export const smtpProviderName = (host: string): string => `smtp:${host}`;
+
 /** Message-ID derived from the idempotency key: the same message keeps the same id on every attempt. */
 export const messageIdHeader = (idempotencyKey: string): string => `<${idempotencyKey}@careloop.message>`;
 
@@ -46,6 +50,7 @@ function classify(e: unknown): SendOutcome {
 
 /** E-mail over SMTP with HTML and plain text and RFC 8058 one-click unsubscribe headers (R18). */
 export function smtpChannel(settings: SmtpSettings, transport?: MailTransport): ChannelAdapter {
+  const domain = senderDomain(settings.from);
   const t: MailTransport =
     transport ??
     (nodemailer.createTransport({
@@ -60,7 +65,9 @@ export function smtpChannel(settings: SmtpSettings, transport?: MailTransport): 
     }) as unknown as MailTransport);
   return {
     channel: 'email',
-    provider: `smtp:${settings.host}`,
+    provider: smtpProviderName(settings.host),
+    external: true,
+    ...(domain ? { sendingDomain: domain } : {}),
     idempotent: false,
     async send(m: OutboundMessage): Promise<SendOutcome> {
       if (m.content.channel !== 'email') return { kind: 'failed', retryable: false, error: 'not_email' };

@@ -1,5 +1,7 @@
 import type { ChannelAdapter, WorklistPort } from '../ports.ts';
 
+export const WORKLIST_PROVIDER = 'worklist';
+
 /**
  * The call-centre channel: "sending" creates a worklist task with the script. The worklist keys
  * tasks by our idempotency key, so creating one twice after a crash is harmless.
@@ -7,7 +9,9 @@ import type { ChannelAdapter, WorklistPort } from '../ports.ts';
 export function worklistChannel(port: WorklistPort): ChannelAdapter {
   return {
     channel: 'call',
-    provider: 'worklist',
+    provider: WORKLIST_PROVIDER,
+    // Tasks stay in Careloop for the clinic's own call centre: no outside party receives them.
+    external: false,
     idempotent: true,
     async send(m) {
       if (m.content.channel !== 'call') return { kind: 'failed', retryable: false, error: 'not_call' };

@@ -1,0 +1,144 @@
+import { DATA_CLASSES, type Jurisdiction } from '@careloop/contracts';
+import type { Selectable } from 'kysely';
+import type { ProcessorsTable, Tx } from '../../db/index.ts';
+import { AppError, actorId, type Clock, type Scope } from '../../kernel/index.ts';
+import { appendAudit, auditContextOf } from '../audit/index.ts';
+import { getTenant } from '../tenants/index.ts';
+import { checkRegistration, isAbroad, type ProcessorEntry, type ProcessorInput } from './register.ts';
+
+const entryOf = (r: Selectable<ProcessorsTable>, jurisdiction: Jurisdiction): ProcessorEntry => ({
+  provider: r.provider,
+  version: r.version,
+  legalName: r.legal_name,
+  service: r.service,
+  role: r.role,
+  country: r.country,
+  contractRef: r.contract_ref,
+  dataClasses: r.data_classes,
+  transferRef: r.transfer_ref,
+  abroad: isAbroad(jurisdiction, r.country),
+  registeredAt: new Date(r.registered_at),
+  registeredBy: r.registered_by,
+  retiredAt: r.retired_at ? new Date(r.retired_at) : null,
+  retiredBy: r.retired_by,
+});
+
+/** The current entry of each registered provider: what the send pipeline checks (R58). */
+export async function currentProcessors(tx: Tx, tenantId: string): Promise<Map<string, ProcessorEntry>> {
+  const [tenant, rows] = await Promise.all([
+    getTenant(tx, tenantId),
+    tx
+      .selectFrom('processors')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('retired_at', 'is', null)
+      .execute(),
+  ]);
+  return new Map(rows.map((r) => [r.provider, entryOf(r, tenant.jurisdiction)]));
+}
+
+/** Every version, current ones first, then by provider and newest version. */
+export async function processorHistory(tx: Tx, tenantId: string): Promise<ProcessorEntry[]> {
+  const [tenant, rows] = await Promise.all([
+    getTenant(tx, tenantId),
+    tx
+      .selectFrom('processors')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .orderBy((eb) => eb('retired_at', 'is', null), 'desc')
+      .orderBy('provider')
+      .orderBy('version', 'desc')
+      .execute(),
+  ]);
+  return rows.map((r) => entryOf(r, tenant.jurisdiction));
+}
+
+/** Records an entry as a new version; the provider's current version, if any, is retired by it. */
+export async function registerProcessor(
+  tx: Tx,
+  clock: Clock,
+  scope: Scope,
+  input: ProcessorInput,
+): Promise<ProcessorEntry> {
+  const tenant = await getTenant(tx, scope.tenantId);
+  checkRegistration(input, tenant.jurisdiction);
+  const now = clock.now();
+  const by = actorId(scope.actor);
+  const previous = await tx
+    .selectFrom('processors')
+    .select(['version', 'retired_at'])
+    .where('tenant_id', '=', scope.tenantId)
+    .where('provider', '=', input.provider)
+    .orderBy('version', 'desc')
+    .limit(1)
+    .forUpdate()
+    .executeTakeFirst();
+  if (previous && previous.retired_at === null) {
+    await tx
+      .updateTable('processors')
+      .set({ retired_at: now, retired_by: by })
+      .where('tenant_id', '=', scope.tenantId)
+      .where('provider', '=', input.provider)
+      .where('version', '=', previous.version)
+      .execute();
+  }
+  const row = await tx
+    .insertInto('processors')
+    .values({
+      tenant_id: scope.tenantId,
+      provider: input.provider,
+      version: (previous?.version ?? 0) + 1,
+      legal_name: input.legalName.trim(),
+      service: input.service,
+      role: input.role,
+      country: input.country,
+      contract_ref: input.contractRef.trim(),
+      // In the vocabulary's order, whatever order they came in: versions compare at a glance.
+      data_classes: DATA_CLASSES.filter((c) => input.dataClasses.includes(c)),
+      transfer_ref: input.transferRef?.trim() || null,
+      registered_at: now,
+      registered_by: by,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const entry = entryOf(row, tenant.jurisdiction);
+  await appendAudit(tx, clock, auditContextOf(scope), [
+    {
+      action: 'processor.registered',
+      outcome: 'done',
+      subjectType: 'processor',
+      details: {
+        provider: entry.provider,
+        version: entry.version,
+        country: entry.country,
+        role: entry.role,
+        dataClasses: entry.dataClasses,
+        contractRef: entry.contractRef,
+        ...(entry.transferRef ? { transferRef: entry.transferRef } : {}),
+      },
+    },
+  ]);
+  return entry;
+}
+
+/** Takes a provider off the register: from now on nothing is sent through it (R58). */
+export async function retireProcessor(tx: Tx, clock: Clock, scope: Scope, provider: string): Promise<void> {
+  const now = clock.now();
+  const retired = await tx
+    .updateTable('processors')
+    .set({ retired_at: now, retired_by: actorId(scope.actor) })
+    .where('tenant_id', '=', scope.tenantId)
+    .where('provider', '=', provider)
+    .where('retired_at', 'is', null)
+    .returning('version')
+    .executeTakeFirst();
+  if (!retired) throw new AppError('NOT_FOUND', 'No current register entry for this provider.');
+  await appendAudit(tx, clock, auditContextOf(scope), [
+    {
+      action: 'processor.retired',
+      outcome: 'done',
+      subjectType: 'processor',
+      details: { provider, version: retired.version },
+    },
+  ]);
+}
