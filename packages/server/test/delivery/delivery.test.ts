@@ -452,6 +452,15 @@ describe(`delivery (${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded'})`, (
     const retired = await round('r58:5');
     expect(retired?.skip_reason).toBe('processor_unregistered');
     expect(mailsTo(p as string)).toHaveLength(1);
+    // The patient's data export names who received their data, through which version, and who may.
+    const { data } = await careloop.rights.export(
+      staffScope(tenantId, 'auditor', 'subject.rights'),
+      p as string,
+    );
+    expect(data.processors.map((r) => [r.legalName, r.messages, r.until === null])).toEqual([
+      ['Test provider gw', 0, true],
+      ['ООО «Почтовый сервис»', 1, false],
+    ]);
   });
 
   it('SMS gateway: receipt webhooks are idempotent (R54); STOP/СТОП withdraws SMS advertising consent through the ledger (R8)', async () => {

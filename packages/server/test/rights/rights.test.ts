@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/kernel/index.ts';
 import type { Careloop } from '../../src/main/careloop.ts';
 import { DEFAULT_TEMPLATES } from '../../src/modules/consent/index.ts';
-import { createTestTenant, registerTestPatient, staffScope, testCareloop } from '../support/careloop.ts';
+import {
+  createTestTenant,
+  registerProcessors,
+  registerTestPatient,
+  staffScope,
+  testCareloop,
+} from '../support/careloop.ts';
 
 let careloop: Careloop;
 let tenantId: string;
@@ -90,6 +96,7 @@ describe('data-subject rights', () => {
       from: card.contact!.phone!,
       text: 'Можно перенести запись? <b>Спасибо</b>',
     });
+    await registerProcessors(careloop, tenantId, ['gw']);
     const req = await careloop.rights.open(desk(), { patientId: p, kind: 'access', receivedVia: 'web' });
     const { data, html } = await careloop.rights.export(dpo(), p, req.id);
     expect(data.patient.identity).toMatchObject({
@@ -118,6 +125,11 @@ describe('data-subject rights', () => {
     expect(html).toContain('Можно перенести запись? &lt;b&gt;Спасибо&lt;/b&gt;');
     expect(html).toContain('Семёнова');
     expect(html).toContain('<h2>Согласия / Consents</h2>');
+    // R58: the processors entrusted with their data, none of which has sent them anything yet.
+    expect(data.processors).toEqual([
+      expect.objectContaining({ legalName: 'Test provider gw', country: 'RU', messages: 0, until: null }),
+    ]);
+    expect(html).toContain('<td>Test provider gw</td>');
     expect((await careloop.rights.list(dpo(), 'completed')).map((r) => r.id)).toContain(req.id);
     await expect(
       careloop.rights.export(staffScope(tenantId, 'front_desk', 'subject.rights'), p),

@@ -7,4 +7,11 @@ export {
   type Refusal,
 } from './register.ts';
 export { ProcessorService } from './service.ts';
-export { currentProcessors, processorHistory, registerProcessor, retireProcessor } from './store.ts';
+export {
+  currentProcessors,
+  processorHistory,
+  type Recipient,
+  recipientsOf,
+  registerProcessor,
+  retireProcessor,
+} from './store.ts';

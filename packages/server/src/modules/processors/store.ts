@@ -1,5 +1,5 @@
 import { DATA_CLASSES, type Jurisdiction } from '@careloop/contracts';
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { ProcessorsTable, Tx } from '../../db/index.ts';
 import { AppError, actorId, type Clock, type Scope } from '../../kernel/index.ts';
 import { appendAudit, auditContextOf } from '../audit/index.ts';
@@ -141,4 +141,55 @@ export async function retireProcessor(tx: Tx, clock: Clock, scope: Scope, provid
       details: { provider, version: retired.version },
     },
   ]);
+}
+
+/** One register entry as a data subject is told of it (152-FZ art. 14(7); GDPR art. 15(1)(c)). */
+export interface Recipient {
+  readonly legalName: string;
+  readonly service: ProcessorEntry['service'];
+  readonly role: ProcessorEntry['role'];
+  readonly country: string;
+  readonly dataClasses: readonly string[];
+  readonly since: Date;
+  readonly until: Date | null;
+  /** Messages to this patient that went out through this version of the entry. */
+  readonly messages: number;
+}
+
+/**
+ * The processors a patient's data has gone to or may go to: every current entry, and any earlier
+ * version that carried a message to them, with how many. Each sent message names the entry
+ * version that covered it (`decision.processorVersion`).
+ */
+export async function recipientsOf(tx: Tx, tenantId: string, patientId: string): Promise<Recipient[]> {
+  const [entries, used] = await Promise.all([
+    processorHistory(tx, tenantId),
+    tx
+      .selectFrom('outbox_messages')
+      .select((eb) => [
+        'provider',
+        sql<number>`(decision->>'processorVersion')::int`.as('version'),
+        eb.fn.countAll<number>().as('n'),
+      ])
+      .where('tenant_id', '=', tenantId)
+      .where('patient_id', '=', patientId)
+      .where('sent_at', 'is not', null)
+      .where(sql<boolean>`decision ? 'processorVersion'`)
+      .groupBy(['provider', sql`(decision->>'processorVersion')::int`])
+      .execute(),
+  ]);
+  const count = new Map(used.map((u) => [`${u.provider}@${u.version}`, Number(u.n)]));
+  return entries
+    .map((e) => ({ e, messages: count.get(`${e.provider}@${e.version}`) ?? 0 }))
+    .filter(({ e, messages }) => e.retiredAt === null || messages > 0)
+    .map(({ e, messages }) => ({
+      legalName: e.legalName,
+      service: e.service,
+      role: e.role,
+      country: e.country,
+      dataClasses: e.dataClasses,
+      since: e.registeredAt,
+      until: e.retiredAt,
+      messages,
+    }));
 }

@@ -104,7 +104,27 @@ ${table(
   ['Когда / When', 'Кто / Who', 'Действие / Action', 'Цель / Purpose', 'Итог / Outcome'],
   p.accesses.map((a) => [a.at, a.actor, a.action, a.purpose, a.outcome]),
 )}
-<h2>Обработчики / Processors</h2>
-<ul>${p.processors.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>
+<h2>Обработчики по поручению клиники / Processors acting for the clinic</h2>
+${table(
+  [
+    'Организация / Company',
+    'Что делает / Service',
+    'Страна / Country',
+    'Данные / Data',
+    'С / Since',
+    'По / Until',
+    'Сообщений вам / Messages to you',
+  ],
+  p.processors.map((x) => [
+    x.legalName,
+    x.service,
+    x.country,
+    x.dataClasses.join(', '),
+    x.since,
+    x.until,
+    x.messages,
+  ]),
+)}
+<p>Careloop эксплуатирует сама клиника; если его серверы размещает хостинг-провайдер, он указан выше. / The clinic operates Careloop itself; a hosting provider that runs its servers is listed above.</p>
 </body></html>`;
 }

@@ -7,6 +7,7 @@ import { openJson, type TenantKeys } from '../crypto/index.ts';
 import { type Correspondence, correspondenceOf } from '../delivery/index.ts';
 import { type PatientContact, type PatientIdentity, unsealPatient } from '../patients/index.ts';
 import { requireClasses } from '../policy/index.ts';
+import { recipientsOf } from '../processors/index.ts';
 
 /** Everything Careloop holds about one patient (R36), in plain values. */
 export interface SubjectPackage {
@@ -53,7 +54,17 @@ export interface SubjectPackage {
   readonly replies: Correspondence['replies'];
   /** Who accessed the record, when and why: the recipients of the data inside the clinic. */
   readonly accesses: { at: string; actor: string; action: string; purpose: string | null; outcome: string }[];
-  readonly processors: readonly string[];
+  /** Outside parties the clinic entrusts with patients' data, and what went to each (R58). */
+  readonly processors: {
+    legalName: string;
+    service: string;
+    role: string;
+    country: string;
+    dataClasses: string[];
+    since: string;
+    until: string | null;
+    messages: number;
+  }[];
 }
 
 export async function buildSubjectPackage(
@@ -148,6 +159,7 @@ export async function buildSubjectPackage(
   const history = await consentHistory(tx, keys, clock, scope, patientId);
   const accesses = await listAudit(tx, { subjectId: patientId, limit: 500 });
   const { messages, replies } = await correspondenceOf(tx, keys, scope, patientId);
+  const recipients = await recipientsOf(tx, scope.tenantId, patientId);
   await appendAudit(tx, clock, auditContextOf(scope), [
     {
       action: 'patient.exported',
@@ -227,6 +239,11 @@ export async function buildSubjectPackage(
       purpose: a.purpose,
       outcome: a.outcome,
     })),
-    processors: ['Careloop (self-hosted by the clinic)'],
+    processors: recipients.map((r) => ({
+      ...r,
+      dataClasses: [...r.dataClasses],
+      since: r.since.toISOString(),
+      until: r.until?.toISOString() ?? null,
+    })),
   };
 }
