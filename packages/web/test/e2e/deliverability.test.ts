@@ -112,6 +112,12 @@ describe('spam complaints in Chromium', { timeout: 90_000 }, () => {
       1,
     );
     await screenshot(page, 'deliverability-ru');
+    await page.getByRole('navigation').getByRole('link', { name: 'Главная' }).click();
+    await poll(() =>
+      page.locator('[data-testid=delivery-alerts] [data-alert="domain:clinic.test"]').textContent(),
+    ).toMatch(
+      /^Реклама по e-mail с домена clinic\.test остановлена: доля жалоб на спам 5\s%\. Жалобы на рассылки$/,
+    );
     await signOut(page);
 
     await signIn(page, dash, 'owner');
@@ -123,6 +129,10 @@ describe('spam complaints in Chromium', { timeout: 90_000 }, () => {
       'Advertising from clinic.test is resumed. Earlier complaints no longer count; new ones will pause it again.',
     );
     await poll(() => row.getAttribute('data-state')).toBe('ok');
+    await page.getByRole('navigation').getByRole('link', { name: 'Home' }).click();
+    await poll(() => page.locator('h1').textContent()).toBe('Home');
+    expect(await page.locator('[data-alert="domain:clinic.test"]').count()).toBe(0);
+    await page.getByRole('navigation').getByRole('link', { name: 'Spam complaints' }).click();
     expect(await row.locator('[data-field=rate]').textContent()).toBe('0%');
     await screenshot(page, 'deliverability-en');
     const [d] = await dash.careloop.delivery.domains(staffScope(tenantId, 'auditor', 'registry.operations'));

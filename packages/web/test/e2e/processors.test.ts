@@ -37,7 +37,12 @@ describe('processor register in Chromium', { timeout: 90_000 }, () => {
   it('R58, R26: the owner registers the configured relay (abroad only with its basis), changes it into a new version and removes it; the channel status follows', async () => {
     const { page } = b;
     await signIn(page, dash, 'owner');
-    await page.getByRole('navigation').getByRole('link', { name: 'Обработчики данных' }).click();
+    // The first screen says what holds messages back, and leads to where it is dealt with.
+    const alert = page.locator(`[data-testid=delivery-alerts] [data-alert="provider:${RELAY}"]`);
+    await poll(() => alert.textContent()).toBe(
+      `Канала ${RELAY} нет в перечне обработчиков: через него ничего не отправляется. Обработчики данных`,
+    );
+    await alert.getByRole('link', { name: 'Обработчики данных' }).click();
     await poll(() => page.locator('h1').textContent()).toBe('Обработчики данных');
     const relay = page.locator(`[data-testid=processors-configured] tr[data-provider="${RELAY}"]`);
     await poll(() => relay.locator('[data-field=status]').textContent()).toBe(

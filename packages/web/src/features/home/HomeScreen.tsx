@@ -7,6 +7,7 @@ import { Chart, type ChartOption } from '../../components/Chart.tsx';
 import { Count, ErrorNote, Loading, Page, useApi } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { kindLabel } from '../consents/kinds.ts';
+import { DeliveryAlerts } from './Alerts.tsx';
 import { getOverview } from './api.ts';
 
 const PALETTE = ['#0b5cad', '#c2410c', '#15803d', '#7e22ce'];
@@ -19,6 +20,7 @@ export function HomeScreen() {
   return (
     <Page title={t('home.title')}>
       <p>{t('home.welcome', { name: staff.displayName })}</p>
+      <DeliveryAlerts />
       {overview.loading && !overview.data ? <Loading /> : null}
       {refused ? (
         <p className="note note-warn">

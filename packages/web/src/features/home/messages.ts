@@ -4,6 +4,11 @@ export const homeMessages = defineMessages({
   ru: {
     'home.title': 'Главная',
     'home.welcome': 'Здравствуйте, {name}',
+    'home.alerts': 'Что мешает отправкам',
+    'home.alert.paused': 'Реклама по e-mail с домена {domain} остановлена: доля жалоб на спам {rate}.',
+    'home.alert.complaints': 'На письма с домена {domain} жалуются: {rate} за сутки.',
+    'home.alert.unregistered':
+      'Канала {provider} нет в перечне обработчиков: через него ничего не отправляется.',
     'home.patients': 'Пациентов',
     'home.visits12': 'Визитов за 12 месяцев',
     'home.upcoming': 'Предстоящих записей',
@@ -23,6 +28,10 @@ export const homeMessages = defineMessages({
   en: {
     'home.title': 'Home',
     'home.welcome': 'Hello, {name}',
+    'home.alerts': 'What holds messages back',
+    'home.alert.paused': 'Advertising e-mail from {domain} is paused: {rate} of recipients reported spam.',
+    'home.alert.complaints': 'Recipients complain about e-mail from {domain}: {rate} in 24 hours.',
+    'home.alert.unregistered': '{provider} is not on the processor register: nothing is sent through it.',
     'home.patients': 'Patients',
     'home.visits12': 'Visits in 12 months',
     'home.upcoming': 'Upcoming appointments',
