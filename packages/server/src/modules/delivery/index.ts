@@ -67,6 +67,7 @@ export {
   type MessageHistoryItem,
 } from './reads.ts';
 export { catalogueRenderer } from './renderer.ts';
+export { backoffMs } from './resilience.ts';
 export { DeliveryService } from './service.ts';
 export {
   type InboundMessage,
@@ -79,4 +80,4 @@ export {
   STOP_KEYWORDS,
 } from './webhooks.ts';
 export { looksLikeWithdrawal } from './withdrawal-phrases.ts';
-export { backoffMs, DeliveryWorker, type PassResult, type WorkerOptions } from './worker.ts';
+export { DeliveryWorker, type PassResult, type WorkerOptions } from './worker.ts';

@@ -6,6 +6,8 @@ import { appendAudit } from '../audit/index.ts';
 import type { Vault } from '../crypto/index.ts';
 import { type ClaimEnv, type ClaimedMessage, claimBatch } from './claim.ts';
 import type { ChannelAdapter, MessageRenderer, SendOutcome } from './ports.ts';
+import { reconcileStale } from './reconcile.ts';
+import { Breakers, backoffMs, withTimeout } from './resilience.ts';
 
 export interface WorkerOptions {
   readonly adapters: readonly ChannelAdapter[];
@@ -65,55 +67,6 @@ const empty = (): PassResult => ({
   sendMs: 0,
   settleMs: 0,
 });
-
-/** Exponential backoff with full jitter around the step: base·2^(n−1), capped, ×[0.5, 1.5). */
-export function backoffMs(attempt: number, base: number, max: number, random: () => number): number {
-  const step = Math.min(max, base * 2 ** Math.max(0, attempt - 1));
-  return Math.round(step * (0.5 + random()));
-}
-
-/** Per-channel circuit breaker: a provider outage defers that channel only (R55). */
-class Breakers {
-  readonly #failures = new Map<Channel, number>();
-  readonly #openUntil = new Map<Channel, Date>();
-  readonly #threshold: number;
-  readonly #cooldownMs: number;
-  constructor(threshold: number, cooldownMs: number) {
-    this.#threshold = threshold;
-    this.#cooldownMs = cooldownMs;
-  }
-  openUntil(c: Channel, now: Date): Date | null {
-    const until = this.#openUntil.get(c);
-    return until && until > now ? until : null;
-  }
-  record(c: Channel, ok: boolean, now: Date): void {
-    if (ok) {
-      this.#failures.set(c, 0);
-      return;
-    }
-    const n = (this.#failures.get(c) ?? 0) + 1;
-    this.#failures.set(c, n);
-    if (n >= this.#threshold) {
-      this.#openUntil.set(c, new Date(now.getTime() + this.#cooldownMs));
-      this.#failures.set(c, 0);
-    }
-  }
-}
-
-const withTimeout = async (p: Promise<SendOutcome>, ms: number): Promise<SendOutcome> => {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<SendOutcome>((resolve) => {
-    timer = setTimeout(() => resolve({ kind: 'unknown', error: 'timeout' }), ms);
-  });
-  try {
-    return await Promise.race([
-      p.catch((e: unknown): SendOutcome => ({ kind: 'unknown', error: (e as Error).name || 'error' })),
-      timeout,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-};
 
 /**
  * The delivery worker: claim (one transaction), call providers (no transaction open), settle
@@ -391,68 +344,11 @@ export class DeliveryWorker {
     );
   }
 
-  /**
-   * Resolves messages left in `sending` by a worker that died (R52): an idempotent provider is
-   * simply asked again with the same key; otherwise the provider is asked whether it accepted the
-   * message, and only a clear "not found" sends again. Anything uncertain goes to review.
-   */
-  async reconcile(tenantId: string): Promise<number> {
-    const now = this.#clock.now();
-    const staleBefore = new Date(now.getTime() - this.#opts.leaseMs);
-    return this.#db.tenant(tenantId, async (tx) => {
-      const stale = await sql<{
-        id: string;
-        idem_key: Buffer;
-        provider: string | null;
-        provider_message_id: string | null;
-      }>`
-        SELECT id, idem_key, provider, provider_message_id FROM outbox_messages
-        WHERE tenant_id = ${tenantId} AND state = 'sending' AND sending_at < ${staleBefore}
-        ORDER BY sending_at LIMIT 500 FOR UPDATE SKIP LOCKED`.execute(tx);
-      if (stale.rows.length === 0) return 0;
-      const verdicts = await Promise.all(
-        stale.rows.map(async (r) => {
-          const adapter = r.provider ? this.#byProvider.get(r.provider) : undefined;
-          if (adapter?.idempotent) return { id: r.id, state: 'queued', how: 'resend_same_key' };
-          if (!adapter?.lookup) return { id: r.id, state: 'review', how: 'no_lookup' };
-          const found = await adapter
-            .lookup({
-              messageId: r.id,
-              idempotencyKey: r.idem_key.toString('hex'),
-              providerMessageId: r.provider_message_id,
-            })
-            .catch(() => 'unknown' as const);
-          return found === 'accepted'
-            ? { id: r.id, state: 'sent', how: 'provider_accepted' }
-            : found === 'not_found'
-              ? { id: r.id, state: 'queued', how: 'provider_not_found' }
-              : { id: r.id, state: 'review', how: 'provider_unknown' };
-        }),
-      );
-      await sql`
-        UPDATE outbox_messages o SET
-          state = v.state,
-          next_attempt_at = CASE WHEN v.state = 'queued' THEN ${now}::timestamptz ELSE o.next_attempt_at END,
-          sent_at = CASE WHEN v.state = 'sent' THEN ${now}::timestamptz ELSE o.sent_at END,
-          decision = coalesce(o.decision, '{}'::jsonb) || jsonb_build_object('reconciled', v.how),
-          updated_at = ${now}
-        FROM unnest(${verdicts.map((v) => v.id)}::uuid[], ${verdicts.map((v) => v.state)}::text[], ${verdicts.map((v) => v.how)}::text[])
-          AS v(id, state, how)
-        WHERE o.tenant_id = ${tenantId} AND o.id = v.id`.execute(tx);
-      await appendAudit(
-        tx,
-        this.#clock,
-        { tenantId, actor: systemActor('delivery'), purpose: 'registry.operations' },
-        verdicts.map((v) => ({
-          action: 'delivery.reconciled',
-          outcome: 'done',
-          subjectType: 'message',
-          subjectId: v.id,
-          details: { result: v.state, how: v.how },
-        })),
-      );
-      return verdicts.length;
-    });
+  /** Resolves messages a dead worker left in `sending` (R52). */
+  reconcile(tenantId: string): Promise<number> {
+    return this.#db.tenant(tenantId, (tx) =>
+      reconcileStale(tx, this.#clock, tenantId, this.#byProvider, this.#opts.leaseMs),
+    );
   }
 
   /** Works through whatever is due, then polls every `intervalMs` until stopped. */
