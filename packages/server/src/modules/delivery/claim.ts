@@ -1,16 +1,17 @@
-import { CHANNELS, type Channel, type DataClass, type Language, type Purpose } from '@careloop/contracts';
+import type { Channel, DataClass, Purpose } from '@careloop/contracts';
 import { sql } from 'kysely';
 import type { Tx } from '../../db/index.ts';
 import { type Clock, systemActor } from '../../kernel/index.ts';
 import { type AuditEvent, appendAudit } from '../audit/index.ts';
 import type { ContentChannel, RenderedMessage, ValueBag } from '../content/index.ts';
 import type { TenantKeys } from '../crypto/index.ts';
-import { type PatientContact, type PatientIdentity, unsealPatient } from '../patients/index.ts';
+import type { PatientContact } from '../patients/index.ts';
 import { issueLinks } from '../preferences/index.ts';
 import { coverage, currentProcessors } from '../processors/index.ts';
 import { chargeBudgets, refundBudgets } from './budget.ts';
+import { loadRecipients } from './claim-facts.ts';
 import { DOMAIN_PAUSE_RECHECK_MS } from './complaints.ts';
-import { type Decision, decideChannel, type PatientFacts, quietUntil } from './decide.ts';
+import { type Decision, decideChannel, quietUntil } from './decide.ts';
 import { pausedDomains } from './domains.ts';
 import {
   BUDGETED_PURPOSES,
@@ -66,19 +67,6 @@ interface Row {
   expires_at: Date | null;
   attempts: number;
   decision: Record<string, unknown> | null;
-}
-
-interface PatientRow {
-  id: string;
-  status: 'active' | 'merged' | 'erased';
-  time_zone: string | null;
-  language: Language;
-  preferred_channel: Channel | null;
-  sex: 'female' | 'male' | null;
-  key_version: number | null;
-  key_wrapped: Buffer | null;
-  identity_enc: Buffer | null;
-  contact_enc: Buffer | null;
 }
 
 type Update = {
@@ -137,81 +125,11 @@ export async function claimBatch(
     .executeTakeFirstOrThrow();
   const policy = policyFrom(tenant.settings, tenant.time_zone);
   const patientIds = [...new Set(rows.map((r) => r.patient_id))];
-  const [register, paused, patients, consents, suppressions, holds] = await Promise.all([
+  const [register, paused, { unsealed, facts }] = await Promise.all([
     currentProcessors(tx, tenantId),
     pausedDomains(tx, tenantId),
-    tx
-      .selectFrom('patients')
-      .select([
-        'id',
-        'status',
-        'time_zone',
-        'language',
-        'preferred_channel',
-        'sex',
-        'key_version',
-        'key_wrapped',
-        'identity_enc',
-        'contact_enc',
-      ])
-      .where('id', 'in', patientIds)
-      .execute() as Promise<PatientRow[]>,
-    tx
-      .selectFrom('consent_state')
-      .select(['patient_id', 'kind', 'status', 'expires_at', 'event_id'])
-      .where('patient_id', 'in', patientIds)
-      .execute(),
-    tx
-      .selectFrom('delivery_suppressions')
-      .select(['patient_id', 'channel', 'reason', 'scope'])
-      .where('patient_id', 'in', patientIds)
-      .execute(),
-    // Worklist outcomes (moved away, a cool-down after declining) hold marketing on every channel.
-    tx
-      .selectFrom('patient_outreach_holds')
-      .select(['patient_id', 'reason'])
-      .where('patient_id', 'in', patientIds)
-      .where((eb) => eb.or([eb('until', 'is', null), eb('until', '>', now)]))
-      .execute(),
+    loadRecipients(tx, keys, patientIds, now),
   ]);
-  const unsealed = new Map<
-    string,
-    { identity?: PatientIdentity; contact?: PatientContact; row: PatientRow }
-  >();
-  for (const p of patients) {
-    unsealed.set(p.id, {
-      ...(p.status === 'erased' ? {} : unsealPatient(keys, p, { identity: true, contact: true })),
-      row: p,
-    });
-  }
-  const facts = (patientId: string): PatientFacts | null => {
-    const u = unsealed.get(patientId);
-    if (!u) return null;
-    return {
-      status: u.row.status,
-      timeZone: u.row.time_zone,
-      preferredChannel: u.row.preferred_channel,
-      hasEmail: Boolean(u.contact?.email),
-      hasPhone: Boolean(u.contact?.phone),
-      hasMessenger: Boolean(u.contact?.messenger),
-      consents: consents
-        .filter((c) => c.patient_id === patientId)
-        .map((c) => ({
-          kind: c.kind,
-          status: c.status,
-          expiresAt: c.expires_at ? new Date(c.expires_at) : null,
-          eventId: c.event_id,
-        })),
-      suppressions: [
-        ...suppressions.filter((s) => s.patient_id === patientId),
-        ...holds
-          .filter((h) => h.patient_id === patientId)
-          .flatMap((h) =>
-            CHANNELS.map((channel) => ({ channel, reason: `hold:${h.reason}`, scope: 'marketing' as const })),
-          ),
-      ],
-    };
-  };
 
   /**
    * Whether a provider's register entry covers the data it would receive (R58): always the contact
