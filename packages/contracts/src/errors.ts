@@ -127,6 +127,12 @@ export const ERRORS = {
     en: 'Only an approved template version can be sent.',
     ru: 'Отправлять можно только утверждённую версию шаблона.',
   },
+  SENDER_NOT_AUTHENTICATED: {
+    status: 409,
+    retryable: true,
+    en: 'The sending domain does not pass SPF, DKIM and DMARC: fix its DNS records before the campaign starts.',
+    ru: 'Домен отправителя не проходит проверку SPF, DKIM и DMARC: исправьте его DNS-записи, прежде чем запускать кампанию.',
+  },
   CONTENT_RENDER_FAILED: {
     status: 422,
     retryable: false,

@@ -48,6 +48,20 @@ const Settings = Type.Object(
     CARELOOP_SMTP_FROM: Type.Optional(
       Type.String({ minLength: 3, description: 'From address of e-mail messages' }),
     ),
+    CARELOOP_SMTP_DKIM_SELECTOR: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$',
+        description:
+          'DKIM selector the relay signs the From domain with, checked before a campaign starts (R19)',
+      }),
+    ),
+    CARELOOP_DNS_SERVERS: Type.Optional(
+      Type.String({
+        pattern: '^[^,\\s]+(,[^,\\s]+)*$',
+        description:
+          'DNS servers (host or host:port, comma-separated) for the sender checks; the system resolver otherwise',
+      }),
+    ),
     CARELOOP_SMS_URL: Type.Optional(
       Type.String({ pattern: '^https?://', description: 'SMS gateway endpoint messages are POSTed to' }),
     ),
@@ -103,6 +117,8 @@ export interface DeliveryConfig {
     readonly user?: string;
     readonly password?: string;
     readonly from: string;
+    /** The DKIM selector of the From domain (R19). */
+    readonly dkimSelector?: string;
   };
   readonly sms?: {
     readonly url: string;
@@ -112,6 +128,8 @@ export interface DeliveryConfig {
   };
   readonly messenger?: { readonly url: string; readonly authorization?: string };
   readonly webhookSecret?: string;
+  /** DNS servers for the sender-authentication check (R19); the system's otherwise. */
+  readonly dnsServers?: readonly string[];
 }
 
 const KNOWN = new Set(Object.keys(Settings.properties));
@@ -193,6 +211,7 @@ function deliveryConfig(s: Settings, problems: string[]): DeliveryConfig {
         ...(u.username ? { user: decodeURIComponent(u.username) } : {}),
         ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
         from: s.CARELOOP_SMTP_FROM ?? '',
+        ...(s.CARELOOP_SMTP_DKIM_SELECTOR ? { dkimSelector: s.CARELOOP_SMTP_DKIM_SELECTOR } : {}),
       };
     } catch {
       problems.push('CARELOOP_SMTP_URL: not a valid URL');
@@ -219,6 +238,7 @@ function deliveryConfig(s: Settings, problems: string[]): DeliveryConfig {
         }
       : {}),
     ...(s.CARELOOP_WEBHOOK_SECRET ? { webhookSecret: s.CARELOOP_WEBHOOK_SECRET } : {}),
+    ...(s.CARELOOP_DNS_SERVERS ? { dnsServers: s.CARELOOP_DNS_SERVERS.split(',') } : {}),
   };
 }
 

@@ -22,6 +22,7 @@ import { SegmentService } from '../modules/segments/index.ts';
 import { StaffService, StaffSessions } from '../modules/staff/index.ts';
 import { TenantService } from '../modules/tenants/index.ts';
 import { WorklistService } from '../modules/worklist/index.ts';
+import { senderAuthFromConfig } from './delivery-channels.ts';
 
 /**
  * The composition root: builds every dependency once from the configuration and
@@ -96,6 +97,7 @@ export async function startCareloop(config: Config, opts: StartOptions = {}): Pr
     const vault = new Vault(master);
     await db.system((tx) => vault.verify(tx));
     const deps: ModuleDeps = { db, clock, vault };
+    const senderAuth = senderAuthFromConfig(config.delivery);
     const identity = new IdentityService(deps);
     return {
       config,
@@ -130,6 +132,7 @@ export async function startCareloop(config: Config, opts: StartOptions = {}): Pr
       content: new ContentService(deps),
       campaigns: new CampaignService(deps, {
         publicUrl: config.publicUrl,
+        ...(senderAuth ? { senderAuth } : {}),
         // Playbooks send the approved version of their template key from the content library.
         templates: {
           resolve: async (tx, _tenantId, key) => {

@@ -3,8 +3,12 @@ import type { DeliveryConfig } from '../config/index.ts';
 import { storedContentRenderer } from '../modules/content/index.ts';
 import {
   type ChannelAdapter,
+  checkSenderAuth,
   DeliveryWorker,
+  dnsTxtLookup,
   httpChannel,
+  type SenderAuth,
+  senderDomain,
   smtpChannel,
   smtpProviderName,
   WORKLIST_PROVIDER,
@@ -49,6 +53,39 @@ export function channelsFromConfig(
     );
   }
   return out;
+}
+
+/** How long a passing sender check is trusted before DNS is asked again (R19). */
+const SENDER_AUTH_TTL_MS = 10 * 60_000;
+
+/**
+ * The e-mail sender's authentication check for campaign launches (R19), when e-mail is
+ * configured. A pass is remembered for ten minutes; a failure is asked again every time, so a
+ * fixed DNS record counts at once.
+ */
+export function senderAuthFromConfig(
+  cfg: DeliveryConfig | undefined,
+  now: () => number = Date.now,
+): (() => Promise<SenderAuth>) | undefined {
+  const smtp = cfg?.smtp;
+  if (!smtp) return undefined;
+  const domain = senderDomain(smtp.from);
+  const lookup = dnsTxtLookup(cfg.dnsServers);
+  let passed: { at: number; auth: SenderAuth } | null = null;
+  return async () => {
+    if (!domain) {
+      const problem = 'the From address has no domain';
+      return {
+        domain: smtp.from,
+        ok: false,
+        checks: [{ record: 'spf', name: '', ok: false, found: null, problem }],
+      };
+    }
+    if (passed && now() - passed.at < SENDER_AUTH_TTL_MS) return passed.auth;
+    const auth = await checkSenderAuth(domain, smtp.dkimSelector, lookup);
+    passed = auth.ok ? { at: now(), auth } : null;
+    return auth;
+  };
 }
 
 /** The providers the configuration makes the worker call, for the processor register's screen (R58). */

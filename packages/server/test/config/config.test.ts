@@ -47,6 +47,26 @@ describe('configuration', () => {
     );
   });
 
+  it('R19: reads the DKIM selector of the From domain and the DNS servers for the sender check', () => {
+    const c = loadConfig(
+      {
+        CARELOOP_SMTP_URL: 'smtp://relay.clinic.ru:587',
+        CARELOOP_SMTP_FROM: 'Клиника <news@clinic.ru>',
+        CARELOOP_SMTP_DKIM_SELECTOR: 'mail2026',
+        CARELOOP_DNS_SERVERS: '10.0.0.53,10.0.1.53:5353',
+      },
+      cwd,
+    );
+    expect(c.delivery?.smtp?.dkimSelector).toBe('mail2026');
+    expect(c.delivery?.dnsServers).toEqual(['10.0.0.53', '10.0.1.53:5353']);
+    expect(() => loadConfig({ CARELOOP_DNS_SERVERS: '10.0.0.53, 10.0.1.53' }, cwd)).toThrow(
+      /CARELOOP_DNS_SERVERS/,
+    );
+    expect(() => loadConfig({ CARELOOP_SMTP_DKIM_SELECTOR: 'bad selector' }, cwd)).toThrow(
+      /CARELOOP_SMTP_DKIM_SELECTOR/,
+    );
+  });
+
   it('rejects an out-of-range port', () => {
     expect(() => loadConfig({ PORT: '70000' }, cwd)).toThrow(/PORT: must be <= 65535/);
   });

@@ -11,6 +11,7 @@ import Value from 'typebox/value';
 import type { Tx } from '../../db/index.ts';
 import { AppError, newId, type Scope, systemActor } from '../../kernel/index.ts';
 import { appendAudit, auditContextOf } from '../audit/index.ts';
+import type { SenderAuth } from '../delivery/index.ts';
 import type { ModuleDeps } from '../deps.ts';
 import { requireClasses } from '../policy/index.ts';
 import { cellKeySql, KEY_SPACE, presentCount, seesPerturbedCounts } from '../segments/index.ts';
@@ -64,6 +65,11 @@ export interface AudiencePreview {
 export interface CampaignServiceOptions {
   readonly templates: TemplateResolver;
   readonly publicUrl: string;
+  /**
+   * The e-mail sender's authentication (R19), when e-mail is configured: a campaign that may
+   * send e-mail does not start unless its From domain passes.
+   */
+  readonly senderAuth?: () => Promise<SenderAuth>;
 }
 
 /**
@@ -285,6 +291,15 @@ export class CampaignService {
       const c = await findCampaign(tx, id, true);
       const s = this.#scopeFor(scope, c.playbook, 'message');
       if (c.status === 'finished') throw new AppError('CONFLICT', 'This campaign has finished.');
+      if (this.#opts.senderAuth && (c.channel === 'email' || c.channel === 'preferred')) {
+        const auth = await this.#opts.senderAuth();
+        if (!auth.ok)
+          throw new AppError(
+            'SENDER_NOT_AUTHENTICATED',
+            `The sending domain ${auth.domain} does not pass sender authentication.`,
+            auth.checks.filter((k) => !k.ok).map((k) => ({ field: k.record, issue: k.problem ?? 'failed' })),
+          );
+      }
       const tz = await tenantZone(tx, s.tenantId);
       const result = await launchRun(tx, s, c, tz, {
         clock: this.#deps.clock,

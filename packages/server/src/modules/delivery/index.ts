@@ -68,6 +68,16 @@ export {
 } from './reads.ts';
 export { catalogueRenderer } from './renderer.ts';
 export { backoffMs } from './resilience.ts';
+export {
+  checkSenderAuth,
+  dnsTxtLookup,
+  judgeDkim,
+  judgeDmarc,
+  judgeSpf,
+  type RecordCheck,
+  type SenderAuth,
+  type TxtLookup,
+} from './sender-auth.ts';
 export { DeliveryService } from './service.ts';
 export {
   type InboundMessage,
