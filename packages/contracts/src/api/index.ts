@@ -7,6 +7,7 @@ export * from './content.ts';
 export * from './delivery.ts';
 export * from './identity.ts';
 export * from './imports.ts';
+export * from './incidents.ts';
 export * from './patients.ts';
 export * from './processors.ts';
 export * from './rights.ts';

@@ -674,6 +674,7 @@ export interface DB {
   inbound_messages: InboundMessagesTable;
   processors: ProcessorsTable;
   sending_domains: SendingDomainsTable;
+  incidents: IncidentsTable;
 }
 
 export interface IdentityRunsTable {
@@ -845,4 +846,22 @@ export interface SendingDomainsTable {
   changed_at: Timestamp;
   resumed_at: Timestamp | null;
   resumed_by: string | null;
+}
+
+/** A personal-data incident and its breach clocks (R43). */
+export interface IncidentsTable {
+  tenant_id: string;
+  id: string;
+  detected_at: Timestamp;
+  recorded_at: Timestamp;
+  recorded_by: string;
+  key_version: number;
+  summary_enc: Buffer;
+  scope_from: Timestamp;
+  scope_to: Timestamp;
+  scope_actor: string | null;
+  affected: number;
+  /** Notice → when it was sent. */
+  notified: ColumnType<Record<string, string>, string | undefined, string>;
+  closed_at: Timestamp | null;
 }

@@ -14,6 +14,7 @@ import type { ModuleDeps } from '../modules/deps.ts';
 import { type Readiness, readiness } from '../modules/health/index.ts';
 import { IdentityService } from '../modules/identity/index.ts';
 import { ImportService } from '../modules/imports/index.ts';
+import { IncidentService } from '../modules/incidents/index.ts';
 import { PatientService } from '../modules/patients/index.ts';
 import { PreferenceService } from '../modules/preferences/index.ts';
 import { ProcessorService } from '../modules/processors/index.ts';
@@ -51,6 +52,8 @@ export interface Careloop {
   readonly delivery: DeliveryService;
   /** The processor register (R58): who outside the clinic may receive what. */
   readonly processors: ProcessorService;
+  /** Personal-data incidents and their breach clocks (R43). */
+  readonly incidents: IncidentService;
   readonly analytics: AnalyticsService;
   readonly worklist: WorklistService;
   readiness(): Promise<Readiness>;
@@ -143,6 +146,7 @@ export async function startCareloop(config: Config, opts: StartOptions = {}): Pr
       }),
       delivery: new DeliveryService(deps),
       processors: new ProcessorService(deps),
+      incidents: new IncidentService(deps),
       analytics: new AnalyticsService(deps),
       worklist: new WorklistService(deps),
       readiness: () => readiness(db),

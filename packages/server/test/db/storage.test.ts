@@ -41,6 +41,7 @@ const FROZEN_MIGRATIONS: Record<string, string> = {
   '2026-12-04T1900_lookup_probe': '8f6a0da9f11bf644af12bacc61f1f20af75bd3c8c8e30f804d71d61a4ea7fcc1',
   '2026-12-04T2200_processors': 'fe98a87b2d9090f763d08592039095fbae11ca905cf700a6335e3c9756466b98',
   '2026-12-04T2300_sending_domains': '3bce3721b9bc821a080d92bebdd7b9acfa9d1e9c1453f9e681fc2ef4501ad018',
+  '2026-12-04T2330_incidents': '33b134153a968693f2a1b33511604753965baf8fe8b28fbdcb648f34072bf6ae',
 };
 
 describe(`storage contract (${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded'})`, () => {

@@ -72,5 +72,7 @@ export type InboundResolveResult = Static<typeof C.InboundResolveResult>;
 export type SendingDomainsView = Static<typeof C.SendingDomainsView>;
 export type SendingDomainView = Static<typeof C.SendingDomainView>;
 export type ProcessorView = Static<typeof C.ProcessorView>;
+export type IncidentView = Static<typeof C.IncidentView>;
+export type IncidentRequest = Static<typeof C.IncidentRequest>;
 export type ProcessorRegisterView = Static<typeof C.ProcessorRegisterView>;
 export type ProcessorRegistration = Static<typeof C.ProcessorRegistration>;

@@ -7,6 +7,7 @@ import { duplicateScreens } from '../features/duplicates/index.ts';
 import { homeScreens } from '../features/home/index.ts';
 import { importScreens } from '../features/imports/index.ts';
 import { inboundScreens } from '../features/inbound/index.ts';
+import { incidentScreens } from '../features/incidents/index.ts';
 import { patientScreens } from '../features/patients/index.ts';
 import { processorScreens } from '../features/processors/index.ts';
 import { rightsScreens } from '../features/rights/index.ts';
@@ -26,6 +27,7 @@ export const SCREENS: readonly Screen[] = [
   ...consentScreens,
   ...rightsScreens,
   ...auditScreens,
+  ...incidentScreens,
   ...duplicateScreens,
   ...worklistScreens,
   ...inboundScreens,

@@ -10,6 +10,7 @@ import { duplicateMessages } from '../features/duplicates/messages.ts';
 import { homeMessages } from '../features/home/messages.ts';
 import { importFieldMessages, importMessages } from '../features/imports/messages.ts';
 import { inboundMessages } from '../features/inbound/messages.ts';
+import { incidentMessages } from '../features/incidents/messages.ts';
 import { patientMessages } from '../features/patients/messages.ts';
 import { processorMessages } from '../features/processors/messages.ts';
 import { rightsMessages } from '../features/rights/messages.ts';
@@ -33,6 +34,7 @@ const ALL = [
   importFieldMessages,
   consentDocMessages,
   auditMessages,
+  incidentMessages,
   rightsMessages,
   duplicateMessages,
   worklistMessages,

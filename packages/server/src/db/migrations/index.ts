@@ -19,6 +19,7 @@ import * as importIndexes from './2026-12-03T1700_import_indexes.ts';
 import * as lookupProbe from './2026-12-04T1900_lookup_probe.ts';
 import * as processors from './2026-12-04T2200_processors.ts';
 import * as sendingDomains from './2026-12-04T2300_sending_domains.ts';
+import * as incidents from './2026-12-04T2330_incidents.ts';
 
 /** Every migration, by its frozen, date-based name. Append only. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T1900_lookup_probe': lookupProbe,
   '2026-12-04T2200_processors': processors,
   '2026-12-04T2300_sending_domains': sendingDomains,
+  '2026-12-04T2330_incidents': incidents,
 };

@@ -25,6 +25,7 @@ import { contentRoutes } from './routes/content.ts';
 import { deliveryRoutes } from './routes/delivery.ts';
 import { identityRoutes } from './routes/identity.ts';
 import { importRoutes } from './routes/imports.ts';
+import { incidentRoutes } from './routes/incidents.ts';
 import { patientRoutes } from './routes/patients.ts';
 import { processorRoutes } from './routes/processors.ts';
 import { rightsRoutes } from './routes/rights.ts';
@@ -44,6 +45,7 @@ const ROUTES: readonly Routes[] = [
   importRoutes,
   deliveryRoutes,
   processorRoutes,
+  incidentRoutes,
   contentRoutes,
   worklistRoutes,
   segmentRoutes,

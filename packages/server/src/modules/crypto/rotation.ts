@@ -76,6 +76,7 @@ export async function retireUnusedDataKeys(
       AND NOT EXISTS (SELECT 1 FROM patients p WHERE p.key_version = k.version)
       AND NOT EXISTS (SELECT 1 FROM import_quarantine q WHERE q.key_version = k.version)
       AND NOT EXISTS (SELECT 1 FROM inbound_messages m WHERE m.key_version = k.version)
+      AND NOT EXISTS (SELECT 1 FROM incidents i WHERE i.key_version = k.version)
     RETURNING k.version`.execute(tx);
   if (r.rows.length > 0) vault.forget(tenantId);
   return r.rows.map((x) => x.version);
