@@ -27,6 +27,17 @@ export type ProcessorServiceKind = (typeof PROCESSOR_SERVICES)[number];
 export const PROCESSOR_ROLES = ['processor', 'sub_processor'] as const;
 export type ProcessorRole = (typeof PROCESSOR_ROLES)[number];
 
+/** The notices a personal-data breach may call for (R43); their clocks are in the incidents module. */
+export const INCIDENT_NOTICES = [
+  'rkn_initial',
+  'rkn_results',
+  'gdpr_authority',
+  'hipaa_individuals',
+  'hipaa_hhs',
+  'hipaa_media',
+] as const;
+export type IncidentNotice = (typeof INCIDENT_NOTICES)[number];
+
 /** Every read, segment, message and export runs under exactly one purpose (DESIGN §2). */
 export const PURPOSES = [
   'care.appointment',

@@ -1,15 +1,6 @@
 import Type from 'typebox';
+import { INCIDENT_NOTICES } from '../vocab.ts';
 import { Uuid } from './common.ts';
-
-/** The notices a breach may call for (R43): Roskomnadzor 24 h and 72 h, GDPR 72 h, HIPAA 60 days. */
-export const INCIDENT_NOTICES = [
-  'rkn_initial',
-  'rkn_results',
-  'gdpr_authority',
-  'hipaa_individuals',
-  'hipaa_hhs',
-  'hipaa_media',
-] as const;
 
 const Instant = Type.String({ format: 'date-time' });
 const Nullable = <T extends Type.TSchema>(t: T) => Type.Union([t, Type.Null()]);

@@ -1,25 +1,19 @@
-import type { Jurisdiction } from '@careloop/contracts';
+import { INCIDENT_NOTICES, type IncidentNotice, type Jurisdiction } from '@careloop/contracts';
 
 /**
  * Breach clocks (R43), pure: from the moment an incident is detected, what must be notified by
  * when under the clinic's jurisdiction, and the КоАП 13.11 tier its scale falls in.
  */
 
-export const NOTICES = [
-  /** 152-FZ art. 21(3.1)(1): the initial notice to Roskomnadzor within 24 hours. */
-  'rkn_initial',
-  /** 152-FZ art. 21(3.1)(2): the results of the internal investigation within 72 hours. */
-  'rkn_results',
-  /** GDPR art. 33: the supervisory authority within 72 hours. */
-  'gdpr_authority',
-  /** HIPAA 45 CFR 164.404: each individual within 60 days. */
-  'hipaa_individuals',
-  /** 164.408: HHS within 60 days when 500 or more are affected (else by the year's end + 60 days). */
-  'hipaa_hhs',
-  /** 164.406: prominent media within 60 days when more than 500 residents of a state are affected. */
-  'hipaa_media',
-] as const;
-export type Notice = (typeof NOTICES)[number];
+/**
+ * The notices (`INCIDENT_NOTICES`): 152-FZ art. 21(3.1) — Roskomnadzor's initial notice within
+ * 24 hours (`rkn_initial`) and the investigation's results within 72 (`rkn_results`); GDPR art. 33
+ * — the supervisory authority within 72 hours (`gdpr_authority`); HIPAA 45 CFR 164.404–408 — each
+ * individual within 60 days (`hipaa_individuals`), HHS within 60 days from 500 affected, else by
+ * the year's end plus 60 days (`hipaa_hhs`), the media within 60 days from 500 (`hipaa_media`).
+ */
+export const NOTICES = INCIDENT_NOTICES;
+export type Notice = IncidentNotice;
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
