@@ -28,6 +28,8 @@ interface I18n {
   /** For keys built from server values ('status.' + status): the fallback when there is no message. */
   readonly maybe: (key: string, fallback: string) => string;
   readonly formatNumber: (n: number) => string;
+  /** A share (0.005) as a percentage, up to two decimals ("0,5 %", "0.5%"). */
+  readonly formatPercent: (share: number) => string;
   readonly formatDate: (iso: string) => string;
   readonly formatDateTime: (iso: string) => string;
   /**
@@ -54,6 +56,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     document.documentElement.lang = lang;
     const dict = MESSAGES[lang];
     const num = new Intl.NumberFormat(LOCALES[lang]);
+    const pct = new Intl.NumberFormat(LOCALES[lang], { style: 'percent', maximumFractionDigits: 2 });
     const date = new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'medium' });
     const dateTime = new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'medium', timeStyle: 'short' });
     return {
@@ -65,6 +68,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       },
       maybe: (key, fallback) => (dict as Readonly<Record<string, string>>)[key] ?? fallback,
       formatNumber: (n) => num.format(n),
+      formatPercent: (share) => pct.format(share),
       formatDate: (iso) => date.format(new Date(iso)),
       formatDateTime: (iso) => dateTime.format(new Date(iso)),
       formatDateTimeIn: (iso, timeZone) =>

@@ -5,16 +5,13 @@ import { ErrorNote, Loading, Page, useApi } from '../../components/ui.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { getDomains, resumeDomain } from './api.ts';
 
-const percent = (rate: number, lang: string) =>
-  new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 2 }).format(rate);
-
 /**
  * The complaint-rate breaker (R20): each sending domain's complaints per e-mail over the last
  * 24 hours, an alert from the first threshold and advertising e-mail paused from the second. A
  * pause holds until the owner, having dealt with the cause, resumes it.
  */
 export function DeliverabilityScreen() {
-  const { t, lang, formatNumber, formatDateTime } = useI18n();
+  const { t, formatNumber, formatPercent, formatDateTime } = useI18n();
   const staff = useStaff();
   const owner = staff.role === 'owner';
   const view = useApi((signal) => getDomains(signal), []);
@@ -38,8 +35,8 @@ export function DeliverabilityScreen() {
       {view.data ? (
         <p className="muted">
           {t('deliverability.intro', {
-            alert: percent(view.data.alertRate, lang),
-            pause: percent(view.data.pauseRate, lang),
+            alert: formatPercent(view.data.alertRate),
+            pause: formatPercent(view.data.pauseRate),
           })}
         </p>
       ) : null}
@@ -85,7 +82,7 @@ export function DeliverabilityScreen() {
                   </td>
                   <td>{formatNumber(d.sent)}</td>
                   <td>{formatNumber(d.complaints)}</td>
-                  <td data-field="rate">{percent(d.rate, lang)}</td>
+                  <td data-field="rate">{formatPercent(d.rate)}</td>
                   <td>{formatDateTime(d.measuredAt)}</td>
                   {owner ? (
                     <td>

@@ -16,7 +16,7 @@ const REGISTER_READERS: readonly Role[] = ['owner', 'auditor'];
  * (R58). Each links to the screen where it is dealt with.
  */
 export function DeliveryAlerts() {
-  const { t, lang } = useI18n();
+  const { t, formatPercent } = useI18n();
   const { role } = useStaff();
   const domains = useApi(
     (signal) => (DOMAIN_READERS.includes(role) ? getDomains(signal) : Promise.resolve(null)),
@@ -26,8 +26,6 @@ export function DeliveryAlerts() {
     (signal) => (REGISTER_READERS.includes(role) ? getRegister(signal) : Promise.resolve(null)),
     [role],
   );
-  const rate = (r: number) =>
-    new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 2 }).format(r);
   const items = [
     ...(domains.data?.domains ?? [])
       .filter((d) => d.state !== 'ok')
@@ -35,7 +33,7 @@ export function DeliveryAlerts() {
         key: `domain:${d.domain}`,
         text: t(d.state === 'paused' ? 'home.alert.paused' : 'home.alert.complaints', {
           domain: d.domain,
-          rate: rate(d.rate),
+          rate: formatPercent(d.rate),
         }),
         href: '/sending-domains',
         link: t('deliverability.title'),
