@@ -27,6 +27,10 @@ export type ProcessorServiceKind = (typeof PROCESSOR_SERVICES)[number];
 export const PROCESSOR_ROLES = ['processor', 'sub_processor'] as const;
 export type ProcessorRole = (typeof PROCESSOR_ROLES)[number];
 
+/** A sending domain under the complaint-rate breaker (R20): fine, alerting, or advertising paused. */
+export const SENDING_DOMAIN_STATES = ['ok', 'alert', 'paused'] as const;
+export type SendingDomainState = (typeof SENDING_DOMAIN_STATES)[number];
+
 /** The notices a personal-data breach may call for (R43); their clocks are in the incidents module. */
 export const INCIDENT_NOTICES = [
   'rkn_initial',

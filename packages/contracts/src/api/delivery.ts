@@ -1,4 +1,5 @@
 import Type from 'typebox';
+import { SENDING_DOMAIN_STATES } from '../vocab.ts';
 import { Uuid } from './common.ts';
 
 const Instant = Type.String({ format: 'date-time' });
@@ -67,7 +68,7 @@ export const WebhookAck = Type.Object({ ok: Type.Boolean(), duplicate: Type.Bool
 /** A sending domain under the complaint-rate breaker (R20). */
 export const SendingDomainView = Type.Object({
   domain: Type.String(),
-  state: Type.Enum(['ok', 'alert', 'paused']),
+  state: Type.Enum(SENDING_DOMAIN_STATES),
   /** E-mails sent and complaints received in the last 24 hours (or since it was resumed). */
   sent: Type.Integer(),
   complaints: Type.Integer(),

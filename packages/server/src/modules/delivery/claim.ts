@@ -120,13 +120,13 @@ export async function claimBatch(
 
   const tenant = await tx
     .selectFrom('tenants')
-    .select(['settings', 'time_zone'])
+    .select(['settings', 'time_zone', 'jurisdiction'])
     .where('tenant_id', '=', tenantId)
     .executeTakeFirstOrThrow();
   const policy = policyFrom(tenant.settings, tenant.time_zone);
   const patientIds = [...new Set(rows.map((r) => r.patient_id))];
   const [register, paused, { unsealed, facts }] = await Promise.all([
-    currentProcessors(tx, tenantId),
+    currentProcessors(tx, tenantId, tenant.jurisdiction),
     pausedDomains(tx, tenantId),
     loadRecipients(tx, keys, patientIds, now),
   ]);

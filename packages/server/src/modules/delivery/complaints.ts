@@ -1,3 +1,5 @@
+import type { SendingDomainState } from '@careloop/contracts';
+
 /**
  * The complaint-rate circuit breaker (R20), pure: per sending domain, a rolling 24-hour
  * spam-complaint rate of 0.1 % raises an alert and 0.3 % pauses advertising e-mail from it.
@@ -11,8 +13,7 @@ export const COMPLAINT_PAUSE_RATE = 0.003;
 /** How soon a claim looks again at advertising held by a paused domain. */
 export const DOMAIN_PAUSE_RECHECK_MS = 15 * 60_000;
 
-export const DOMAIN_STATES = ['ok', 'alert', 'paused'] as const;
-export type DomainState = (typeof DOMAIN_STATES)[number];
+export type DomainState = SendingDomainState;
 
 /** Complaints per e-mail sent: both counted over the e-mails sent in the window. */
 export const complaintRate = (sent: number, complaints: number): number =>
@@ -32,5 +33,3 @@ export function senderDomain(from: string): string | null {
   const domain = address.trim().split('@').at(-1)?.toLowerCase() ?? '';
   return address.includes('@') && DOMAIN.test(domain) ? domain : null;
 }
-
-export const isDomainName = (s: string): boolean => DOMAIN.test(s);

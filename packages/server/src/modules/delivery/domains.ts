@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import type { Tx } from '../../db/index.ts';
+import { type Selectable, sql } from 'kysely';
+import type { SendingDomainsTable, Tx } from '../../db/index.ts';
 import { AppError, actorId, type Clock, type Scope, systemActor } from '../../kernel/index.ts';
 import { appendAudit, auditContextOf } from '../audit/index.ts';
 import { COMPLAINT_WINDOW_MS, complaintRate, type DomainState, nextDomainState } from './complaints.ts';
@@ -17,16 +17,7 @@ export interface DomainHealth {
   readonly resumedBy: string | null;
 }
 
-const healthOf = (r: {
-  domain: string;
-  state: DomainState;
-  sent: number;
-  complaints: number;
-  measured_at: Date;
-  changed_at: Date;
-  resumed_at: Date | null;
-  resumed_by: string | null;
-}): DomainHealth => ({
+const healthOf = (r: Selectable<SendingDomainsTable>): DomainHealth => ({
   domain: r.domain,
   state: r.state,
   sent: r.sent,

@@ -29,7 +29,8 @@ export class IncidentService {
       requireRole(scope, KEEPERS);
       const keys = await vault.forTenant(tx, scope.tenantId);
       const id = await recordIncident(tx, keys, clock, scope, input);
-      return (await listIncidents(tx, keys, clock, scope.tenantId)).find((i) => i.id === id) as Incident;
+      const [incident] = await listIncidents(tx, keys, clock, scope.tenantId, id);
+      return incident as Incident;
     });
   }
 

@@ -98,11 +98,13 @@ export async function recordIncident(
   return id;
 }
 
+/** The register, newest first, decrypted; `only` narrows it to one incident. */
 export async function listIncidents(
   tx: Tx,
   keys: TenantKeys,
   clock: Clock,
   tenantId: string,
+  only?: string,
 ): Promise<Incident[]> {
   const [tenant, rows] = await Promise.all([
     getTenant(tx, tenantId),
@@ -110,6 +112,7 @@ export async function listIncidents(
       .selectFrom('incidents')
       .selectAll()
       .where('tenant_id', '=', tenantId)
+      .$if(only !== undefined, (q) => q.where('id', '=', only ?? ''))
       .orderBy('detected_at', 'desc')
       .execute(),
   ]);

@@ -10,7 +10,7 @@ import { processorHistory, registerProcessor, retireProcessor } from './store.ts
 const KEEPERS: readonly Role[] = ['owner'];
 const READERS: readonly Role[] = ['owner', 'auditor'];
 
-/** The processor register as the API uses it; every read and change is audited (R41). */
+/** The processor register as the API uses it; every change, and every refusal, is audited (R41). */
 export class ProcessorService {
   readonly #deps: ModuleDeps;
   constructor(deps: ModuleDeps) {

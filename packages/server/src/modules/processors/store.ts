@@ -23,18 +23,22 @@ const entryOf = (r: Selectable<ProcessorsTable>, jurisdiction: Jurisdiction): Pr
   retiredBy: r.retired_by,
 });
 
-/** The current entry of each registered provider: what the send pipeline checks (R58). */
-export async function currentProcessors(tx: Tx, tenantId: string): Promise<Map<string, ProcessorEntry>> {
-  const [tenant, rows] = await Promise.all([
-    getTenant(tx, tenantId),
-    tx
-      .selectFrom('processors')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('retired_at', 'is', null)
-      .execute(),
-  ]);
-  return new Map(rows.map((r) => [r.provider, entryOf(r, tenant.jurisdiction)]));
+/**
+ * The current entry of each registered provider: what the send pipeline checks (R58). The
+ * caller has the tenant's jurisdiction at hand (the claim reads its tenant row anyway).
+ */
+export async function currentProcessors(
+  tx: Tx,
+  tenantId: string,
+  jurisdiction: Jurisdiction,
+): Promise<Map<string, ProcessorEntry>> {
+  const rows = await tx
+    .selectFrom('processors')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('retired_at', 'is', null)
+    .execute();
+  return new Map(rows.map((r) => [r.provider, entryOf(r, jurisdiction)]));
 }
 
 /** Every version, current ones first, then by provider and newest version. */
